@@ -1,0 +1,245 @@
+"""The pack's small condition language: declarative tests, never `eval`.
+
+A condition is a mapping such as `{words_below: 6}`, `{step: coach_rating, at_most: 2}` or
+`{any: [{hedged: true}, {contains: [told, explained]}]}`. It is compiled once when the pack
+loads (regexes included) and evaluated against a `Facts` view of the dialogue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.engine.lexicon import Lexicon
+from coach.engine.textmatch import find_phrase, word_count
+
+SUBJECTS = ("step", "var", "rating")
+COMBINATORS = ("all", "any", "not")
+TESTS = (
+    "answered", "skipped", "equals", "in", "at_least", "at_most", "above", "below",
+    "words_below", "words_at_least", "hedged", "contains", "matches",
+)  # fmt: skip
+NUMERIC = ("at_least", "at_most", "above", "below", "words_below", "words_at_least")
+MAX_REGEX = 500
+
+
+@dataclass(slots=True)
+class Facts:
+    """What a condition can look at. `current` is the answer just given, if any."""
+
+    answers: Mapping[str, Any]
+    skipped: frozenset[str] | set[str]
+    vars: Mapping[str, Any]
+    ratings: Mapping[str, int]
+    lexicon: Lexicon
+    current: Any = None
+    current_step: str | None = None
+    found: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled condition. `holds()` never raises for any answer a leader can type."""
+
+    check: Callable[[Facts], bool]
+    refs: tuple[tuple[str, str], ...] = ()  # (kind, name) this condition reads, for checking
+
+    def holds(self, facts: Facts) -> bool:
+        return self.check(facts)
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be compiled; `path` points into the condition mapping."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+ALWAYS = Condition(lambda facts: True)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return str(value.get("action", ""))
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def check_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a pack regex, refusing the shapes that can take exponential time.
+
+    Raises:
+        ValueError: the pattern does not compile or nests quantifiers like `(a+)+`.
+    """
+    if len(pattern) > MAX_REGEX:
+        raise ValueError(f"the regular expression is longer than {MAX_REGEX} characters")
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"the regular expression does not compile: {exc}") from None
+    if re.search(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]", pattern):
+        raise ValueError(
+            "the regular expression nests quantifiers (like '(a+)+'), "
+            "which can take very long on some answers"
+        )
+    return compiled
+
+
+def compile_condition(data: Any, path: tuple[str | int, ...] = ()) -> Condition:
+    """Turn a condition mapping into a `Condition`.
+
+    Raises:
+        ConditionError: unknown keys, wrong types, or a bad regex, with the path of the value.
+    """
+    if not isinstance(data, Mapping) or not data:
+        raise ConditionError(path, "a condition must be a mapping such as {words_below: 6}")
+    checks: list[Callable[[Facts], bool]] = []
+    refs: list[tuple[str, str]] = []
+    subject_keys = [k for k in data if k in SUBJECTS]
+    if len(subject_keys) > 1:
+        raise ConditionError(path, "a condition can test only one of step, var or rating")
+    subject = subject_keys[0] if subject_keys else None
+    name = data[subject] if subject else None
+    if subject and not isinstance(name, str):
+        raise ConditionError((*path, subject), f"'{subject}' must name one {subject}")
+    if subject and isinstance(name, str):
+        refs.append((subject, name))
+
+    def value_of(facts: Facts) -> tuple[bool, Any]:
+        if subject is None:
+            return facts.current is not None, facts.current
+        if subject == "step":
+            return name in facts.answers, facts.answers.get(str(name))
+        if subject == "var":
+            return name in facts.vars, facts.vars.get(str(name))
+        return name in facts.ratings, facts.ratings.get(str(name))
+
+    for key, value in data.items():
+        where = (*path, key)
+        if key in SUBJECTS:
+            continue
+        if key in COMBINATORS:
+            if key == "not":
+                inner = compile_condition(value, where)
+                refs.extend(inner.refs)
+                checks.append(_negate(inner))
+                continue
+            if not isinstance(value, list) or not value:
+                raise ConditionError(where, f"'{key}' takes a list of conditions")
+            parts = [compile_condition(item, (*where, i)) for i, item in enumerate(value)]
+            for part in parts:
+                refs.extend(part.refs)
+            checks.append(_combine(parts, every=key == "all"))
+            continue
+        if key not in TESTS:
+            raise ConditionError(where, f"unknown condition test '{key}'")
+        checks.append(_test(key, value, where, subject, name, value_of))
+    return Condition(lambda f: all(c(f) for c in checks), tuple(refs))
+
+
+def _negate(inner: Condition) -> Callable[[Facts], bool]:
+    return lambda f: not inner.holds(f)
+
+
+def _combine(parts: list[Condition], every: bool) -> Callable[[Facts], bool]:
+    if every:
+        return lambda f: all(p.holds(f) for p in parts)
+    return lambda f: any(p.holds(f) for p in parts)
+
+
+def _test(
+    key: str,
+    value: Any,
+    where: tuple[str | int, ...],
+    subject: str | None,
+    name: Any,
+    value_of: Callable[[Facts], tuple[bool, Any]],
+) -> Callable[[Facts], bool]:
+    if key in ("answered", "skipped", "hedged"):
+        if not isinstance(value, bool):
+            raise ConditionError(where, f"'{key}' must be true or false")
+        if key == "answered":
+            return lambda f: value_of(f)[0] == value
+        if key == "skipped":
+            if subject not in (None, "step"):
+                raise ConditionError(where, "'skipped' applies to a step")
+            return lambda f: ((name if subject else f.current_step) in f.skipped) == value
+
+        def hedged(f: Facts) -> bool:
+            found = find_phrase(_text(value_of(f)[1]), f.lexicon.hedges, prefix=False)
+            if found:
+                f.found["hedge"] = found
+            return (found is not None) == value
+
+        return hedged
+    if key in NUMERIC:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConditionError(where, f"'{key}' must be a number")
+        limit = float(value)
+        if key in ("words_below", "words_at_least"):
+            below = key == "words_below"
+            return lambda f: (word_count(_text(value_of(f)[1])) < limit) == below
+        compare: dict[str, Callable[[float], bool]] = {
+            "at_least": lambda n: n >= limit,
+            "at_most": lambda n: n <= limit,
+            "above": lambda n: n > limit,
+            "below": lambda n: n < limit,
+        }
+        test = compare[key]
+
+        def numeric(f: Facts) -> bool:
+            number = _number(value_of(f)[1])
+            return number is not None and test(number)
+
+        return numeric
+    if key == "equals":
+        return lambda f: _same(value_of(f)[1], value)
+    if key == "in":
+        if not isinstance(value, list):
+            raise ConditionError(where, "'in' takes a list of values")
+        return lambda f: any(_same(value_of(f)[1], v) for v in value)
+    if key == "contains":
+        words = value if isinstance(value, list) else [value]
+        if not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise ConditionError(where, "'contains' takes a list of words or phrases")
+
+        def contains(f: Facts) -> bool:
+            found = find_phrase(_text(value_of(f)[1]), words)
+            if found:
+                f.found["match"] = found
+            return found is not None
+
+        return contains
+    # matches
+    if not isinstance(value, str):
+        raise ConditionError(where, "'matches' takes a regular expression")
+    try:
+        regex = check_regex(value)
+    except ValueError as exc:
+        raise ConditionError(where, str(exc)) from None
+
+    def matches(f: Facts) -> bool:
+        found = regex.search(_text(value_of(f)[1]))
+        if found:
+            f.found["match"] = found.group(0)
+        return found is not None
+
+    return matches
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, str) and isinstance(expected, str):
+        return actual.casefold() == expected.casefold()
+    return bool(actual == expected)

@@ -1,0 +1,801 @@
+"""The dialogue: a state machine over a pack, driven by pulling prompts and giving answers.
+
+The front end asks `current()` for the question, shows it, and passes what the leader typed to
+`answer()`; the reply says whether the answer was taken, what the coach says next, and which
+turns to save. `snapshot()` is plain data; `restore()` turns it back into the same dialogue.
+No I/O, no clock and no randomness of its own: both are injected.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from coach.engine.conditions import Facts
+from coach.engine.dates import parse_due
+from coach.engine.errors import TemplateFailure
+from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
+from coach.engine.textmatch import count_phrases, match_choice, normalise, parse_number
+from coach.engine.texts import Text
+
+SNAPSHOT_VERSION = 1
+MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
+
+
+class _Unset:
+    """Marks a variable that had no value before a step set it (not saved: see `_entry`)."""
+
+
+_UNSET = _Unset()
+
+Clock = Callable[[], datetime]
+
+
+class RestoreError(ValueError):
+    """A snapshot that cannot continue with this pack; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One line of the conversation, as saved in the transcript."""
+
+    n: int
+    role: str
+    step: str
+    trait: str | None
+    kind: str
+    text: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "role": self.role,
+            "step": self.step,
+            "trait": self.trait,
+            "kind": self.kind,
+            "text": self.text,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SectionProgress:
+    id: str
+    title: str
+    trait: str | None
+    state: str  # done | current | todo
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    answered: int
+    total: int
+    sections: tuple[SectionProgress, ...]
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.answered / self.total) if self.total else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """What to ask now. `kind` picks the widget: ask (free text), rating, choice, commit."""
+
+    step: str
+    kind: str
+    stage: str
+    text: str
+    section: str
+    section_title: str
+    trait: str | None
+    scale: Scale | None
+    options: tuple[Option, ...]
+    can_skip: bool
+    can_back: bool
+    progress: Progress
+
+    @property
+    def is_followup(self) -> bool:
+        return self.stage != MAIN
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The engine's answer to an answer."""
+
+    accepted: bool
+    prompt: Prompt | None
+    notes: tuple[str, ...] = ()
+    reason: str | None = None
+    turns: tuple[Turn, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    id: str
+    text: str
+    trait: str | None
+    due: str
+    kind: str
+    step: str
+    turn: int | None = None
+    status: str = "open"
+
+    def to_dict(self) -> dict[str, Any]:
+        source: dict[str, Any] = {"kind": self.kind, "step": self.step}
+        if self.turn is not None:
+            source["turn"] = self.turn
+        return {
+            "id": self.id,
+            "text": self.text,
+            "trait": self.trait,
+            "due": self.due,
+            "status": self.status,
+            "source": source,
+        }
+
+
+@dataclass(slots=True)
+class _State:
+    """Everything that changes. Plain data, so a snapshot is a deep copy of it."""
+
+    seed: str
+    participant: str | None
+    at: str | None = None
+    stage: str = MAIN
+    prompt: dict[str, Any] = field(default_factory=dict)
+    probes_used: int = 0
+    fired: list[str] = field(default_factory=list)
+    pending: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    followups: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    vars: dict[str, Any] = field(default_factory=dict)
+    answer_turns: dict[str, int] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    turn_count: int = 0
+    finished: bool = False
+    actions: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Dialogue:
+    """One leader's way through a pack.
+
+    Args:
+        pack: a loaded pack.
+        now: the clock; due dates are relative to it and turns are stamped with it.
+        seed: picks text variants; same pack, answers, clock and seed give the same transcript.
+        participant: the leader's name, if they gave one (available to templates).
+    """
+
+    def __init__(
+        self, pack: Pack, now: Clock, seed: str = "", participant: str | None = None
+    ) -> None:
+        self.pack = pack
+        self._now = now
+        self._state = _State(seed=seed, participant=participant)
+        self.log: list[Turn] = []
+        self.pack_changed = False
+        self._rating_steps = [s for s in pack.steps if s.kind == "rating" and s.trait]
+        self._static = {
+            "traits": {
+                t.id: {"id": t.id, "title": t.title, "summary": t.summary} for t in pack.traits
+            },
+        }
+
+    # -- the pull API -------------------------------------------------------------------
+
+    def start(self) -> Reply:
+        """Begin: say the opening statements and ask the first question."""
+        if self._state.at is not None or self._state.finished or self.log:
+            raise RuntimeError("the dialogue has already started")
+        turns: list[Turn] = []
+        self._enter(0, turns)
+        return self._reply(True, turns)
+
+    def current(self) -> Prompt | None:
+        """The question waiting for an answer, or None when the dialogue is over."""
+        state = self._state
+        if state.finished or state.at is None:
+            return None
+        step = self.pack.by_id[state.at]
+        prompt = state.prompt
+        options = step.options
+        if state.stage == CONFIRM:
+            by_id = {c.id: c for c in step.classify.categories} if step.classify else {}
+            options = tuple(Option(i, by_id[i].label) for i in prompt["options"] if i in by_id)
+        kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice"}.get(state.stage, step.kind)
+        section = next(s for s in self.pack.sections if s.id == step.section)
+        return Prompt(
+            step=step.id,
+            kind=kind,
+            stage=state.stage,
+            text=prompt["text"],
+            section=section.id,
+            section_title=section.title,
+            trait=step.trait,
+            scale=step.scale if kind == "rating" else None,
+            options=options if kind == "choice" else (),
+            can_skip=step.skippable or state.stage != MAIN,
+            can_back=bool(state.history) or state.stage != MAIN,
+            progress=self._progress(step),
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self._state.finished
+
+    def answer(self, text: str) -> Reply:
+        """Give the leader's answer to the current prompt.
+
+        Never raises for anything a leader can type: an answer that cannot be used is
+        rejected with a reason, and kept in the log verbatim.
+        """
+        state = self._state
+        if state.finished or state.at is None:
+            return Reply(False, None, reason="The reflection is already complete.")
+        step = self.pack.by_id[state.at]
+        turns: list[Turn] = []
+        if not text.strip():
+            reason = self._message("empty_answer")
+            return Reply(False, self.current(), (reason,), reason)
+        if state.stage == MAIN:
+            return self._answer_main(step, text, turns)
+        if state.stage == PROBE:
+            self._leader(step, "answer", text, turns)
+            state.followups.setdefault(step.id, []).append(text)
+            if step.kind == "commit":
+                self._refine_commitment(step, text)
+            if self._probe(step, text, turns):
+                return self._reply(True, turns)
+            return self._after_probes(step, turns)
+        if state.stage == DUE:
+            self._leader(step, "answer", text, turns)
+            state.followups.setdefault(step.id, []).append(text)
+            self._settle_due(step, text)
+            self._complete(step, turns)
+            return self._reply(True, turns)
+        # CONFIRM
+        options = state.prompt["options"]
+        labels = self._confirm_labels(step, options)
+        picked = match_choice(text, labels)
+        if len(picked) != 1:
+            return self._reject(step, text, self._choice_reason(picked, labels), turns)
+        self._leader(step, "answer", text, turns)
+        assert step.classify is not None
+        state.vars[step.classify.into] = options[picked[0]]
+        self._complete(step, turns, classified=True)
+        return self._reply(True, turns)
+
+    def skip(self) -> Reply:
+        """Skip the current question, if the pack allows it; follow-ups can always be skipped."""
+        state = self._state
+        if state.finished or state.at is None:
+            return Reply(False, None, reason="The reflection is already complete.")
+        step = self.pack.by_id[state.at]
+        turns: list[Turn] = []
+        if state.stage == MAIN and not step.skippable:
+            reason = self._message("cannot_skip")
+            return Reply(False, self.current(), (reason,), reason)
+        self._leader(step, "skip", "", turns)
+        if state.stage == MAIN:
+            state.skipped.append(step.id)
+            self._complete(step, turns, classified=True)
+        elif state.stage == PROBE:
+            self._after_probes(step, turns)
+        elif state.stage == DUE:
+            self._settle_due(step, "")
+            self._complete(step, turns)
+        else:  # CONFIRM: keep the best guess, if there was one
+            guess = state.pending.get("guess")
+            if guess and step.classify:
+                state.vars[step.classify.into] = guess
+            self._complete(step, turns, classified=True)
+        return self._reply(True, turns)
+
+    def back(self) -> Reply:
+        """Go back to re-answer: the current question if part-answered, else the previous one.
+
+        Nothing is removed from the log; the earlier answer is simply no longer used.
+        """
+        state = self._state
+        if state.finished:
+            return Reply(False, None, reason="The reflection is already complete.")
+        if state.at is None:  # pragma: no cover - only before start()
+            raise RuntimeError("the dialogue has not started")
+        turns: list[Turn] = []
+        step = self.pack.by_id[state.at]
+        if state.stage == MAIN:
+            if not state.history:
+                reason = self._message("cannot_go_back")
+                return Reply(False, self.current(), (reason,), reason)
+            entry = state.history.pop()
+            for name in entry.get("unset", []):
+                state.vars.pop(name, None)
+            state.vars.update(entry["vars"])
+            step = self.pack.by_id[entry["step"]]
+        self._forget(step.id)
+        self._leader(step, "back", "", turns)
+        self._ask(step, turns)
+        return self._reply(True, turns)
+
+    # -- results ------------------------------------------------------------------------
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        return self._state.answers
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        return self._state.vars
+
+    @property
+    def participant(self) -> str | None:
+        return self._state.participant
+
+    def ratings(self) -> dict[str, int]:
+        """Trait → the leader's self-rating (the first rating step of each trait's section)."""
+        ratings: dict[str, int] = {}
+        for step in self._rating_steps:
+            value = self._state.answers.get(step.id)
+            if isinstance(value, int) and step.trait and step.trait not in ratings:
+                ratings[step.trait] = value
+        return ratings
+
+    def classification(self) -> dict[str, Any]:
+        """The first classified answer (the loyalty question in the stock packs)."""
+        for step in self.pack.steps:
+            if step.classify:
+                text = self._state.answers.get(step.id)
+                follow = self._state.followups.get(step.id, [])
+                answer = "\n".join([text, *follow]) if isinstance(text, str) else None
+                return {"answer": answer, "trait": self._state.vars.get(step.classify.into)}
+        return {"answer": None, "trait": None}
+
+    def action_items(self) -> list[ActionItem]:
+        """The action items as they stand: final once the dialogue has finished."""
+        items = self._state.actions if self._state.finished else self._derive_actions()
+        return [ActionItem(**{k: v for k, v in item.items() if k != "order"}) for item in items]
+
+    @property
+    def answered(self) -> int:
+        return len(self._state.answers) + len(self._state.skipped)
+
+    # -- snapshot -----------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Plain data (str, int, list, dict, None) that `restore` turns back into this dialogue."""
+        state = self._state
+        data = {
+            "v": SNAPSHOT_VERSION,
+            "pack": {"id": self.pack.id, "version": self.pack.version, "sha256": self.pack.sha256},
+        }
+        for name in _State.__dataclass_fields__:
+            data[name] = copy.deepcopy(getattr(state, name))
+        return data
+
+    @classmethod
+    def restore(
+        cls, pack: Pack, snapshot: Mapping[str, Any], now: Clock, log: Sequence[Turn] = ()
+    ) -> Dialogue:
+        """Continue a dialogue from `snapshot()` data.
+
+        Raises:
+            RestoreError: the snapshot is not for this pack, or stopped at a step the pack no
+                longer has.
+        """
+        if snapshot.get("v") != SNAPSHOT_VERSION:
+            raise RestoreError(
+                f"the saved session uses snapshot version {snapshot.get('v')!r}, "
+                f"this coach reads version {SNAPSHOT_VERSION}"
+            )
+        saved_pack = snapshot.get("pack") or {}
+        if saved_pack.get("id") != pack.id:
+            raise RestoreError(
+                f"the session was started with the pack '{saved_pack.get('id')}', not '{pack.id}'"
+            )
+        fields = {
+            k: copy.deepcopy(snapshot[k]) for k in _State.__dataclass_fields__ if k in snapshot
+        }
+        try:
+            state = _State(**fields)
+        except TypeError as exc:
+            raise RestoreError(f"the saved session's snapshot is incomplete ({exc})") from None
+        dialogue = cls(pack, now, state.seed, state.participant)
+        dialogue._state = state
+        dialogue.log = list(log)
+        if saved_pack.get("sha256") != pack.sha256:
+            dialogue.pack_changed = True
+            if state.at is not None and state.at not in pack.by_id:
+                raise RestoreError(
+                    f"the pack changed since this session started and no longer has the step "
+                    f"'{state.at}' where it stopped"
+                )
+            if state.at is not None:
+                # Ask the current step afresh in the pack's new words.
+                dialogue._forget(state.at)
+                dialogue._ask(pack.by_id[state.at], [])
+        return dialogue
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self._now().date()
+
+    def _stamp(self) -> str:
+        return self._now().isoformat(timespec="seconds")
+
+    def _turn(self, role: str, step: Step, kind: str, text: str, turns: list[Turn]) -> None:
+        self._state.turn_count += 1
+        turn = Turn(self._state.turn_count, role, step.id, step.trait, kind, text, self._stamp())
+        self.log.append(turn)
+        turns.append(turn)
+
+    def _leader(self, step: Step, kind: str, text: str, turns: list[Turn]) -> None:
+        self._turn("leader", step, kind, text, turns)
+        if kind == "answer" and self._state.stage == MAIN:
+            self._state.answer_turns[step.id] = self._state.turn_count
+
+    def _context(self, step: Step | None, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        state = self._state
+        section = None
+        if step is not None:
+            section = next((s.title for s in self.pack.sections if s.id == step.section), None)
+        context: dict[str, Any] = {
+            "participant": state.participant or "",
+            "answers": state.answers,
+            "followups": state.followups,
+            "vars": state.vars,
+            "ratings": self.ratings(),
+            "section": section,
+            **self._static,
+        }
+        if extra:
+            context.update(extra)
+        return context
+
+    def _render(self, text: Text, step: Step | None, extra: Mapping[str, Any] | None = None) -> str:
+        try:
+            return text.render(self._context(step, extra), self._state.seed)
+        except TemplateFailure as exc:
+            where = f" in step '{step.id}'" if step else ""
+            raise TemplateFailure(f"{self.pack.source}: template failed{where}: {exc}") from None
+
+    def _message(self, key: str, **values: Any) -> str:
+        return self._render(self.pack.messages[key], None, values)
+
+    def _facts(self, current: Any = None, step: Step | None = None) -> Facts:
+        state = self._state
+        return Facts(
+            answers=state.answers,
+            skipped=frozenset(state.skipped),
+            vars=state.vars,
+            ratings=self.ratings(),
+            lexicon=self.pack.lexicon,
+            current=current,
+            current_step=step.id if step else None,
+        )
+
+    def _enter(self, index: int, turns: list[Turn]) -> None:
+        """Move to the step at `index`, saying statements and passing over steps whose
+        `when` is false, until a question is waiting or the pack ends."""
+        steps = self.pack.steps
+        while index < len(steps):
+            step = steps[index]
+            if step.conditional and not step.when.holds(self._facts(step=step)):
+                index += 1
+                continue
+            if step.kind == "say":
+                self._state.at = step.id
+                self._turn("coach", step, "statement", self._render(step.text, step), turns)
+                self._apply_set(step)
+                target = self._branch(step)
+                if target == END:
+                    break
+                index = self.pack.by_id[target].index if target else index + 1
+                continue
+            self._ask(step, turns)
+            return
+        self._finish()
+
+    def _ask(self, step: Step, turns: list[Turn]) -> None:
+        state = self._state
+        state.at, state.stage = step.id, MAIN
+        state.probes_used, state.fired, state.pending = 0, [], {}
+        text = self._render(step.text, step)
+        state.prompt = {"text": text}
+        self._turn("coach", step, "question", text, turns)
+
+    def _reply(self, accepted: bool, turns: list[Turn], reason: str | None = None) -> Reply:
+        notes = tuple(
+            t.text for t in turns if t.role == "coach" and t.kind in ("statement", "retry")
+        )
+        return Reply(accepted, self.current(), notes, reason, tuple(turns))
+
+    def _reject(self, step: Step, text: str, reason: str, turns: list[Turn]) -> Reply:
+        self._leader(step, "rejected", text, turns)
+        self._turn("coach", step, "retry", reason, turns)
+        return Reply(False, self.current(), (reason,), reason, tuple(turns))
+
+    def _choice_reason(self, picked: list[int], labels: Sequence[tuple[str, str]]) -> str:
+        if len(picked) > 1:
+            names = " or ".join(f"'{labels[i][1]}'" for i in picked[:4])
+            return self._message("choice_ambiguous", options=names)
+        return self._message("choice_invalid")
+
+    def _confirm_labels(self, step: Step, options: list[str]) -> list[tuple[str, str]]:
+        assert step.classify is not None
+        by_id = {c.id: c.label for c in step.classify.categories}
+        return [(i, by_id.get(i, i)) for i in options]
+
+    def _answer_main(self, step: Step, text: str, turns: list[Turn]) -> Reply:
+        state = self._state
+        value: Any = text
+        if step.kind == "rating":
+            assert step.scale is not None
+            number = parse_number(text, self.pack.lexicon)
+            low, high = step.scale.min, step.scale.max
+            if number is None or number != int(number) or not low <= number <= high:
+                return self._reject(
+                    step, text, self._message("rating_invalid", min=low, max=high), turns
+                )
+            value = int(number)
+        elif step.kind == "choice":
+            labels = [(o.id, o.label) for o in step.options]
+            picked = match_choice(text, labels)
+            if len(picked) != 1:
+                return self._reject(step, text, self._choice_reason(picked, labels), turns)
+            value = step.options[picked[0]].id
+        self._leader(step, "answer", text, turns)
+        if step.kind == "commit":
+            value = {"action": text, "due": None, "when": None}
+            found = parse_due(text, self._today(), self.pack.lexicon)
+            if found:
+                value["due"], value["when"] = found[0].isoformat(), found[1]
+        state.answers[step.id] = value
+        if step.kind == "choice":
+            self._complete(step, turns)
+            return self._reply(True, turns)
+        if self._probe(step, value if step.kind == "rating" else text, turns):
+            return self._reply(True, turns)
+        return self._after_probes(step, turns)
+
+    def _probe(self, step: Step, current: Any, turns: list[Turn]) -> bool:
+        state = self._state
+        if state.probes_used >= step.probe_budget:
+            return False
+        for rule in step.probes:
+            if rule.id in state.fired:
+                continue
+            facts = self._facts(current, step)
+            if not rule.when.holds(facts):
+                continue
+            extra = {"last": current if isinstance(current, str) else str(current)}
+            extra["hedge"] = facts.found.get("hedge", "")
+            extra["match"] = facts.found.get("match", "")
+            text = self._render(rule.text, step, extra)
+            state.fired.append(rule.id)
+            state.probes_used += 1
+            state.stage = PROBE
+            state.prompt = {"text": text}
+            self._turn("coach", step, "probe", text, turns)
+            return True
+        return False
+
+    def _refine_commitment(self, step: Step, text: str) -> None:
+        """A probe's answer to a commitment is the sharper version of it: use it."""
+        value = self._state.answers.get(step.id)
+        if not isinstance(value, dict):
+            return
+        value["action"] = text
+        found = parse_due(text, self._today(), self.pack.lexicon)
+        if found:
+            value["due"], value["when"] = found[0].isoformat(), found[1]
+
+    def _after_probes(self, step: Step, turns: list[Turn]) -> Reply:
+        state = self._state
+        if step.kind == "commit":
+            value = state.answers.get(step.id)
+            if isinstance(value, dict) and value.get("due") is None:
+                text = (
+                    self._render(step.ask_due, step) if step.ask_due else self._message("ask_due")
+                )
+                state.stage = DUE
+                state.prompt = {"text": text}
+                self._turn("coach", step, "due", text, turns)
+                return self._reply(True, turns)
+        self._complete(step, turns)
+        return self._reply(True, turns)
+
+    def _settle_due(self, step: Step, text: str) -> None:
+        value = self._state.answers.get(step.id)
+        if not isinstance(value, dict):
+            return
+        today = self._today()
+        found = parse_due(text, today, self.pack.lexicon) if text else None
+        if found is None:
+            found = parse_due(step.default_due, today, self.pack.lexicon)
+        when, words = found if found else (today + timedelta(days=14), step.default_due)
+        value["due"], value["when"] = when.isoformat(), words
+
+    def _classify(self, step: Step, turns: list[Turn]) -> bool:
+        """Sort the answer into a category; True when a confirmation question is now asked."""
+        classify = step.classify
+        state = self._state
+        if classify is None:
+            return False
+        if classify.into in state.vars:
+            state.pending["before"] = state.vars[classify.into]
+        text = " ".join([str(state.answers.get(step.id, "")), *state.followups.get(step.id, [])])
+        scores = [
+            (count_phrases(text, c.keywords), -i, c.id) for i, c in enumerate(classify.categories)
+        ]
+        ranked = sorted(scores, reverse=True)
+        top, second = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0
+        guess = ranked[0][2] if top > 0 else None
+        clear = top >= classify.strong and top > second
+        if clear and classify.confirm != "always":
+            state.vars[classify.into] = guess
+            return False
+        candidates = [c for score, _, c in ranked if score > 0]
+        options = candidates + [c.id for c in classify.categories if c.id not in candidates]
+        labels = {c.id: c.label for c in classify.categories}
+        extra = {
+            "guess": guess,
+            "guess_label": labels.get(guess, "") if guess else "",
+            "candidates": [labels[c] for c in candidates],
+            "clear": clear,
+        }
+        text_out = self._render(classify.text, step, extra)
+        state.stage = CONFIRM
+        state.pending["guess"] = guess
+        state.prompt = {"text": text_out, "options": options}
+        self._turn("coach", step, "confirm", text_out, turns)
+        return True
+
+    def _complete(self, step: Step, turns: list[Turn], classified: bool = False) -> None:
+        """The step is answered: classify, set variables, attach suggestions, move on."""
+        state = self._state
+        if not classified and self._classify(step, turns):
+            return
+        before: dict[str, Any] = {name: state.vars.get(name, _UNSET) for name in step.set}
+        if step.classify:
+            # The classification already ran; its previous value is what back() restores.
+            before[step.classify.into] = state.pending.get("before", _UNSET)
+        entry: dict[str, Any] = {"step": step.id, "vars": {}, "unset": []}
+        for name, old in before.items():
+            self._remember(entry, name, old)
+        state.history.append(entry)
+        if step.id not in state.skipped:
+            self._apply_set(step)
+            if step.kind == "rating":
+                self._suggest(step)
+        target = self._branch(step)
+        if target == END:
+            self._finish()
+            return
+        self._enter(self.pack.by_id[target].index if target else step.index + 1, turns)
+
+    def _apply_set(self, step: Step) -> None:
+        state = self._state
+        for name, value in step.set.items():
+            entry = state.history[-1] if state.history else None
+            remembered = entry is not None and (name in entry["vars"] or name in entry["unset"])
+            if entry is not None and step.kind == "say" and not remembered:
+                self._remember(entry, name, state.vars.get(name, _UNSET))
+            state.vars[name] = self._render(value, step) if isinstance(value, Text) else value
+
+    @staticmethod
+    def _remember(entry: dict[str, Any], name: str, old: Any) -> None:
+        """Note a variable's value before a step changed it, for back()."""
+        if isinstance(old, _Unset):
+            entry["unset"].append(name)
+        else:
+            entry["vars"][name] = copy.deepcopy(old)
+
+    def _branch(self, step: Step) -> str | None:
+        facts = self._facts(self._state.answers.get(step.id), step)
+        for branch in step.next:
+            if branch.when.holds(facts):
+                return branch.goto
+        return None
+
+    def _suggest(self, step: Step) -> None:
+        value = self._state.answers.get(step.id)
+        for rule in step.suggest:
+            if rule.when.holds(self._facts(value, step)):
+                self._state.suggestions.append(self._rule_item(rule, step, "suggestion"))
+
+    def _rule_item(self, rule: Suggestion, step: Step | None, kind: str) -> dict[str, Any]:
+        today = self._today()
+        found = parse_due(rule.due, today, self.pack.lexicon)
+        due = found[0] if found else today + timedelta(days=14)
+        trait = rule.trait
+        if trait and "{" in trait:
+            rendered = self.pack.environment.from_string(trait).render(self._context(step))
+            trait = rendered or None
+        return {
+            "text": self._render(rule.text, step),
+            "trait": trait,
+            "due": due.isoformat(),
+            "kind": kind,
+            "step": step.id if step else rule.id,
+            "order": step.index if step else len(self.pack.steps),
+        }
+
+    def _forget(self, step_id: str) -> None:
+        state = self._state
+        state.answers.pop(step_id, None)
+        state.followups.pop(step_id, None)
+        state.answer_turns.pop(step_id, None)
+        if step_id in state.skipped:
+            state.skipped.remove(step_id)
+        state.suggestions = [s for s in state.suggestions if s["step"] != step_id]
+        state.stage, state.pending, state.fired, state.probes_used = MAIN, {}, [], 0
+
+    def _finish(self) -> None:
+        state = self._state
+        state.finished = True
+        state.at = None
+        state.stage = MAIN
+        state.prompt = {}
+        state.actions = self._derive_actions()
+
+    def _derive_actions(self) -> list[dict[str, Any]]:
+        """Commitments, then insights, then suggestions; deduplicated, capped, ordered."""
+        state = self._state
+        pack = self.pack
+        candidates: list[dict[str, Any]] = []
+        for step in pack.steps:
+            value = state.answers.get(step.id)
+            if step.kind == "commit" and isinstance(value, dict) and value.get("due"):
+                candidates.append(
+                    {
+                        "text": value["action"],
+                        "trait": step.trait,
+                        "due": value["due"],
+                        "kind": "commitment",
+                        "step": step.id,
+                        "turn": state.answer_turns.get(step.id),
+                        "order": step.index,
+                    }
+                )
+        for rule in pack.action_rules:
+            if rule.when.holds(self._facts()):
+                candidates.append(self._rule_item(rule, None, rule.kind))
+        candidates.extend(dict(s) for s in state.suggestions)
+        priority = {"commitment": 0, "insight": 1, "suggestion": 2}
+        candidates.sort(key=lambda c: priority[c["kind"]])
+        seen: set[str] = set()
+        kept = []
+        for item in candidates:
+            key = " ".join(normalise(item["text"]).split())
+            if key in seen:
+                continue
+            seen.add(key)
+            kept.append(item)
+        kept = kept[: pack.actions_max]
+        if pack.actions_order == "due":
+            kept.sort(key=lambda c: (c["due"], priority[c["kind"]], c["order"]))
+        else:
+            kept.sort(key=lambda c: (c["order"], priority[c["kind"]]))
+        return [
+            {**item, "id": f"a{i}", "turn": item.get("turn")}
+            for i, item in enumerate(kept, start=1)
+        ]
+
+    def _progress(self, step: Step) -> Progress:
+        seen_current = False
+        sections = []
+        for section in self.pack.sections:
+            if section.id == step.section:
+                state, seen_current = "current", True
+            else:
+                state = "todo" if seen_current else "done"
+            sections.append(SectionProgress(section.id, section.title, section.trait, state))
+        return Progress(self.answered, self.pack.question_count, tuple(sections))

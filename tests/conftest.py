@@ -1,0 +1,44 @@
+"""Shared fixtures: a frozen clock, the packs under test, and a private sessions folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coach.engine import Pack, load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # a Saturday
+
+
+def read_pack(path: Path) -> Pack:
+    return load_pack(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: NOW
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Pack:
+    return read_pack(DATA / "packs" / "tiny.yaml")
+
+
+@pytest.fixture(scope="session")
+def sales() -> Pack:
+    return read_pack(ROOT / "prompts" / "sales-leader.yaml")
+
+
+@pytest.fixture
+def sessions_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every way coach finds its folders at this test's own."""
+    folder = tmp_path / "sessions"
+    monkeypatch.setenv("COACH_SESSIONS_DIR", str(folder))
+    monkeypatch.delenv("COACH_PACKS_DIR", raising=False)
+    monkeypatch.setenv("COACH_NOW", NOW.isoformat())
+    return folder

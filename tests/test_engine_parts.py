@@ -1,0 +1,170 @@
+"""The engine's parts, one table each: dates, ratings, choices, reflection, conditions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coach.engine.conditions import ConditionError, Facts, compile_condition
+from coach.engine.dates import parse_due
+from coach.engine.lexicon import DEFAULT, Lexicon
+from coach.engine.textmatch import excerpt, match_choice, parse_number, reflect, word_count
+
+SATURDAY = date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "words"),
+    [
+        ("today", "2026-11-28", "today"),
+        ("I'll do it tomorrow", "2026-11-29", "tomorrow"),
+        ("by Friday", "2026-12-04", "Friday"),
+        ("next Tuesday", "2026-12-01", "next Tuesday"),
+        ("this week", "2026-11-28", "this week"),  # Saturday: the week is already over
+        ("next week", "2026-12-04", "next week"),
+        ("in 3 days", "2026-12-01", "in 3 days"),
+        ("in two weeks", "2026-12-12", "in two weeks"),
+        ("within a week", "2026-12-05", "within a week"),
+        ("in a month", "2026-12-28", "in a month"),
+        ("end of month", "2026-11-30", "end of month"),
+        ("by the end of the month", "2026-11-30", "end of the month"),
+        ("12 Dec", "2026-12-12", "12 Dec"),
+        ("Dec 12", "2026-12-12", "Dec 12"),
+        ("3rd of January", "2027-01-03", "3rd of January"),
+        ("2026-12-12", "2026-12-12", "2026-12-12"),
+        ("March 1st, 2027", "2027-03-01", "March 1st, 2027"),
+        ("call Sam on Tuesday, then again next week", "2026-12-01", "Tuesday"),
+    ],
+)
+def test_due_dates_from_the_leaders_words(text: str, due: str, words: str) -> None:
+    found = parse_due(text, SATURDAY, DEFAULT)
+    assert found is not None
+    assert (found[0].isoformat(), found[1]) == (due, words)
+
+
+@pytest.mark.parametrize(
+    "text", ["soon", "when I can", "I sat with them", "May I ask?", "2026-02-30", ""]
+)
+def test_no_timeframe_is_none(text: str) -> None:
+    assert parse_due(text, SATURDAY, DEFAULT) is None
+
+
+def test_a_translated_lexicon_brings_its_own_date_words() -> None:
+    german = Lexicon.build(
+        {
+            "weekdays": ["montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+                         "samstag", "sonntag"],
+            "relative": {"tomorrow": ["morgen"], "in": ["in"], "week": ["woche", "wochen"],
+                         "a": ["einer", "einem"]},
+            "numbers": {"zwei": 2, "drei": 3},
+        }
+    )  # fmt: skip
+    assert parse_due("bis Freitag", SATURDAY, german) == (date(2026, 12, 4), "Freitag")
+    assert parse_due("in zwei Wochen", SATURDAY, german) == (date(2026, 12, 12), "in zwei Wochen")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("4", 4), (" 4 ", 4), ("four", 4), ("4/5", 4), ("4 out of 5", 4), ("Four.", 4),
+     ("3 - most weeks", 3), ("2, honestly", 2), ("7", 7), ("4.5", 4.5)],
+)  # fmt: skip
+def test_ratings_parse(text: str, value: float) -> None:
+    assert parse_number(text, DEFAULT) == value
+
+
+@pytest.mark.parametrize("text", ["", "dunno", "3 or 4", "between 2 and 3", "four or five"])
+def test_ratings_that_are_not_one_number(text: str) -> None:
+    assert parse_number(text, DEFAULT) is None
+
+
+OPTIONS = [("coach", "Inspirational coach"), ("creativity", "Inspires creativity"),
+           ("confident", "Confident")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [("1", [0]), ("3", [2]), ("4", []), ("confident", [2]), ("CONFIDENT", [2]),
+     ("inspirational coach", [0]), ("insp", [0, 1]), ("inspirat", [0]), ("conf", [2]),
+     ("creativity", [1]), ("nothing like it", [])],
+)  # fmt: skip
+def test_choices_by_number_text_or_unique_prefix(text: str, picked: list[int]) -> None:
+    assert match_choice(text, OPTIONS) == picked
+
+
+@pytest.mark.parametrize(
+    ("text", "reflected"),
+    [
+        ("I told my team", "You told your team"),
+        ("we met and I'm proud of myself", "we met and you're proud of yourself"),
+        ("Sam asked me", "Sam asked you"),
+        ("[TODO] {{ name }} I", "[TODO] {{ name }} you"),
+    ],
+)
+def test_reflect_turns_first_person_into_second(text: str, reflected: str) -> None:
+    assert reflect(text, DEFAULT) == reflected
+
+
+def test_excerpt_and_word_count() -> None:
+    assert excerpt("one two three four", 2) == "one two…"
+    assert excerpt("short", 5) == "short"
+    assert word_count("I don't know, really.") == 4
+
+
+def facts(current: object = None, **kw: object) -> Facts:
+    lexicon = Lexicon.build({"hedges": ["maybe", "not sure", "i try"]})
+    base: dict[str, object] = dict(
+        answers={}, skipped=set(), vars={}, ratings={}, lexicon=lexicon, current=current
+    )
+    base.update(kw)
+    return Facts(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("condition", "current", "expected"),
+    [
+        ({"words_below": 4}, "ok", True),
+        ({"words_below": 4}, "I showed them how, twice", False),
+        ({"hedged": True}, "I try to, not sure", True),
+        ({"hedged": True}, "I trying", False),  # hedges match exactly
+        ({"contains": ["tell", "explain"]}, "I was telling them", True),
+        ({"contains": ["tell"]}, "hotel", False),
+        ({"matches": r"\bno time\b"}, "Honestly there is no time", True),
+        ({"at_most": 2}, 2, True),
+        ({"at_most": 2}, 3, False),
+        ({"below": 3}, "not a number", False),
+        ({"any": [{"at_most": 1}, {"at_least": 5}]}, 5, True),
+        ({"not": {"equals": "yes"}}, "YES", False),
+        ({"in": ["a", "b"]}, "B", True),
+    ],
+)
+def test_conditions_on_the_current_answer(
+    condition: dict[str, object], current: object, expected: bool
+) -> None:
+    assert compile_condition(condition).holds(facts(current)) is expected
+
+
+def test_conditions_on_steps_vars_and_ratings() -> None:
+    f = facts(answers={"rate": 2}, vars={"focus": "confident"}, ratings={"confident": 4},
+              skipped={"recall"})  # fmt: skip
+    assert compile_condition({"step": "rate", "at_most": 2}).holds(f)
+    assert compile_condition({"var": "focus", "equals": "confident"}).holds(f)
+    assert compile_condition({"rating": "confident", "above": 3}).holds(f)
+    assert compile_condition({"step": "recall", "skipped": True}).holds(f)
+    assert compile_condition({"step": "missing", "answered": False}).holds(f)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ({"wordz_below": 3}, "unknown condition test 'wordz_below'"),
+        ({"matches": "(a+)+$"}, "nests quantifiers"),
+        ({"matches": "(unclosed"}, "does not compile"),
+        ({"step": "a", "var": "b"}, "only one of step, var or rating"),
+        ({"at_most": "two"}, "must be a number"),
+        ("words_below", "must be a mapping"),
+    ],
+)
+def test_bad_conditions_say_what_is_wrong(condition: object, message: str) -> None:
+    with pytest.raises(ConditionError, match=message):
+        compile_condition(condition)
