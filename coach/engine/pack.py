@@ -483,7 +483,10 @@ def _step(
         if key in STEP_KEYS and key not in common and key not in KIND_KEYS.get(kind, ()):
             check.error((*path, key, "<key>"), f"'{key}' does not apply to a '{kind}' step")
     what = f"step '{step_id}'"
-    text = check.text(env, data.get("text"), (*path, "text"), f"the text of {what}")
+    if "text" not in data:
+        check.error(path, f"{what} needs 'text' (what coach says)")
+        return None
+    text = check.text(env, data["text"], (*path, "text"), f"the text of {what}")
     when = ALWAYS
     if "when" in data:
         when = check.condition(data["when"], (*path, "when"))

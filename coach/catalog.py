@@ -1,0 +1,101 @@
+"""Finding packs: the stock packs shipped with coach and the user's own pack folders.
+
+This is the only module that reads pack files; the engine gets their text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from coach.engine import Pack, PackError, Problem, load_pack
+
+DEFAULT_PACK = "sales-leader"
+
+
+@dataclass(frozen=True, slots=True)
+class PackFile:
+    """A pack on disk, loaded and checked."""
+
+    path: Path
+    pack: Pack
+    stock: bool
+
+
+def stock_dir() -> Path:
+    """Where the stock packs are: `prompts/` in a checkout, `coach/packs` once installed."""
+    checkout = Path(__file__).resolve().parent.parent / "prompts"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("coach.packs")))
+
+
+def read_pack(path: Path) -> Pack:
+    """Load one pack file.
+
+    Raises:
+        PackError: the file cannot be read or the pack is invalid, with file:line:col.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PackError([Problem(str(path), 0, 0, "the pack file does not exist")]) from None
+    except IsADirectoryError:
+        raise PackError([Problem(str(path), 0, 0, "this is a folder, not a pack file")]) from None
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            [Problem(str(path), 0, 0, f"the pack is not UTF-8 text (byte {exc.start})")]
+        ) from None
+    except OSError as exc:
+        raise PackError([Problem(str(path), 0, 0, f"cannot read it ({exc.strerror})")]) from None
+    return load_pack(text, str(path))
+
+
+def pack_paths(user_dirs: list[Path]) -> list[tuple[Path, bool]]:
+    """Every `*.yaml` pack file coach can see: user folders first, then the stock packs."""
+    found: list[tuple[Path, bool]] = []
+    for folder in user_dirs:
+        if folder.is_dir():
+            found.extend((p, False) for p in sorted(folder.glob("*.yaml")))
+    found.extend((p, True) for p in sorted(stock_dir().glob("*.yaml")))
+    return found
+
+
+def list_packs(user_dirs: list[Path]) -> tuple[list[PackFile], list[PackError]]:
+    """All packs that load, and the errors of those that do not (listing never stops)."""
+    packs: list[PackFile] = []
+    problems: list[PackError] = []
+    for path, stock in pack_paths(user_dirs):
+        try:
+            packs.append(PackFile(path, read_pack(path), stock))
+        except PackError as exc:
+            problems.append(exc)
+    return packs, problems
+
+
+def find_pack(ref: str | None, user_dirs: list[Path]) -> PackFile:
+    """A pack by id (user folders shadow stock packs) or by file path.
+
+    Raises:
+        PackError: no such pack, or the pack is invalid.
+    """
+    ref = ref or DEFAULT_PACK
+    candidate = Path(ref).expanduser()
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or candidate.is_file():
+        return PackFile(candidate, read_pack(candidate), False)
+    for path, stock in pack_paths(user_dirs):
+        if path.stem == ref:
+            return PackFile(path, read_pack(path), stock)
+    # A pack may declare an id that differs from its file name.
+    known = []
+    for path, stock in pack_paths(user_dirs):
+        try:
+            pack = read_pack(path)
+        except PackError:
+            continue
+        if pack.id == ref:
+            return PackFile(path, pack, stock)
+        known.append(pack.id)
+    names = ", ".join(sorted(set(known))) or "none"
+    raise PackError([Problem(ref, 0, 0, f"there is no pack with this id (known packs: {names})")])

@@ -1,0 +1,306 @@
+"""The `coach` command: parse arguments, dispatch, turn every user error into one sentence.
+
+Exit status: 0 success, 1 a user error (one clear sentence on stderr), 2 bad usage.
+Heavy imports (Textual, Jinja2 reports) happen only inside the subcommands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from coach import __version__
+from coach.engine import PackError, TemplateFailure
+from coach.store import SessionStore, StoreError, locations
+from coach.terminal import printable
+
+DESCRIPTION = """\
+A reflection coach for sales leaders. Run `coach` to start a guided reflection on the five
+traits of a sales leader; everything you write is saved after every answer."""
+
+EPILOG = """\
+environment:
+  COACH_SESSIONS_DIR   where sessions are saved (overridden by --sessions)
+  COACH_PACKS_DIR      a folder of your own packs (overridden by --packs)
+  COACH_NOW            freeze the clock, e.g. 2026-11-28T09:00:00+00:00 (tests, demos)
+"""
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one sentence, exit status 1."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sessions",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="folder for saved sessions (default: $COACH_SESSIONS_DIR or your data folder)",
+    )
+    parser.add_argument(
+        "--packs",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="a folder of your own packs (default: $COACH_PACKS_DIR)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p)
+        return p
+
+    p = add("reflect", "start a new guided reflection")
+    p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
+    p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
+    p.add_argument("--name", help="your name, used to greet you and in the transcript")
+
+    p = add("resume", "continue an unfinished reflection")
+    p.add_argument("id", nargs="?", help="session id or its start (default: the latest unfinished)")
+    p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
+
+    p = add("show", "print a saved session")
+    p.add_argument("id", help="session id, its start, or a session file")
+    p.add_argument("--format", choices=("md", "json", "yaml"), default="md")
+
+    p = add("actions", "print action items from one session or all of them")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("id", nargs="?", help="session id (default: the latest session)")
+    group.add_argument("--all", action="store_true", help="action items from every session")
+    p.add_argument("--format", choices=("md", "csv"), default="md")
+
+    p = add("list", "list saved sessions, newest first")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    packs = add("packs", "work with dialogue packs")
+    packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
+    pl = packs_sub.add_parser("list", help="list the packs coach can run")
+    _common(pl)
+
+    add("where", "print where coach keeps sessions and looks for packs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for the `coach` script and `python -m coach`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "reflect"
+    if args.command is None:
+        args.plain, args.pack, args.name = True, None, None
+    try:
+        handler = COMMANDS[command if command != "packs" else "packs " + args.packs_command]
+        return handler(args)
+    except UserError as exc:
+        return _fail(str(exc))
+    except (StoreError, PackError, TemplateFailure) as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:  # `coach list | head`
+        sys.stderr.close()
+        return 0
+
+
+def _fail(message: str) -> int:
+    sys.stdout.flush()
+    print(f"coach: {printable(message)}", file=sys.stderr)
+    return 1
+
+
+def _sessions_dir(args: argparse.Namespace) -> Path:
+    return locations.sessions_dir(getattr(args, "sessions", None), os.environ)
+
+
+def _store(args: argparse.Namespace) -> SessionStore:
+    return SessionStore(_sessions_dir(args))
+
+
+def _pack_dirs(args: argparse.Namespace) -> list[Path]:
+    return locations.packs_dirs(getattr(args, "packs", None), os.environ)
+
+
+def _session_env() -> tuple[Any, Any]:
+    from coach.session import SessionError, clock_from_env, rng_from_env
+
+    try:
+        return clock_from_env(), rng_from_env()
+    except SessionError as exc:
+        raise UserError(str(exc)) from None
+
+
+# -- the reflection -----------------------------------------------------------------------
+
+
+def cmd_reflect(args: argparse.Namespace) -> int:
+    from coach.catalog import find_pack
+    from coach.linemode import LineMode
+    from coach.session import Session
+
+    pack_file = find_pack(args.pack, _pack_dirs(args))
+    store = _store(args)
+    store.ensure_writable()
+    clock, rng = _session_env()
+    session, opening = Session.begin(store, pack_file, clock, rng, name=args.name)
+    return LineMode(session, sys.stdin, sys.stdout).run(opening)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from coach.linemode import LineMode
+    from coach.session import Session, SessionError
+
+    store = _store(args)
+    clock, _ = _session_env()
+    try:
+        with store.lock_ref(args.id) as ref:
+            session = Session.resume(store, ref, clock, _pack_dirs(args))
+            return LineMode(session, sys.stdin, sys.stdout).run()
+    except SessionError as exc:
+        raise UserError(str(exc)) from None
+
+
+# -- reading sessions ---------------------------------------------------------------------
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = _store(args)
+    doc = store.load(args.id)
+    if args.format == "md":
+        from coach.report import transcript_markdown
+
+        _write(sys.stdout, transcript_markdown(doc))
+    elif args.format == "json":
+        _write(sys.stdout, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write(sys.stdout, store.path_of(args.id).read_text(encoding="utf-8"))
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    store = _store(args)
+    rows: list[dict[str, Any]] = []
+    if args.all:
+        listing = store.list()
+        for problem in listing.problems:
+            print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+        for summary in reversed(listing.sessions):  # oldest first, like a to-do list
+            for item in store.load_header(summary.id).get("action_items") or []:
+                rows.append({"session": summary.id, **item})
+    else:
+        ref = args.id
+        if ref is None:
+            listing = store.list()
+            if not listing.sessions:
+                raise UserError(f"there are no sessions in {store.root} yet")
+            ref = listing.sessions[0].id
+        doc = store.load(ref)
+        rows = [{"session": doc["id"], **item} for item in doc.get("action_items") or []]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["session", "id", "due", "status", "trait", "kind", "text"])
+        for row in rows:
+            source = row.get("source") or {}
+            writer.writerow(
+                [row["session"], row.get("id"), row.get("due"), row.get("status"),
+                 row.get("trait") or "", source.get("kind", ""), row.get("text")]
+            )  # fmt: skip
+        return 0
+    from coach.report import actions_markdown
+
+    _write(sys.stdout, actions_markdown(rows))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    listing = store.list()
+    for problem in listing.problems:
+        print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+    if args.format == "json":
+        data = [s.to_dict() for s in listing.sessions]
+        _write(sys.stdout, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not listing.sessions:
+        print(f"No sessions yet in {store.root}. Start one with: coach")
+        return 0
+    rows = [("ID", "STATUS", "NAME", "PACK", "ANSWERED", "OPEN ACTIONS", "UPDATED")]
+    for s in listing.sessions:
+        rows.append(
+            (s.id, s.status.replace("_", " "), s.participant or "-", s.pack_id,
+             f"{s.answered}/{s.steps}", str(s.open_actions), s.updated_at[:16].replace("T", " "))
+        )  # fmt: skip
+    widths = [max(len(printable(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        line = "  ".join(printable(cell).ljust(w) for cell, w in zip(row, widths, strict=True))
+        print(line.rstrip())
+    return 0
+
+
+# -- packs and places ---------------------------------------------------------------------
+
+
+def cmd_packs_list(args: argparse.Namespace) -> int:
+    from coach.catalog import list_packs
+
+    packs, problems = list_packs(_pack_dirs(args))
+    for problem in problems:
+        print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+    rows = [("ID", "VERSION", "LANG", "TITLE", "FILE")]
+    for p in packs:
+        rows.append((p.pack.id, p.pack.version, p.pack.language, p.pack.title, str(p.path)))
+    widths = [max(len(printable(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(printable(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    from coach.catalog import stock_dir
+
+    sessions = _sessions_dir(args)
+    if getattr(args, "sessions", None):
+        why = "--sessions"
+    elif os.environ.get("COACH_SESSIONS_DIR"):
+        why = "COACH_SESSIONS_DIR"
+    else:
+        why = "default"
+    print(f"sessions     {sessions}  ({why})")
+    dirs = _pack_dirs(args)
+    print(f"your packs   {', '.join(map(str, dirs)) if dirs else '(none: set --packs or COACH_PACKS_DIR)'}")
+    print(f"stock packs  {stock_dir()}")
+    return 0
+
+
+def _write(stream: TextIO, text: str) -> None:
+    stream.write(text)
+    stream.flush()
+
+
+COMMANDS = {
+    "reflect": cmd_reflect,
+    "resume": cmd_resume,
+    "show": cmd_show,
+    "actions": cmd_actions,
+    "list": cmd_list,
+    "packs list": cmd_packs_list,
+    "where": cmd_where,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Rendering transcripts and action items for people (Markdown now; HTML later).
+
+Templates are ours and ship as package data; the leader's words only ever arrive as values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from coach.terminal import printable
+
+
+def _quote(text: Any) -> str:
+    """A Markdown blockquote of the leader's words, line by line, so nothing they typed can
+    turn into a heading, a list or a table of this document."""
+    lines = printable(str(text)).split("\n")
+    return "\n".join("> " + line if line.strip() else ">" for line in lines)
+
+
+def _cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return printable(str(text)).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("coach.report", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["quote"] = _quote
+    env.filters["cell"] = _cell
+    env.filters["plain"] = lambda text: printable(str(text))
+    return env
+
+
+def transcript_markdown(doc: Mapping[str, Any]) -> str:
+    """A saved session as a Markdown document: who, when, ratings, loyalty, actions, turns."""
+    return _environment().get_template("transcript.md.j2").render(doc=doc)
+
+
+def actions_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Action items (each with its `session`) as a Markdown table."""
+    return _environment().get_template("actions.md.j2").render(rows=rows)

@@ -1,0 +1,272 @@
+"""The dialogue as a leader meets it: probes, re-asks, back, skip, literal text, resume."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach.engine import Dialogue, Pack, PackError, TemplateFailure, load_pack
+
+Clock = Callable[[], datetime]
+
+
+def test_a_probe_quotes_the_leader_and_its_answer_belongs_to_the_question(
+    tiny: Pack, clock: Clock
+) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    reply = d.answer("ok")
+    assert reply.prompt is not None
+    assert (reply.prompt.step, reply.prompt.stage) == ("recall", "probe")
+    assert reply.prompt.text == 'You said "ok". What did that look like, moment to moment?'
+    d.answer("They asked me questions and waited for the answer")
+    assert d.answers["recall"] == "ok"
+    assert d.log[-2].step == "recall" and d.log[-2].role == "leader"
+
+
+def test_the_probe_budget_lets_go_and_keeps_everything(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    d.answer("ok")  # short
+    d.answer("maybe")  # hedged
+    reply = d.answer("idk")  # budget (2) spent: move on, no scolding
+    assert reply.accepted and reply.prompt is not None and reply.prompt.step == "rating"
+    assert d.snapshot()["followups"]["recall"] == ["maybe", "idk"]
+
+
+def test_a_rating_off_the_scale_is_asked_again_with_the_range(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    d.skip()
+    reply = d.answer("11")
+    assert not reply.accepted
+    assert reply.reason == "Please answer with a whole number from 1 to 5."
+    assert reply.prompt is not None and reply.prompt.step == "rating"
+    assert [t.kind for t in d.log[-2:]] == ["rejected", "retry"]
+    assert d.log[-2].text == "11"  # kept verbatim
+
+
+def test_a_commitment_without_a_timeframe_asks_once_then_uses_the_default(
+    tiny: Pack, clock: Clock
+) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    d.skip()
+    d.answer("3")
+    reply = d.answer("Listen more")
+    assert reply.prompt is not None and reply.prompt.stage == "due"
+    d.answer("whenever")
+    assert d.answers["commit"] == {"action": "Listen more", "due": "2026-12-12", "when": "in 2 weeks"}
+
+
+def test_blank_answers_are_not_taken(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    reply = d.answer("   \n ")
+    assert not reply.accepted and reply.reason and ":skip" in reply.reason
+    assert len(d.log) == 2
+
+
+def test_steps_that_cannot_be_skipped_say_so(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    d.skip()
+    reply = d.skip()
+    assert not reply.accepted and reply.reason == "This one can't be skipped. A short answer is fine."
+
+
+def test_back_at_the_first_question_explains(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    assert d.back().reason == "This is the first question, so there is nothing to go back to."
+
+
+def test_back_during_a_probe_re_asks_the_question(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    d.answer("ok")
+    reply = d.back()
+    assert reply.prompt is not None
+    assert (reply.prompt.step, reply.prompt.stage) == ("recall", "main")
+    assert "recall" not in d.answers
+
+
+def test_back_undoes_a_classification(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    for answer in ["x y z w v u", "3", "Ask one question by Friday", "5",
+                   "She was fair and never had a favourite"]:  # fmt: skip
+        d.answer(answer)
+    assert d.variables["loyalty_trait"] == "fairness"
+    d.back()
+    assert "loyalty_trait" not in d.variables
+
+
+HOSTILE = [
+    "[TODO] call Sam",
+    "[/b] [bold]x",
+    "{{ 7 * 7 }} {% for x in y %}",
+    "{{ ''.__class__.__mro__ }}",
+    "\x1b[31mred\x1b[0m \x07",
+    "مرحبا بالعالم",
+    "我会在周五打电话",
+    "😀👍🏽",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_leaders_words_are_values_never_templates(
+    text: str, tiny: Pack, clock: Clock
+) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    reply = d.answer(text)  # few words → the probe quotes it back
+    assert reply.prompt is not None
+    if reply.prompt.stage == "probe":
+        assert text in reply.prompt.text
+    assert d.answers["recall"] == text
+
+
+def test_a_megabyte_paste_is_kept_whole(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    paste = ("I showed them how to run the call. " * 30_000)[:1_000_000]
+    d.answer(paste)
+    assert d.answers["recall"] == paste
+
+
+def test_a_template_that_escapes_the_sandbox_fails_safely(clock: Clock) -> None:
+    pack = load_pack(
+        "pack: 1\nid: evil\nversion: '1'\ntitle: Evil\nsections:\n- id: s\n  steps:\n"
+        "  - id: a\n    kind: say\n    text: \"{{ ''.__class__.__mro__[1].__subclasses__() }}\"\n",
+        "evil.yaml",
+    )
+    with pytest.raises(TemplateFailure, match="evil.yaml"):
+        Dialogue(pack, clock).start()
+
+
+def test_yaml_tags_and_alias_bombs_are_refused() -> None:
+    with pytest.raises(PackError, match="tag"):
+        load_pack("!!python/object/apply:os.system ['echo hi']", "tag.yaml")
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    with pytest.raises(PackError, match="too many aliases"):
+        load_pack(bomb, "bomb.yaml")
+    with pytest.raises(PackError, match="larger than"):
+        load_pack("# " + "x" * 2_000_000, "big.yaml")
+
+
+@pytest.mark.parametrize(
+    ("mutation", "where", "message"),
+    [
+        (("kind: ask", "kind: asc", 1), ":24:15:", "unknown step kind 'asc'; did you mean 'ask'?"),
+        (("probes:", "probez:", 1), ":27:9:", "unknown key 'probez' in step 'recall'; did you mean 'probes'?"),
+        (("goto: loyalty", "goto: loyality", 1), ":57:19:", "'goto: loyality' names no step in this pack; did you mean 'loyalty'?"),
+        (("{{ last }}", "{{ last }", 1), ":32:21:", "template error"),
+        (("{words_below: 5}", "{words_below: 5, matches: '(a+)+'}", 1), ":31:45:", "nests quantifiers"),
+    ],
+)  # fmt: skip
+def test_pack_errors_point_at_the_line_and_column(
+    mutation: tuple[str, str, int], where: str, message: str
+) -> None:
+    from conftest import DATA
+
+    text = (DATA / "packs" / "tiny.yaml").read_text(encoding="utf-8")
+    old, new, count = mutation
+    assert old in text
+    with pytest.raises(PackError) as caught:
+        load_pack(text.replace(old, new, count), "tiny.yaml")
+    first = str(caught.value)
+    assert first.startswith("tiny.yaml" + where), first
+    assert message in first
+
+
+def test_every_problem_is_reported_in_one_run() -> None:
+    with pytest.raises(PackError) as caught:
+        load_pack("pack: 2\nid: 9x\ntitle: T\nsections: []\n", "p.yaml")
+    messages = [p.message for p in caught.value.problems]
+    assert any("pack format 1" in m for m in messages)
+    assert any("must start with a letter" in m for m in messages)
+    assert any("needs 'version'" in m for m in messages)
+
+
+# -- snapshot and restore -------------------------------------------------------------------
+
+ANSWERS = st.lists(
+    st.one_of(
+        st.sampled_from([":back", ":skip", "ok", "maybe", "3", "seven", "1", "2", "fair",
+                         "They told me, then showed me on a call by Friday",
+                         "I'll ask one open question in every 1:1 next week"]),
+        st.text(max_size=40),
+    ),
+    max_size=40,
+)  # fmt: skip
+
+
+def play(d: Dialogue, answers: list[str]) -> None:
+    for answer in answers:
+        if d.finished:
+            return
+        if answer == ":back":
+            d.back()
+        elif answer == ":skip":
+            d.skip()
+        else:
+            d.answer(answer)
+
+
+FINISH = ["I listened", "3", "Ask a question tomorrow", "3", "I try", "fair, equal, fair", "1"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=ANSWERS)
+def test_any_answers_end_in_completion_or_a_waiting_question(
+    answers: list[str], tiny: Pack, clock: Clock
+) -> None:
+    d = Dialogue(tiny, clock, seed="walk")
+    d.start()
+    play(d, answers)
+    assert d.finished or d.current() is not None
+    for _ in range(30):  # a patient leader always gets to the end
+        if d.finished:
+            break
+        if not d.skip().accepted:
+            d.answer("3" if d.current() and d.current().kind == "rating" else "1")
+    assert d.finished
+    json.dumps(d.snapshot())  # plain data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=ANSWERS, after=ANSWERS)
+def test_snapshot_and_restore_give_the_same_future(
+    before: list[str], after: list[str], tiny: Pack, clock: Clock
+) -> None:
+    original = Dialogue(tiny, clock, seed="same")
+    original.start()
+    play(original, before)
+    snap = copy.deepcopy(original.snapshot())
+    restored = Dialogue.restore(tiny, json.loads(json.dumps(snap)), clock, list(original.log))
+    play(original, after + FINISH)
+    play(restored, after + FINISH)
+    assert restored.log == original.log
+    assert restored.snapshot() == original.snapshot()
+    assert restored.action_items() == original.action_items()
+
+
+def test_the_engine_loads_no_textual() -> None:
+    code = (
+        "import sys, coach.engine, coach.store, coach.session, coach.catalog\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
