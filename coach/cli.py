@@ -281,7 +281,8 @@ def cmd_where(args: argparse.Namespace) -> int:
         why = "default"
     print(f"sessions     {sessions}  ({why})")
     dirs = _pack_dirs(args)
-    print(f"your packs   {', '.join(map(str, dirs)) if dirs else '(none: set --packs or COACH_PACKS_DIR)'}")
+    mine = ", ".join(map(str, dirs)) if dirs else "(none: set --packs or COACH_PACKS_DIR)"
+    print(f"your packs   {mine}")
     print(f"stock packs  {stock_dir()}")
     return 0
 

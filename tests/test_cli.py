@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import NOW, ROOT
 
 # Answers that take the stock pack from start to finish; vague ones get probed.
@@ -140,7 +139,9 @@ def test_user_errors_are_one_sentence_and_exit_1(
 
 def test_a_broken_pack_is_reported_before_any_question(tmp_path: Path) -> None:
     pack = tmp_path / "broken.yaml"
-    pack.write_text("pack: 1\nid: b\nversion: '1'\ntitle: B\nsections:\n  - id: s\n    steps: [{id: a, kind: ask}]\n")
+    pack.write_text(
+        "pack: 1\nid: b\nversion: '1'\ntitle: B\nsections:\n  - id: s\n    steps: [{id: a, kind: ask}]\n"
+    )
     result = coach("reflect", "--plain", "--pack", str(pack), sessions=tmp_path / "s")
     assert result.returncode == 1
     assert result.stderr == f"coach: {pack}:7:13: error: step 'a' needs 'text' (what coach says)\n"

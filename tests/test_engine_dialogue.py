@@ -64,7 +64,11 @@ def test_a_commitment_without_a_timeframe_asks_once_then_uses_the_default(
     reply = d.answer("Listen more")
     assert reply.prompt is not None and reply.prompt.stage == "due"
     d.answer("whenever")
-    assert d.answers["commit"] == {"action": "Listen more", "due": "2026-12-12", "when": "in 2 weeks"}
+    assert d.answers["commit"] == {
+        "action": "Listen more",
+        "due": "2026-12-12",
+        "when": "in 2 weeks",
+    }
 
 
 def test_blank_answers_are_not_taken(tiny: Pack, clock: Clock) -> None:
@@ -80,7 +84,9 @@ def test_steps_that_cannot_be_skipped_say_so(tiny: Pack, clock: Clock) -> None:
     d.start()
     d.skip()
     reply = d.skip()
-    assert not reply.accepted and reply.reason == "This one can't be skipped. A short answer is fine."
+    assert (
+        not reply.accepted and reply.reason == "This one can't be skipped. A short answer is fine."
+    )
 
 
 def test_back_at_the_first_question_explains(tiny: Pack, clock: Clock) -> None:
@@ -123,9 +129,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_the_leaders_words_are_values_never_templates(
-    text: str, tiny: Pack, clock: Clock
-) -> None:
+def test_the_leaders_words_are_values_never_templates(text: str, tiny: Pack, clock: Clock) -> None:
     d = Dialogue(tiny, clock)
     d.start()
     reply = d.answer(text)  # few words → the probe quotes it back
@@ -149,7 +153,7 @@ def test_a_template_that_escapes_the_sandbox_fails_safely(clock: Clock) -> None:
         "  - id: a\n    kind: say\n    text: \"{{ ''.__class__.__mro__[1].__subclasses__() }}\"\n",
         "evil.yaml",
     )
-    with pytest.raises(TemplateFailure, match="evil.yaml"):
+    with pytest.raises(TemplateFailure, match=r"evil\.yaml"):
         Dialogue(pack, clock).start()
 
 
@@ -228,7 +232,9 @@ def play(d: Dialogue, answers: list[str]) -> None:
 FINISH = ["I listened", "3", "Ask a question tomorrow", "3", "I try", "fair, equal, fair", "1"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(answers=ANSWERS)
 def test_any_answers_end_in_completion_or_a_waiting_question(
     answers: list[str], tiny: Pack, clock: Clock
@@ -246,7 +252,9 @@ def test_any_answers_end_in_completion_or_a_waiting_question(
     json.dumps(d.snapshot())  # plain data
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(before=ANSWERS, after=ANSWERS)
 def test_snapshot_and_restore_give_the_same_future(
     before: list[str], after: list[str], tiny: Pack, clock: Clock
@@ -270,3 +278,30 @@ def test_the_engine_loads_no_textual() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_vague_reply_to_a_commitment_probe_keeps_the_commitment(clock: Clock) -> None:
+    pack = load_pack(
+        "pack: 1\nid: c\nversion: '1'\ntitle: C\nlexicon: {hedges: [no idea]}\n"
+        "sections:\n- id: s\n  steps:\n  - id: c\n    kind: commit\n    text: What will you do?\n"
+        "    probes:\n      budget: 1\n      rules:\n"
+        "      - {if: {followup: false, words_below: 9}, text: What would someone see?}\n",
+        "c.yaml",
+    )
+    for reply, action, due in [
+        ("no idea", "Ride along with Sam twice", "2026-12-12"),
+        ("by Friday", "Ride along with Sam twice", "2026-12-04"),
+        (
+            "Sit in on two of Sam's calls on Tuesday",
+            "Sit in on two of Sam's calls on Tuesday",
+            "2026-12-01",
+        ),
+    ]:
+        d = Dialogue(pack, clock)
+        d.start()
+        d.answer("Ride along with Sam twice")
+        assert d.current() is not None and d.current().stage == "probe"
+        d.answer(reply)
+        if not d.finished:  # no timeframe yet: asked once, then the default
+            d.answer("whenever")
+        assert (d.answers["c"]["action"], d.answers["c"]["due"]) == (action, due)

@@ -19,7 +19,7 @@ SUBJECTS = ("step", "var", "rating")
 COMBINATORS = ("all", "any", "not")
 TESTS = (
     "answered", "skipped", "equals", "in", "at_least", "at_most", "above", "below",
-    "words_below", "words_at_least", "hedged", "contains", "matches",
+    "words_below", "words_at_least", "hedged", "contains", "matches", "followup",
 )  # fmt: skip
 NUMERIC = ("at_least", "at_most", "above", "below", "words_below", "words_at_least")
 MAX_REGEX = 500
@@ -36,6 +36,7 @@ class Facts:
     lexicon: Lexicon
     current: Any = None
     current_step: str | None = None
+    followup: bool = False  # the current answer replies to a probe
     found: dict[str, str] = field(default_factory=dict)
 
 
@@ -167,6 +168,10 @@ def _test(
     name: Any,
     value_of: Callable[[Facts], tuple[bool, Any]],
 ) -> Callable[[Facts], bool]:
+    if key == "followup":
+        if not isinstance(value, bool) or subject is not None:
+            raise ConditionError(where, "'followup' must be true or false, on the current answer")
+        return lambda f: f.followup == value
     if key in ("answered", "skipped", "hedged"):
         if not isinstance(value, bool):
             raise ConditionError(where, f"'{key}' must be true or false")

@@ -18,11 +18,19 @@ from coach.engine.conditions import Facts
 from coach.engine.dates import parse_due
 from coach.engine.errors import TemplateFailure
 from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
-from coach.engine.textmatch import count_phrases, match_choice, normalise, parse_number
+from coach.engine.textmatch import (
+    count_phrases,
+    find_phrase,
+    match_choice,
+    normalise,
+    parse_number,
+    word_count,
+)
 from coach.engine.texts import Text
 
 SNAPSHOT_VERSION = 1
 MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
+REFINED_WORDS = 4  # a reply to a probe on a commitment replaces it from this many words
 
 
 class _Unset:
@@ -479,6 +487,7 @@ class Dialogue:
             lexicon=self.pack.lexicon,
             current=current,
             current_step=step.id if step else None,
+            followup=state.stage == PROBE,
         )
 
     def _enter(self, index: int, turns: list[Turn]) -> None:
@@ -588,11 +597,16 @@ class Dialogue:
         return False
 
     def _refine_commitment(self, step: Step, text: str) -> None:
-        """A probe's answer to a commitment is the sharper version of it: use it."""
+        """A probe's answer to a commitment is usually the sharper version of it: use it,
+        unless it is a hedge or a few words ("no idea", "by Friday"); then keep the first
+        answer and take only a timeframe from the reply."""
         value = self._state.answers.get(step.id)
         if not isinstance(value, dict):
             return
-        value["action"] = text
+        lexicon = self.pack.lexicon
+        vague = find_phrase(text, lexicon.hedges, prefix=False) is not None
+        if word_count(text) >= REFINED_WORDS and not vague:
+            value["action"] = text
         found = parse_due(text, self._today(), self.pack.lexicon)
         if found:
             value["due"], value["when"] = found[0].isoformat(), found[1]
