@@ -38,9 +38,7 @@ def record(dialogue: Dialogue) -> dict[str, Any]:
         "loyalty": dialogue.classification(),
         "variables": dict(dialogue.variables),
         "action_items": [a.to_dict() for a in dialogue.action_items()],
-        "turns": [
-            f"{t.n} {t.role}/{t.kind} [{t.step}] {t.text}" for t in dialogue.log
-        ],
+        "turns": [f"{t.n} {t.role}/{t.kind} [{t.step}] {t.text}" for t in dialogue.log],
     }
 
 
@@ -81,15 +79,7 @@ WALKS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(WALKS))
-def test_walkthrough_matches_golden(
-    name: str, request: pytest.FixtureRequest, clock: Callable[[], datetime]
-) -> None:
-    pack_name, answers = WALKS[name]
-    pack: Pack = request.getfixturevalue(pack_name)
-    dialogue = Dialogue(pack, clock, seed=name, participant="Dana")
-    drive(dialogue, answers)
-    actual = record(dialogue)
+def compare_with_golden(name: str, actual: dict[str, Any]) -> None:
     golden = GOLDEN / f"{name}.yaml"
     if os.environ.get("COACH_UPDATE_GOLDEN") or not golden.exists():
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -98,3 +88,31 @@ def test_walkthrough_matches_golden(
             encoding="utf-8",
         )
     assert actual == yaml.safe_load(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(WALKS))
+def test_walkthrough_matches_golden(
+    name: str, request: pytest.FixtureRequest, clock: Callable[[], datetime]
+) -> None:
+    pack_name, answers = WALKS[name]
+    pack: Pack = request.getfixturevalue(pack_name)
+    dialogue = Dialogue(pack, clock, seed=name, participant="Dana")
+    drive(dialogue, answers)
+    compare_with_golden(name, record(dialogue))
+
+
+def test_the_stock_pack_from_start_to_finish(sales: Pack, clock: Callable[[], datetime]) -> None:
+    """A whole sales-leader reflection by a scripted leader; the golden is the transcript to
+    read when the pack's words change."""
+    import leader
+
+    dialogue = Dialogue(sales, clock, seed="golden", participant="Dana")
+    dialogue.start()
+    for count, answer in enumerate(leader.answers(dialogue)):
+        assert count < 200, "the reflection does not end"
+        dialogue.answer(answer)
+    actual = record(dialogue)
+    assert set(actual["ratings"]) == {t.id for t in sales.traits}
+    assert actual["loyalty"]["trait"] in actual["ratings"]
+    assert any(a["source"]["kind"] == "commitment" for a in actual["action_items"])
+    compare_with_golden("sales-leader-full", actual)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from coach.engine.errors import TemplateFailure
 from coach.engine.lexicon import Lexicon
 from coach.engine.textmatch import excerpt, reflect
+
+
+_TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def make_environment(lexicon: Lexicon) -> SandboxedEnvironment:
@@ -50,7 +55,9 @@ class Text:
         if len(self.templates) > 1:
             index = random.Random(f"{seed}\x00{self.sources[0]}").randrange(len(self.templates))
         try:
-            return str(self.templates[index].render(context)).strip()
+            rendered = str(self.templates[index].render(context))
+            # Guarded blocks leave blank lines behind; a paragraph break is enough.
+            return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", rendered)).strip()
         except TemplateError as exc:
             raise TemplateFailure(str(exc)) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
