@@ -8,7 +8,7 @@ loads (regexes included) and evaluated against a `Facts` view of the dialogue.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ class Facts:
     """What a condition can look at. `current` is the answer just given, if any."""
 
     answers: Mapping[str, Any]
-    skipped: frozenset[str] | set[str]
+    skipped: Collection[str]
     vars: Mapping[str, Any]
     ratings: Mapping[str, int]
     lexicon: Lexicon
@@ -147,6 +147,8 @@ def compile_condition(data: Any, path: tuple[str | int, ...] = ()) -> Condition:
         if key not in TESTS:
             raise ConditionError(where, f"unknown condition test '{key}'")
         checks.append(_test(key, value, where, subject, name, value_of))
+    if len(checks) == 1:
+        return Condition(checks[0], tuple(refs))
     return Condition(lambda f: all(c(f) for c in checks), tuple(refs))
 
 

@@ -190,6 +190,11 @@ class Dialogue:
         self.log: list[Turn] = []
         self.pack_changed = False
         self._rating_steps = [s for s in pack.steps if s.kind == "rating" and s.trait]
+        self._commit_steps = [s for s in pack.steps if s.kind == "commit"]
+        self._due_cache: dict[tuple[str, date], date] = {}
+        self._ratings_value: Mapping[str, int] | None = None
+        self._stamp_value: str | None = None
+        self._sections: dict[str, tuple[SectionProgress, ...]] = {}
         self._static = {
             "traits": {
                 t.id: {"id": t.id, "title": t.title, "summary": t.summary} for t in pack.traits
@@ -200,6 +205,7 @@ class Dialogue:
 
     def start(self) -> Reply:
         """Begin: say the opening statements and ask the first question."""
+        self._begin_call()
         if self._state.at is not None or self._state.finished or self.log:
             raise RuntimeError("the dialogue has already started")
         turns: list[Turn] = []
@@ -218,7 +224,7 @@ class Dialogue:
             by_id = {c.id: c for c in step.classify.categories} if step.classify else {}
             options = tuple(Option(i, by_id[i].label) for i in prompt["options"] if i in by_id)
         kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice"}.get(state.stage, step.kind)
-        section = next(s for s in self.pack.sections if s.id == step.section)
+        section = self.pack.section_by_id[step.section]
         return Prompt(
             step=step.id,
             kind=kind,
@@ -244,6 +250,7 @@ class Dialogue:
         Never raises for anything a leader can type: an answer that cannot be used is
         rejected with a reason, and kept in the log verbatim.
         """
+        self._begin_call()
         state = self._state
         if state.finished or state.at is None:
             return Reply(False, None, reason="The reflection is already complete.")
@@ -282,6 +289,7 @@ class Dialogue:
 
     def skip(self) -> Reply:
         """Skip the current question, if the pack allows it; follow-ups can always be skipped."""
+        self._begin_call()
         state = self._state
         if state.finished or state.at is None:
             return Reply(False, None, reason="The reflection is already complete.")
@@ -311,6 +319,7 @@ class Dialogue:
 
         Nothing is removed from the log; the earlier answer is simply no longer used.
         """
+        self._begin_call()
         state = self._state
         if state.finished:
             return Reply(False, None, reason="The reflection is already complete.")
@@ -348,12 +357,20 @@ class Dialogue:
 
     def ratings(self) -> dict[str, int]:
         """Trait → the leader's self-rating (the first rating step of each trait's section)."""
-        ratings: dict[str, int] = {}
-        for step in self._rating_steps:
-            value = self._state.answers.get(step.id)
-            if isinstance(value, int) and step.trait and step.trait not in ratings:
-                ratings[step.trait] = value
-        return ratings
+        return dict(self._ratings())
+
+    def _ratings(self) -> Mapping[str, int]:
+        """Ratings, recomputed only after an answer changed (templates and conditions ask for
+        them several times per answer)."""
+        if self._ratings_value is None:
+            answers = self._state.answers
+            ratings: dict[str, int] = {}
+            for step in self._rating_steps:
+                value = answers.get(step.id)
+                if isinstance(value, int) and step.trait and step.trait not in ratings:
+                    ratings[step.trait] = value
+            self._ratings_value = ratings
+        return self._ratings_value
 
     def classification(self) -> dict[str, Any]:
         """The first classified answer (the loyalty question in the stock packs)."""
@@ -436,7 +453,14 @@ class Dialogue:
         return self._now().date()
 
     def _stamp(self) -> str:
-        return self._now().isoformat(timespec="seconds")
+        """The time for this call's turns: read once per answer, so its turns share it."""
+        if self._stamp_value is None:
+            self._stamp_value = self._now().isoformat(timespec="seconds")
+        return self._stamp_value
+
+    def _begin_call(self) -> None:
+        self._stamp_value = None
+        self._ratings_value = None
 
     def _turn(self, role: str, step: Step, kind: str, text: str, turns: list[Turn]) -> None:
         self._state.turn_count += 1
@@ -453,13 +477,13 @@ class Dialogue:
         state = self._state
         section = None
         if step is not None:
-            section = next((s.title for s in self.pack.sections if s.id == step.section), None)
+            section = self.pack.section_by_id[step.section].title
         context: dict[str, Any] = {
             "participant": state.participant or "",
             "answers": state.answers,
             "followups": state.followups,
             "vars": state.vars,
-            "ratings": self.ratings(),
+            "ratings": self._ratings(),
             "section": section,
             **self._static,
         }
@@ -481,9 +505,9 @@ class Dialogue:
         state = self._state
         return Facts(
             answers=state.answers,
-            skipped=frozenset(state.skipped),
+            skipped=state.skipped,
             vars=state.vars,
-            ratings=self.ratings(),
+            ratings=self._ratings(),
             lexicon=self.pack.lexicon,
             current=current,
             current_step=step.id if step else None,
@@ -567,6 +591,7 @@ class Dialogue:
             if found:
                 value["due"], value["when"] = found[0].isoformat(), found[1]
         state.answers[step.id] = value
+        self._ratings_value = None
         if step.kind == "choice":
             self._complete(step, turns)
             return self._reply(True, turns)
@@ -578,10 +603,11 @@ class Dialogue:
         state = self._state
         if state.probes_used >= step.probe_budget:
             return False
+        facts = self._facts(current, step)
         for rule in step.probes:
             if rule.id in state.fired:
                 continue
-            facts = self._facts(current, step)
+            facts.found.clear()
             if not rule.when.holds(facts):
                 continue
             extra = {"last": current if isinstance(current, str) else str(current)}
@@ -726,9 +752,7 @@ class Dialogue:
                 self._state.suggestions.append(self._rule_item(rule, step, "suggestion"))
 
     def _rule_item(self, rule: Suggestion, step: Step | None, kind: str) -> dict[str, Any]:
-        today = self._today()
-        found = parse_due(rule.due, today, self.pack.lexicon)
-        due = found[0] if found else today + timedelta(days=14)
+        due = self._due_from(rule.due)
         trait = rule.trait
         if trait and "{" in trait:
             rendered = self.pack.environment.from_string(trait).render(self._context(step))
@@ -742,8 +766,20 @@ class Dialogue:
             "order": step.index if step else len(self.pack.steps),
         }
 
+    def _due_from(self, phrase: str) -> date:
+        """A pack's due phrase ("in 1 week") as a date; the same few phrases recur, so the
+        parse is cached per day."""
+        today = self._today()
+        key = (phrase, today)
+        due = self._due_cache.get(key)
+        if due is None:
+            found = parse_due(phrase, today, self.pack.lexicon)
+            due = self._due_cache[key] = found[0] if found else today + timedelta(days=14)
+        return due
+
     def _forget(self, step_id: str) -> None:
         state = self._state
+        self._ratings_value = None
         state.answers.pop(step_id, None)
         state.followups.pop(step_id, None)
         state.answer_turns.pop(step_id, None)
@@ -765,9 +801,9 @@ class Dialogue:
         state = self._state
         pack = self.pack
         candidates: list[dict[str, Any]] = []
-        for step in pack.steps:
+        for step in self._commit_steps:
             value = state.answers.get(step.id)
-            if step.kind == "commit" and isinstance(value, dict) and value.get("due"):
+            if isinstance(value, dict) and value.get("due"):
                 candidates.append(
                     {
                         "text": value["action"],
@@ -779,8 +815,9 @@ class Dialogue:
                         "order": step.index,
                     }
                 )
+        facts = self._facts()
         for rule in pack.action_rules:
-            if rule.when.holds(self._facts()):
+            if rule.when.holds(facts):
                 candidates.append(self._rule_item(rule, None, rule.kind))
         candidates.extend(dict(s) for s in state.suggestions)
         priority = {"commitment": 0, "insight": 1, "suggestion": 2}
@@ -804,12 +841,14 @@ class Dialogue:
         ]
 
     def _progress(self, step: Step) -> Progress:
-        seen_current = False
-        sections = []
-        for section in self.pack.sections:
-            if section.id == step.section:
-                state, seen_current = "current", True
-            else:
-                state = "todo" if seen_current else "done"
-            sections.append(SectionProgress(section.id, section.title, section.trait, state))
-        return Progress(self.answered, self.pack.question_count, tuple(sections))
+        sections = self._sections.get(step.section)
+        if sections is None:
+            built, seen_current = [], False
+            for section in self.pack.sections:
+                if section.id == step.section:
+                    state, seen_current = "current", True
+                else:
+                    state = "todo" if seen_current else "done"
+                built.append(SectionProgress(section.id, section.title, section.trait, state))
+            sections = self._sections[step.section] = tuple(built)
+        return Progress(self.answered, self.pack.question_count, sections)

@@ -184,9 +184,8 @@ class Pack:
     actions_order: str
     environment: SandboxedEnvironment
 
-    @property
-    def question_count(self) -> int:
-        return sum(1 for s in self.steps if s.is_question)
+    question_count: int = 0
+    section_by_id: Mapping[str, Section] = field(default_factory=dict)
 
     def trait(self, trait_id: str | None) -> Trait | None:
         return next((t for t in self.traits if t.id == trait_id), None)
@@ -438,6 +437,8 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
         actions_max=actions_max,
         actions_order=order,
         environment=env,
+        question_count=sum(1 for s in steps if s.is_question),
+        section_by_id={s.id: s for s in sections},
     )
 
 

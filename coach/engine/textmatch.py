@@ -17,8 +17,8 @@ def normalise(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Words in `text`; a 1 MB paste is counted without building a list."""
-    return sum(1 for _ in _WORD.finditer(text))
+    """Words in `text`, as the probes' `words_below` counts them."""
+    return len(_WORD.findall(text))
 
 
 @lru_cache(maxsize=1024)

@@ -34,13 +34,25 @@ def make_environment(lexicon: Lexicon) -> SandboxedEnvironment:
     return env
 
 
-@dataclass(frozen=True, slots=True)
 class Text:
-    """One pack text: a template, or several variants of which a session uses one."""
+    """One pack text: a template, or several variants of which a session uses one.
 
-    sources: tuple[str, ...]
-    templates: tuple[Any, ...]
-    names: frozenset[str]
+    Texts without template syntax are returned as they are; templates are compiled on first
+    use, so loading a pack only parses them (a pack has a hundred texts, a session renders a
+    few dozen)."""
+
+    __slots__ = ("_compiled", "environment", "names", "sources")
+
+    def __init__(
+        self, environment: SandboxedEnvironment, sources: tuple[str, ...], names: frozenset[str]
+    ) -> None:
+        self.environment = environment
+        self.sources = sources
+        self.names = names
+        self._compiled: dict[int, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Text({self.sources[0]!r}{', ...' if len(self.sources) > 1 else ''})"
 
     def render(self, context: Mapping[str, Any], seed: str) -> str:
         """Render the variant this session uses.
@@ -52,33 +64,49 @@ class Text:
             TemplateFailure: the template failed (for example, it used an undefined value).
         """
         index = 0
-        if len(self.templates) > 1:
-            index = random.Random(f"{seed}\x00{self.sources[0]}").randrange(len(self.templates))
+        if len(self.sources) > 1:
+            index = random.Random(f"{seed}\x00{self.sources[0]}").randrange(len(self.sources))
+        source = self.sources[index]
+        if "{" not in source:
+            return source.strip()
+        template = self._compiled.get(index)
+        if template is None:
+            template = self._compiled[index] = self.environment.from_string(source)
+        env = self.environment
         try:
-            rendered = str(self.templates[index].render(context))
-            # Guarded blocks leave blank lines behind; a paragraph break is enough.
-            return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", rendered)).strip()
+            # A shared context skips Jinja's per-render copy of the variables; the globals
+            # (range, namespace, ...) are merged in by `_with_globals`.
+            ctx = template.new_context(_with_globals(env, context), shared=True)
+            rendered = env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
         except TemplateError as exc:
             raise TemplateFailure(str(exc)) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
             raise TemplateFailure(f"{type(exc).__name__}: {exc}") from None
+        # Guarded blocks leave blank lines behind; a paragraph break is enough.
+        return _BLANK_RUNS.sub("\n\n", _TRAILING.sub("", rendered)).strip()
+
+
+def _with_globals(env: SandboxedEnvironment, context: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(env.globals)
+    merged.update(context)
+    return merged
 
 
 def compile_text(env: SandboxedEnvironment, value: str | list[str]) -> Text:
-    """Compile a text or its variants.
+    """Check a text or its variants and note the names they use.
 
     Raises:
         TemplateSyntaxError: with `lineno` relative to the text, and `variant` set.
     """
     sources = (value,) if isinstance(value, str) else tuple(value)
-    templates = []
     names: set[str] = set()
     for i, source in enumerate(sources):
+        if "{" not in source:
+            continue
         try:
             ast = env.parse(source)
         except TemplateSyntaxError as exc:
             exc.variant = i  # type: ignore[attr-defined]
             raise
         names |= meta.find_undeclared_variables(ast)
-        templates.append(env.from_string(source))
-    return Text(sources, tuple(templates), frozenset(names))
+    return Text(env, sources, frozenset(names))
