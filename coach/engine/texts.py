@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
@@ -14,7 +13,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from coach.engine.errors import TemplateFailure
 from coach.engine.lexicon import Lexicon
 from coach.engine.textmatch import excerpt, reflect
-
 
 _TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
