@@ -110,7 +110,9 @@ class LineMode:
 
     def _show_choices(self, prompt: Prompt) -> None:
         if prompt.kind == "rating" and prompt.scale and prompt.scale.labels:
-            labels = "   ".join(f"{n} = {label}" for n, label in sorted(prompt.scale.labels.items()))
+            labels = "   ".join(
+                f"{n} = {label}" for n, label in sorted(prompt.scale.labels.items())
+            )
             self.say(f"  {labels}")
         for i, option in enumerate(prompt.options, start=1):
             self.say(f"  {i}) {option.label}")
@@ -139,9 +141,7 @@ class LineMode:
             value = ratings.get(trait.id)
             if value is None:
                 continue
-            top = next(
-                (s.scale.max for s in pack.steps if s.trait == trait.id and s.scale), value
-            )
+            top = next((s.scale.max for s in pack.steps if s.trait == trait.id and s.scale), value)
             self.say(f"  {trait.title:<24} {'●' * value}{'○' * max(0, top - value)}  {value}/{top}")
         loyalty = d.classification().get("trait")
         if loyalty:

@@ -75,7 +75,7 @@ class Text:
             # A shared context skips Jinja's per-render copy of the variables; the globals
             # (range, namespace, ...) are merged in by `_with_globals`.
             ctx = template.new_context(_with_globals(env, context), shared=True)
-            rendered = env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+            rendered = env.concat(template.root_render_func(ctx))
         except TemplateError as exc:
             raise TemplateFailure(str(exc)) from None
         except (TypeError, ValueError, KeyError, AttributeError, ZeroDivisionError) as exc:
