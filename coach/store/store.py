@@ -1,0 +1,760 @@
+"""Session files: one YAML file per reflection, saved whole after every answer.
+
+The store works on plain dicts (the transcript format in docs/transcripts.md), never on engine
+objects, so it can read any session without loading a pack. Listing a large archive is cheap:
+a listing reads only each file's header (everything before `turns:`), and remembers the
+headers in `.index.json`, keyed by each file's size, mtime and inode, so an unchanged archive
+is listed from the cache alone. Saving touches only the session's own file: the cache notices
+the change on the next listing.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import logging
+import os
+import random
+import re
+import stat
+import string
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from coach.store import yamlio
+from coach.store.atomic import ensure_private_dir, write_atomic
+from coach.store.errors import StoreError
+
+try:
+    import fcntl
+
+    _HAVE_FLOCK = True
+except ImportError:  # Windows: no advisory locks; resuming twice is then the user's care
+    _HAVE_FLOCK = False
+
+__all__ = [
+    "BODY_KEYS",
+    "HEADER_KEYS",
+    "INDEX_NAME",
+    "SCHEMA",
+    "Listing",
+    "SessionStore",
+    "SessionSummary",
+    "load_file",
+    "read_header",
+]
+
+SCHEMA = 1
+"""The transcript format version this coach reads and writes."""
+
+HEADER_KEYS = (
+    "schema",
+    "id",
+    "pack",
+    "participant",
+    "status",
+    "started_at",
+    "updated_at",
+    "progress",
+    "ratings",
+    "loyalty",
+    "action_items",
+)
+"""Known header keys, in file order; unknown keys follow them, still in the header."""
+
+BODY_KEYS = ("turns", "snapshot")
+"""Keys written after the header, in this order; a header read stops at the first of them."""
+
+INDEX_NAME = ".index.json"
+"""The listing cache inside the sessions folder; deleting it only costs one slower listing."""
+
+_INDEX_FORMAT = 2
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+_ID_ATTEMPTS = 1000
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_BODY_LINE = re.compile(rb"(?:turns|snapshot):(?:[ \t]|\r?\n|$)")
+_CANDIDATES_SHOWN = 5
+_FOLDER = "sessions folder"
+
+log = logging.getLogger(__name__)
+
+
+# -- what a listing shows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One session as a listing shows it, built from the file's header alone.
+
+    Fields a hand-edited file lacks or gets wrong are empty (`""`, `0`, `None`), so one odd
+    file never breaks a listing.
+    """
+
+    id: str
+    status: str
+    started_at: str
+    updated_at: str
+    participant: str | None
+    pack_id: str
+    pack_version: str
+    ratings: Mapping[str, int]
+    loyalty_trait: str | None
+    open_actions: int
+    answered: int
+    steps: int
+    path: Path
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data (the path as text) for `coach list --format json`."""
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["ratings"] = dict(self.ratings)
+        return data
+
+
+_CACHED_FIELDS = [f.name for f in fields(SessionSummary)][:-1]  # all but the path, last
+_new_summary: Callable[..., SessionSummary] = SessionSummary  # positional, from cache records
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Every session in a folder, newest first, and the files that could not be read."""
+
+    sessions: list[SessionSummary]
+    problems: list[StoreError]
+
+
+def _text(value: Any) -> str:
+    """A header value as text; YAML may have read a hand-typed date or version as non-text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+def _count(value: Any) -> int:
+    """A whole number from the header, or 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _summary_fields(header: Mapping[str, Any]) -> dict[str, Any]:
+    """The listing's view of a header, as JSON-ready data (this is what the cache stores)."""
+    pack = _mapping(header.get("pack"))
+    progress = _mapping(header.get("progress"))
+    name = _mapping(header.get("participant")).get("name")
+    trait = _mapping(header.get("loyalty")).get("trait")
+    items = header.get("action_items")
+    open_actions = 0
+    if isinstance(items, list):
+        open_actions = sum(
+            1
+            for item in items
+            if isinstance(item, Mapping) and item.get("status", "open") == "open"
+        )
+    ratings = {
+        str(trait_id): rating
+        for trait_id, rating in _mapping(header.get("ratings")).items()
+        if isinstance(rating, int) and not isinstance(rating, bool)
+    }
+    return {
+        "id": _text(header.get("id")),
+        "status": _text(header.get("status")),
+        "started_at": _text(header.get("started_at")),
+        "updated_at": _text(header.get("updated_at")),
+        "participant": None if name is None else _text(name),
+        "pack_id": _text(pack.get("id")),
+        "pack_version": _text(pack.get("version")),
+        "ratings": ratings,
+        "loyalty_trait": None if trait is None else _text(trait),
+        "open_actions": open_actions,
+        "answered": _count(progress.get("answered")),
+        "steps": _count(progress.get("steps")),
+    }
+
+
+def _instant(stamp: str) -> float:
+    """Seconds since the epoch for sorting; times without an offset count as UTC."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+# -- reading one file ----------------------------------------------------------------------
+
+
+def _coach_version() -> str:
+    """This coach's version, for the "needs a newer coach" sentence."""
+    import coach  # the parent package is already imported; this only looks it up
+
+    return str(getattr(coach, "__version__", "of unknown version"))
+
+
+def _place(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and byte column of `offset` in `data`."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _describe(value: Any) -> str:
+    """Name what a file holds instead of a mapping, in the user's words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a single piece of text"
+    return f"a single value ({value!r})"
+
+
+def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> StoreError:
+    """Turn PyYAML's error into one placed sentence."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unknown problem"
+        if mark is None:
+            return StoreError(path, f"the session file is not valid YAML ({problem})")
+        lines = text.split("\n")
+        at_mark = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
+        if at_mark == "\t":
+            problem = "found a tab character; YAML indents with spaces"
+        return StoreError(
+            path, f"the session file is not valid YAML ({problem})", mark.line + 1, mark.column + 1
+        )
+    if isinstance(exc, yaml.reader.ReaderError):
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        index = text.find(char)
+        line = col = None
+        if index >= 0:
+            line = text.count("\n", 0, index) + 1
+            col = index - (text.rfind("\n", 0, index) + 1) + 1
+        return StoreError(
+            path,
+            f"the session file holds a character YAML does not allow (U+{ord(char):04X})",
+            line,
+            col,
+        )
+    return StoreError(path, f"the session file is not valid YAML ({exc})")
+
+
+def _parse_yaml(path: Path, data: bytes) -> Any:
+    """Decode and parse a session file's bytes (all or its header), unchecked."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _place(data, exc.start)
+        raise StoreError(
+            path, f"the session file is not UTF-8 text (byte 0x{data[exc.start]:02x})", line, col
+        ) from None
+    try:
+        doc = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, text, exc) from None
+    except RecursionError:
+        raise StoreError(path, "the session file is nested too deeply to read") from None
+    return doc
+
+
+def _checked(path: Path, doc: Any) -> dict[str, Any]:
+    """Refuse what is not a session, or is one from a newer coach, in one sentence."""
+    if doc is None:
+        raise StoreError(path, "the session file is empty")
+    if not isinstance(doc, dict):
+        raise StoreError(
+            path, f"this is not a session file: it holds {_describe(doc)}, not named fields"
+        )
+    if "schema" not in doc:
+        raise StoreError(path, "this is not a session file: it has no 'schema' field")
+    schema = doc["schema"]
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise StoreError(path, f"the 'schema' field must be a whole number from 1, not {schema!r}")
+    if schema > SCHEMA:
+        raise StoreError(
+            path,
+            f"this session uses transcript schema {schema}, but this coach "
+            f"({_coach_version()}) reads schema {SCHEMA} at most; "
+            f"install a newer coach that reads schema {schema} to open it",
+        )
+    session_id = doc.get("id")
+    if not isinstance(session_id, str) or not session_id:
+        raise StoreError(path, "this is not a session file: it has no 'id' field")
+    return doc
+
+
+def _read_error(path: Path, exc: OSError) -> StoreError:
+    if isinstance(exc, FileNotFoundError):
+        return StoreError(path, "there is no such session file")
+    reason = exc.strerror or str(exc)
+    return StoreError(path, f"cannot read the session file ({reason[:1].lower()}{reason[1:]})")
+
+
+def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a whole session file.
+
+    Args:
+        path: The `.yaml` file.
+
+    Returns:
+        The transcript as plain data, keys in file order.
+
+    Raises:
+        StoreError: It cannot be read, is not valid YAML (with line and column), is not a
+            session, or needs a newer coach.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    return _checked(path, _parse_yaml(path, data))
+
+
+def _until_body(handle: IO[bytes]) -> tuple[bytes, bool]:
+    """Bytes before the first top-level `turns:` or `snapshot:` line, and whether one came."""
+    lines: list[bytes] = []
+    for line in handle:
+        if _BODY_LINE.match(line):
+            return b"".join(lines), True
+        lines.append(line)
+    return b"".join(lines), False
+
+
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a session's header only: the file up to its `turns:` line.
+
+    A listing needs ids, names and ratings, not the turns, which hold most of a file's bytes.
+    A file without such a line (hand-written, or with the keys out of order) is read whole.
+
+    Args:
+        path: The `.yaml` file.
+
+    Returns:
+        The header fields (every top-level key except `turns` and `snapshot`).
+
+    Raises:
+        StoreError: As for `load_file`, judged on the header.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            prefix, cut = _until_body(handle)
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    if not cut:  # the prefix is the whole file
+        doc = _checked(path, _parse_yaml(path, prefix))
+    else:
+        try:
+            head = _parse_yaml(path, prefix)
+        except StoreError:
+            head = None
+        if isinstance(head, dict) and "schema" in head and "id" in head:
+            doc = _checked(path, head)  # a newer schema is refused here, turns unread
+        else:
+            # Keys out of order, or a hand-edited file with a column-0 `turns:` line inside a
+            # quoted header value: the whole file decides, and its error is the one to show.
+            doc = load_file(path)
+    return {key: value for key, value in doc.items() if key not in BODY_KEYS}
+
+
+def _in_file_order(path: Path, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The doc with the header first, unknown keys next, then turns, then the snapshot."""
+    schema = doc.get("schema", SCHEMA)
+    if not isinstance(schema, int) or isinstance(schema, bool) or not 1 <= schema <= SCHEMA:
+        raise StoreError(path, f"cannot save a session with schema {schema!r}")
+    ordered: dict[str, Any] = {"schema": schema}
+    ordered.update((key, doc[key]) for key in HEADER_KEYS[1:] if key in doc)
+    ordered.update(
+        (key, value)
+        for key, value in doc.items()
+        if key not in ordered and key not in BODY_KEYS and key != "schema"
+    )
+    ordered.update((key, doc[key]) for key in BODY_KEYS if key in doc)
+    return ordered
+
+
+# -- locks ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _exclusive(session_path: Path, session_id: str) -> Iterator[None]:
+    """Hold an advisory lock on a sidecar `.<id>.lock` next to the session file.
+
+    The sidecar is never removed: deleting a lock file while another process waits on it would
+    let two processes hold "the" lock at once.
+    """
+    if not _HAVE_FLOCK:
+        yield
+        return
+    lock_path = session_path.parent / f".{session_path.stem}.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreError(lock_path, f"cannot create the lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            which = f" (process {owner})" if owner.isdigit() else ""
+            raise StoreError(
+                session_path, f"session {session_id} is open in another coach process{which}"
+            ) from None
+        try:
+            with contextlib.suppress(OSError):  # the pid is only a hint for the message above
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# -- the store -----------------------------------------------------------------------------
+
+
+class SessionStore:
+    """The session files in one folder: save, load, list, find and lock them.
+
+    The folder is created (0700) on the first write, never on reading, so looking at an empty
+    or mistyped location leaves nothing behind.
+
+    Attributes:
+        root: The sessions folder.
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        """Work on `root`; nothing is read or created yet."""
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"SessionStore({str(self.root)!r})"
+
+    # -- single sessions -------------------------------------------------------------------
+
+    def ensure_writable(self) -> None:
+        """Create the folder if needed and check it can be written, before the first question.
+
+        Raises:
+            StoreError: The folder is a file, cannot be created, or is read-only.
+        """
+        ensure_private_dir(self.root, _FOLDER)
+
+    def path_for(self, session_id: str) -> Path:
+        """The file a session with this id is saved as.
+
+        Raises:
+            StoreError: The id could name a file outside the folder (or a hidden one).
+        """
+        if not isinstance(session_id, str) or not _SAFE_ID.fullmatch(session_id):
+            raise StoreError(
+                self.root,
+                f"{session_id!r} is not a valid session id (letters, digits, '-', '_' and '.')",
+            )
+        return self.root / f"{session_id}.yaml"
+
+    def new_id(self, now: datetime, rng: random.Random) -> str:
+        """A fresh id `YYYY-MM-DD-HHMM-xxxx` that sorts by start time.
+
+        Args:
+            now: The start time, as the caller's clock gives it (the id uses it as is).
+            rng: The source of the four random letters/digits; seeded in tests and demos so
+                the same inputs give the same id.
+
+        Returns:
+            An id no file in the folder has yet.
+
+        Raises:
+            StoreError: No free id after many tries (the minute's ids are nearly used up).
+        """
+        stamp = now.strftime("%Y-%m-%d-%H%M")
+        for _ in range(_ID_ATTEMPTS):
+            suffix = "".join(rng.choice(_ID_ALPHABET) for _ in range(4))
+            session_id = f"{stamp}-{suffix}"
+            if not self.path_for(session_id).exists():
+                return session_id
+        raise StoreError(self.root, f"cannot find a free session id for {stamp}")
+
+    def save(self, doc: Mapping[str, Any]) -> Path:
+        """Write a session to `<id>.yaml` atomically, header first.
+
+        Only that file is written (no index update), so saving costs the same in an archive
+        of ten thousand sessions as in an empty folder.
+
+        Args:
+            doc: The transcript as plain data; `doc["id"]` names the file and `schema` defaults
+                to `SCHEMA`.
+
+        Returns:
+            The file written.
+
+        Raises:
+            StoreError: The id is invalid, the text cannot be encoded, or the write failed
+                (the previous file is then untouched).
+        """
+        session_id = doc.get("id")
+        if not isinstance(session_id, str):
+            raise StoreError(self.root, f"cannot save a session whose id is {session_id!r}")
+        path = self.path_for(session_id)
+        try:
+            data = yamlio.dump(_in_file_order(path, doc)).encode("utf-8")
+        except UnicodeEncodeError:
+            raise StoreError(
+                path, "the session cannot be saved: it holds text that is not valid Unicode"
+            ) from None
+        self.ensure_writable()
+        write_atomic(path, data)
+        return path
+
+    def resolve(self, ref: str | os.PathLike[str]) -> Path:
+        """Find a session file from what a user typed.
+
+        Args:
+            ref: An exact id, a unique prefix of one, or a path to a `.yaml` file.
+
+        Returns:
+            The session file.
+
+        Raises:
+            StoreError: Nothing matches, or several ids do (up to five are named).
+        """
+        if not isinstance(ref, str):
+            return self._existing(Path(ref))
+        if not ref:
+            raise StoreError(self.root, "give a session id, the start of one, or a .yaml file")
+        separators = [sep for sep in (os.sep, os.altsep) if sep]
+        if ref.endswith((".yaml", ".yml")) or any(sep in ref for sep in separators):
+            path = Path(ref).expanduser()
+            inside = self.root / ref
+            if (
+                not path.is_file()
+                and not any(sep in ref for sep in separators)
+                and inside.is_file()
+            ):
+                return inside
+            return self._existing(path)
+        if _SAFE_ID.fullmatch(ref) and (exact := self.root / f"{ref}.yaml").is_file():
+            return exact
+        matches = [session_id for session_id in self._ids() if session_id.startswith(ref)]
+        if len(matches) == 1:
+            return self.root / f"{matches[0]}.yaml"
+        if not matches:
+            raise StoreError(self.root, f"no session id starts with '{ref}'")
+        shown = ", ".join(matches[:_CANDIDATES_SHOWN])
+        if len(matches) > _CANDIDATES_SHOWN:
+            shown += f" and {len(matches) - _CANDIDATES_SHOWN} more"
+        raise StoreError(
+            self.root, f"'{ref}' matches {len(matches)} sessions ({shown}); give more of the id"
+        )
+
+    def path_of(self, ref: str | os.PathLike[str]) -> Path:
+        """Same as `resolve`; the name reads better where the CLI prints the file."""
+        return self.resolve(ref)
+
+    def load(self, ref: str | os.PathLike[str]) -> dict[str, Any]:
+        """Read a whole session, found by id, id prefix or path.
+
+        Raises:
+            StoreError: Not found, ambiguous, unreadable (with `line:col` for YAML errors), not
+                a session, or from a newer coach.
+        """
+        return load_file(self.resolve(ref))
+
+    def read_header(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Read a session file's header only; see the module function `read_header`."""
+        return read_header(path)
+
+    def load_header(self, ref: str | os.PathLike[str]) -> dict[str, Any]:
+        """Read the header of a session found by id, id prefix or path."""
+        return read_header(self.resolve(ref))
+
+    @contextlib.contextmanager
+    def lock(self, session_id: str) -> Iterator[None]:
+        """Keep other coach processes from resuming this session while the block runs.
+
+        Raises:
+            StoreError: Another process holds it (its pid is named when known).
+        """
+        path = self.path_for(session_id)
+        self.ensure_writable()
+        with _exclusive(path, session_id):
+            yield
+
+    @contextlib.contextmanager
+    def lock_ref(self, ref: str | None) -> Iterator[str | None]:
+        """Resolve what the user typed and lock that session, for `coach resume`.
+
+        Args:
+            ref: An id, a prefix, a path, or None for the most recently updated unfinished
+                session.
+
+        Yields:
+            What to pass to `load`: the session id (or the path, for a file outside the
+            folder); None when `ref` is None and nothing is unfinished.
+
+        Raises:
+            StoreError: As for `resolve`, or the session is open in another process.
+        """
+        if ref is None:
+            latest = self.latest_unfinished()
+            if latest is None:
+                yield None
+                return
+            path = latest.path
+        else:
+            path = self.resolve(ref)
+        with _exclusive(path, path.stem):
+            yield path.stem if path.parent == self.root else str(path)
+
+    def _existing(self, path: Path) -> Path:
+        if not path.is_file():
+            raise StoreError(path, "there is no such session file")
+        return path
+
+    def _ids(self) -> builtins.list[str]:
+        """Ids of the session files in the folder, newest first (ids sort by time)."""
+        names = sorted(self._scan(), reverse=True)
+        return [name[: -len(".yaml")] for name in names]
+
+    # -- the archive -----------------------------------------------------------------------
+
+    def latest_unfinished(self) -> SessionSummary | None:
+        """The most recently updated session still `in_progress`, for a bare `coach resume`."""
+        unfinished = [s for s in self.list().sessions if s.status == "in_progress"]
+        return max(
+            unfinished,
+            key=lambda s: (_instant(s.updated_at or s.started_at), s.id),
+            default=None,
+        )
+
+    def _scan(self) -> dict[str, builtins.list[int]]:
+        """File name → [mtime_ns, size, inode] for every session file, without reading any."""
+        found: dict[str, builtins.list[int]] = {}
+        try:
+            with os.scandir(self.root) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith(".") or not name.endswith(".yaml"):
+                        continue
+                    try:
+                        info = entry.stat()
+                    except OSError:  # removed, or a dangling link, since the folder was read
+                        continue
+                    if stat.S_ISREG(info.st_mode):
+                        found[name] = [info.st_mtime_ns, info.st_size, info.st_ino]
+        except FileNotFoundError:
+            return {}
+        except NotADirectoryError:
+            raise StoreError(self.root, f"the {_FOLDER} is not a folder") from None
+        except OSError as exc:
+            raise StoreError(self.root, f"cannot read the {_FOLDER} ({exc.strerror})") from None
+        return found
+
+    def _read_index(self) -> dict[str, Any]:
+        """The cached records, or none when the cache is missing, unreadable or foreign."""
+        try:
+            raw = (self.root / INDEX_NAME).read_bytes()
+            data = json.loads(raw)
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:  # a broken cache is rebuilt, never fatal
+            log.debug("ignoring the listing cache in %s: %s", self.root, exc)
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("coach_index") != _INDEX_FORMAT
+            or data.get("fields") != _CACHED_FIELDS
+        ):
+            return {}
+        files = data.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def _write_index(self, records: Mapping[str, Any]) -> None:
+        """Store the records; a read-only folder just means the next listing reads again."""
+        payload = {"coach_index": _INDEX_FORMAT, "fields": _CACHED_FIELDS, "files": records}
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(self.root / INDEX_NAME, data, durable=False)
+        except StoreError as exc:
+            log.debug("cannot update the listing cache: %s", exc)
+
+    def _record(self, path: Path, stamp: builtins.list[int]) -> builtins.list[Any]:
+        """Read one file's header into a cache record.
+
+        A record is `[stamp, summary values in _CACHED_FIELDS order, None]`, or
+        `[stamp, None, [message, line, col]]` for a file that cannot be listed; lists rather
+        than objects keep the cache small and quick to parse.
+        """
+        try:
+            header = read_header(path)
+            if header["id"] != path.stem:
+                raise StoreError(
+                    path,
+                    f"the file holds session {header['id']} but is named {path.name}; "
+                    f"rename it to {header['id']}.yaml",
+                )
+        except StoreError as exc:
+            return [stamp, None, [exc.message, exc.line, exc.col]]
+        summary = _summary_fields(header)
+        return [stamp, [summary[name] for name in _CACHED_FIELDS], None]
+
+    def list(self) -> Listing:
+        """Every session in the folder, newest first by start time, from the header cache.
+
+        Each file is stat'ed; headers are read only for files new or changed since the cache
+        was written, and the cache is rewritten only when something changed. Unreadable files
+        are reported in `problems` and skipped; they never stop a listing.
+
+        Raises:
+            StoreError: The folder itself cannot be read (a missing folder lists as empty).
+        """
+        stamps = self._scan()
+        cached = self._read_index()
+        changed = any(name not in stamps for name in cached)
+        records: dict[str, Any] = {}
+        sessions: builtins.list[SessionSummary] = []
+        problems: builtins.list[StoreError] = []
+        for name, stamp in stamps.items():
+            path = self.root / name
+            record = cached.get(name)
+            entry = None
+            if isinstance(record, list) and record and record[0] == stamp:
+                entry = _from_record(path, record)
+            if entry is None:
+                record = self._record(path, stamp)
+                entry = _from_record(path, record)
+                changed = True
+            records[name] = record
+            if isinstance(entry, SessionSummary):
+                sessions.append(entry)
+            elif entry is not None:
+                problems.append(entry)
+        if changed:
+            self._write_index(records)
+        sessions.sort(key=lambda s: (_instant(s.started_at), s.id), reverse=True)
+        problems.sort(key=lambda e: str(e.path))
+        return Listing(sessions, problems)
+
+
+def _from_record(path: Path, record: builtins.list[Any]) -> SessionSummary | StoreError | None:
+    """Rebuild a summary or problem from a cache record; None if the record is malformed."""
+    try:
+        _, values, problem = record
+        if values is not None:
+            return _new_summary(*values, path)
+        message, line, col = problem
+        return StoreError(path, str(message), line, col)
+    except (TypeError, ValueError):  # not a record this coach wrote: read the file again
+        return None
