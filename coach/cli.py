@@ -187,7 +187,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     elif args.format == "json":
         _write(sys.stdout, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write(sys.stdout, store.path_of(args.id).read_text(encoding="utf-8"))
+        _write(sys.stdout, store.resolve(args.id).read_text(encoding="utf-8"))
     return 0
 
 

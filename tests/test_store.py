@@ -584,3 +584,21 @@ def test_the_store_imports_no_ui_and_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_saving_reuses_written_turns_and_writes_exactly_what_a_full_dump_would(
+    tmp_path: Path,
+) -> None:
+    from coach.store import yamlio
+
+    store = SessionStore(tmp_path)
+    texts = ["plain", "two\nlines", "  leading", "\x1b[31m", "yes", "trailing \n", "😀", "é" * 50]
+    doc: dict[str, Any] = {"schema": 1, "id": "2026-11-28-0900-abcd", "status": "in_progress",
+                           "turns": [], "snapshot": {"v": 1}}  # fmt: skip
+    for n, text in enumerate(texts, start=1):
+        doc["turns"].append({"n": n, "role": "leader", "step": "s", "text": text})
+        doc["snapshot"] = {"v": 1, "at": n}
+        path = store.save(doc)
+        assert path.read_text(encoding="utf-8") == yamlio.dump(doc)
+    doc["turns"] = doc["turns"][:3]  # a shorter transcript (another writer) is not mixed up
+    assert store.save(doc).read_text(encoding="utf-8") == yamlio.dump(doc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -438,6 +439,8 @@ class SessionStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         """Work on `root`; nothing is read or created yet."""
         self.root = Path(root)
+        # Per session: (turn, its YAML) for turns already written; see `_serialise`.
+        self._turn_text: dict[str, builtins.list[tuple[Any, str]]] = {}
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.root)!r})"
@@ -509,7 +512,7 @@ class SessionStore:
             raise StoreError(self.root, f"cannot save a session whose id is {session_id!r}")
         path = self.path_for(session_id)
         try:
-            data = yamlio.dump(_in_file_order(path, doc)).encode("utf-8")
+            data = self._serialise(session_id, _in_file_order(path, doc)).encode("utf-8")
         except UnicodeEncodeError:
             raise StoreError(
                 path, "the session cannot be saved: it holds text that is not valid Unicode"
@@ -517,6 +520,34 @@ class SessionStore:
         self.ensure_writable()
         write_atomic(path, data)
         return path
+
+    def _serialise(self, session_id: str, ordered: dict[str, Any]) -> str:
+        """The file's text, exactly as `yamlio.dump(ordered)` would write it, but reusing the
+        text of turns already written: a turn never changes once said, so a save costs the
+        header, the new turns and the snapshot, not the whole conversation again."""
+        turns = ordered.get("turns")
+        if not isinstance(turns, list) or not turns:
+            return yamlio.dump(ordered)
+        cached = self._turn_text.setdefault(session_id, [])
+        if len(cached) > len(turns):
+            del cached[len(turns) :]  # a shorter transcript: start that session's cache over
+        parts = []
+        for i, turn in enumerate(turns):
+            if i < len(cached) and cached[i][0] == turn:
+                parts.append(cached[i][1])
+                continue
+            text = yamlio.dump([turn])
+            del cached[i:]
+            cached.append((copy.deepcopy(turn), text))
+            parts.append(text)
+        head = {k: v for k, v in ordered.items() if k not in BODY_KEYS}
+        tail = {k: v for k, v in ordered.items() if k == "snapshot"}
+        return (
+            (yamlio.dump(head) if head else "")
+            + "turns:\n"
+            + "".join(parts)
+            + (yamlio.dump(tail) if tail else "")
+        )
 
     def resolve(self, ref: str | os.PathLike[str]) -> Path:
         """Find a session file from what a user typed.
@@ -558,10 +589,6 @@ class SessionStore:
         raise StoreError(
             self.root, f"'{ref}' matches {len(matches)} sessions ({shown}); give more of the id"
         )
-
-    def path_of(self, ref: str | os.PathLike[str]) -> Path:
-        """Same as `resolve`; the name reads better where the CLI prints the file."""
-        return self.resolve(ref)
 
     def load(self, ref: str | os.PathLike[str]) -> dict[str, Any]:
         """Read a whole session, found by id, id prefix or path.
