@@ -6,7 +6,6 @@ This is the only module that reads pack files; the engine gets their text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from coach.engine import Pack, PackError, Problem, load_pack
@@ -25,10 +24,11 @@ class PackFile:
 
 def stock_dir() -> Path:
     """Where the stock packs are: `prompts/` in a checkout, `coach/packs` once installed."""
-    checkout = Path(__file__).resolve().parent.parent / "prompts"
-    if checkout.is_dir():
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "prompts"
+    if checkout.is_dir() and (here.parent / "pyproject.toml").is_file():
         return checkout
-    return Path(str(resources.files("coach.packs")))
+    return here / "packs"
 
 
 def read_pack(path: Path) -> Pack:
