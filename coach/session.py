@@ -128,7 +128,8 @@ class Session:
             ) from None
         session = cls(store, dialogue, pack_file, session_id, str(doc.get("started_at")), clock)
         known = {"schema", "id", "pack", "participant", "status", "started_at", "updated_at",
-                 "progress", "ratings", "loyalty", "action_items", "turns", "snapshot"}  # fmt: skip
+                 "progress", "ratings", "loyalty", "action_items", "traits", "turns",
+                 "snapshot"}  # fmt: skip
         session.extra = {k: v for k, v in doc.items() if k not in known}
         if dialogue.pack_changed:
             session.warnings.append(
@@ -184,6 +185,7 @@ class Session:
             "ratings": d.ratings(),
             "loyalty": loyalty,
             "action_items": [a.to_dict() for a in d.action_items()],
+            "traits": {t.id: t.title for t in pack.traits},
             **self.extra,
             "turns": [t.to_dict() for t in d.log],
             "snapshot": d.snapshot(),
