@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p)
         return p
 
-    p = add("reflect", "start a new guided reflection")
+    p = add("reflect", "start a new guided reflection (a full-screen app; --plain for lines)")
     p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
     p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
     p.add_argument("--name", help="your name, used to greet you and in the transcript")
@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "reflect"
     if args.command is None:
-        args.plain, args.pack, args.name = True, None, None
+        args.plain, args.pack, args.name = False, None, None
     try:
         handler = COMMANDS[command if command != "packs" else "packs " + args.packs_command]
         return handler(args)
@@ -147,15 +147,30 @@ def _session_env() -> tuple[Any, Any]:
 # -- the reflection -----------------------------------------------------------------------
 
 
+def _plain(args: argparse.Namespace) -> bool:
+    """Line mode when asked for, or when there is no terminal to draw on (pipes, scripts)."""
+    return bool(args.plain) or not (sys.stdin.isatty() and sys.stdout.isatty())
+
+
 def cmd_reflect(args: argparse.Namespace) -> int:
-    from coach.catalog import find_pack
-    from coach.linemode import LineMode
+    from coach.catalog import find_pack, list_packs
     from coach.session import Session
 
-    pack_file = find_pack(args.pack, _pack_dirs(args))
     store = _store(args)
-    store.ensure_writable()
     clock, rng = _session_env()
+    if not _plain(args):
+        if args.pack:
+            packs = [find_pack(args.pack, _pack_dirs(args))]
+        else:
+            packs, _problems = list_packs(_pack_dirs(args))
+            if not packs:
+                packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
+        store.ensure_writable()
+        return _run_tui(args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished())
+    from coach.linemode import LineMode
+
+    pack_file = find_pack(args.pack, _pack_dirs(args))
+    store.ensure_writable()
     session, opening = Session.begin(store, pack_file, clock, rng, name=args.name)
     return LineMode(session, sys.stdin, sys.stdout).run(opening)
 
@@ -165,13 +180,37 @@ def cmd_resume(args: argparse.Namespace) -> int:
     from coach.session import Session, SessionError
 
     store = _store(args)
-    clock, _ = _session_env()
+    clock, rng = _session_env()
     try:
         with store.lock_ref(args.id) as ref:
             session = Session.resume(store, ref, clock, _pack_dirs(args))
+            if not _plain(args):
+                return _run_tui(args, store, clock, rng, packs=[session.pack_file], resume=session)
             return LineMode(session, sys.stdin, sys.stdout).run()
     except SessionError as exc:
         raise UserError(str(exc)) from None
+
+
+def _run_tui(
+    args: argparse.Namespace, store: SessionStore, clock: Any, rng: Any, **parts: Any
+) -> int:
+    """Open the Textual app; print where things are once the terminal is back."""
+    from coach.tui.app import Setup, make_app
+
+    setup = Setup(store=store, clock=clock, rng=rng, name=getattr(args, "name", None),
+                  pack_dirs=_pack_dirs(args), **parts)  # fmt: skip
+    outcome = make_app(setup).run()
+    if outcome is None or outcome.session_id is None:
+        return 0
+    if outcome.status == "complete":
+        print(f"Saved to {outcome.path}")
+        if outcome.export:
+            print(f"Markdown: {outcome.export}")
+        print(f"Read it again with: coach show {outcome.session_id}")
+    else:
+        print(f"Paused. Everything you wrote is saved in {outcome.path}.")
+        print(f"Resume with: coach resume {outcome.session_id}")
+    return 0
 
 
 # -- reading sessions ---------------------------------------------------------------------

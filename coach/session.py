@@ -71,6 +71,8 @@ class Session:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    autosave: bool = True  # the TUI saves from a worker thread instead
+    edited_actions: list[dict[str, Any]] | None = None  # the leader's edits on the summary
 
     @classmethod
     def begin(
@@ -150,7 +152,7 @@ class Session:
         return self._saved(self.dialogue.back())
 
     def _saved(self, reply: Reply) -> Reply:
-        if reply.turns:
+        if reply.turns and self.autosave:
             self.save()
         return reply
 
@@ -184,7 +186,11 @@ class Session:
             "progress": {"answered": d.answered, "steps": pack.question_count},
             "ratings": d.ratings(),
             "loyalty": loyalty,
-            "action_items": [a.to_dict() for a in d.action_items()],
+            "action_items": (
+                self.edited_actions
+                if self.edited_actions is not None
+                else [a.to_dict() for a in d.action_items()]
+            ),
             "traits": {t.id: t.title for t in pack.traits},
             **self.extra,
             "turns": [t.to_dict() for t in d.log],

@@ -549,6 +549,17 @@ class SessionStore:
             + (yamlio.dump(tail) if tail else "")
         )
 
+    def export(self, session_id: str, text: str, suffix: str = ".md") -> Path:
+        """Write a rendering of a session (Markdown, HTML) beside it, atomically, private.
+
+        Returns:
+            The file written, `<id><suffix>` in the sessions folder.
+        """
+        path = self.path_for(session_id).with_suffix(suffix)
+        self.ensure_writable()
+        write_atomic(path, text.encode("utf-8"))
+        return path
+
     def resolve(self, ref: str | os.PathLike[str]) -> Path:
         """Find a session file from what a user typed.
 

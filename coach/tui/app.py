@@ -1,0 +1,147 @@
+"""The reflection app. Built by `make_app` from the same parts the line mode uses, so tests run
+exactly what a leader runs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from random import Random
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from coach.catalog import PackFile
+from coach.session import Clock, Session
+from coach.store import SessionStore, SessionSummary
+
+
+@dataclass
+class Setup:
+    """Everything the app needs, decided by the CLI (or a test) before it starts."""
+
+    store: SessionStore
+    packs: list[PackFile]
+    clock: Clock
+    rng: Random
+    name: str | None = None
+    resume: Session | None = None
+    unfinished: SessionSummary | None = None
+    pack_dirs: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """How the app ended, for the CLI to print after the terminal is restored."""
+
+    session_id: str | None = None
+    path: Path | None = None
+    status: str = "quit"  # complete | paused | quit
+    export: Path | None = None
+
+
+class CoachApp(App[Outcome]):
+    """A calm conversation: one question at a time, every answer saved as it is given."""
+
+    CSS_PATH = "coach.tcss"
+    TITLE = "coach"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, setup: Setup) -> None:
+        super().__init__()
+        self.setup = setup
+        self.session: Session | None = setup.resume
+        self.outcome = Outcome()
+        self._save_lock = threading.Lock()
+
+    def on_mount(self) -> None:
+        from coach.tui.screens.reflect import ReflectScreen
+
+        setup = self.setup
+        if self.session is not None:
+            self.push_screen(ReflectScreen(self.session, resumed=True))
+        elif len(setup.packs) == 1 and setup.name is not None and setup.unfinished is None:
+            self.begin(setup.packs[0], setup.name)
+        else:
+            from coach.tui.screens.start import StartScreen
+
+            self.push_screen(StartScreen(setup))
+
+    def begin(self, pack_file: PackFile, name: str | None) -> None:
+        """Start a new session and show its first question."""
+        from coach.tui.screens.reflect import ReflectScreen
+
+        session, opening = Session.begin(
+            self.setup.store, pack_file, self.setup.clock, self.setup.rng, name=name or None
+        )
+        session.autosave = False
+        self.session = session
+        self._remember(session)
+        self.push_screen(ReflectScreen(session, opening=opening))
+
+    def resume(self, session: Session) -> None:
+        from coach.tui.screens.reflect import ReflectScreen
+
+        session.autosave = False
+        self.session = session
+        self._remember(session)
+        self.push_screen(ReflectScreen(session, resumed=True))
+
+    def _remember(self, session: Session) -> None:
+        self.outcome.session_id = session.id
+        self.outcome.path = session.path
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def save_in_background(self) -> None:
+        """Save the transcript from a worker: the document is built here, on the UI thread,
+        where the dialogue lives; only the disk write runs in the thread."""
+        if self.session is None:
+            return
+        doc = self.session.to_doc()
+        self.run_worker(lambda: self._write(doc), thread=True, group="save", exit_on_error=False)
+
+    def _write(self, doc: dict[str, Any]) -> None:
+        assert self.session is not None
+        with self._save_lock:
+            self.session.path = self.session.store.save(doc)
+
+    def save_now(self) -> None:
+        """Save synchronously: before pausing, quitting, or when the terminal goes away."""
+        if self.session is None:
+            return
+        with self._save_lock:
+            self.session.save()
+        self.outcome.path = self.session.path
+
+    # -- leaving --------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        self.save_now()
+        self.outcome.status = "paused"
+        self.exit(self.outcome)
+
+    async def action_quit(self) -> None:
+        """Quit from anywhere (Ctrl+Q): everything is saved first, nothing is lost."""
+        if self.session is not None and self.outcome.status != "complete":
+            self.save_now()
+            self.outcome.status = "paused"
+        self.exit(self.outcome)
+
+    def finish(self, export: Path | None) -> None:
+        self.outcome.status = "complete"
+        self.outcome.export = export
+        self.exit(self.outcome)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        actions = getattr(screen, "PALETTE", ())
+        for title, help_text, action in actions:
+            yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+
+
+def make_app(setup: Setup) -> CoachApp:
+    """The one way the app is built, for the CLI and the tests alike."""
+    return CoachApp(setup)

@@ -1,0 +1,209 @@
+"""The conversation: the coach's questions and the leader's answers, newest always in view,
+with the right control for each question under them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.engine import Prompt, Reply
+from coach.session import Session
+from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.progress import TraitProgress
+from coach.tui.widgets.rating import RatingBar
+from coach.tui.widgets.turns import CoachLine, LeaderLine
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+
+class ReflectScreen(Screen[None]):
+    """One question at a time; every answer goes to the engine, then to disk."""
+
+    BINDINGS = [
+        Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+n", "skip", "Skip", priority=True),
+        Binding("escape", "pause", "Pause", priority=True),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
+    PALETTE = [
+        ("Back", "Answer the previous question again", "back"),
+        ("Skip", "Skip this question, where the reflection allows it", "skip"),
+        ("Pause", "Save and stop; resume later with coach resume", "pause"),
+    ]
+
+    def __init__(
+        self, session: Session, opening: Reply | None = None, resumed: bool = False
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.opening = opening
+        self.resumed = resumed
+        self.prompt: Prompt | None = None
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        pack = self.session.dialogue.pack
+        with Container(id="top"):
+            yield Static(Content(pack.title), id="title")
+            yield TraitProgress(id="progress")
+        yield VerticalScroll(id="log")
+        with Container(id="answer"):
+            yield Static(id="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.anchor()
+        if self.resumed:
+            self._replay_log()
+            self._show_prompt(self.session.dialogue.current(), say=False)
+        elif self.opening is not None:
+            self._show(self.opening)
+
+    def _replay_log(self) -> None:
+        """On resume, show what was said so far, so the leader sees where they are."""
+        log = self.query_one("#log", VerticalScroll)
+        lines = []
+        for turn in self.session.dialogue.log:
+            if turn.role == "coach":
+                lines.append(
+                    CoachLine(turn.text, followup=turn.kind in ("probe", "due", "confirm"))
+                )
+            elif turn.kind in ("answer", "rejected"):
+                lines.append(LeaderLine(turn.text))
+        lines.append(CoachLine("Welcome back. Here's where you left off."))
+        log.mount_all(lines)
+        for warning in self.session.warnings:
+            log.mount(CoachLine(f"Note: {warning}."))
+
+    # -- showing ------------------------------------------------------------------------
+
+    def _show(self, reply: Reply) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        for turn in reply.turns:
+            if turn.role == "coach" and turn.kind in ("statement", "retry"):
+                log.mount(CoachLine(turn.text, followup=turn.kind == "retry"))
+        if reply.prompt is None:
+            self._finished()
+            return
+        self._show_prompt(reply.prompt, say=reply.accepted or not reply.notes)
+
+    def _show_prompt(self, prompt: Prompt | None, say: bool = True) -> None:
+        if prompt is None:
+            self._finished()
+            return
+        log = self.query_one("#log", VerticalScroll)
+        if say:
+            log.mount(CoachLine(prompt.text, followup=prompt.is_followup))
+        self.query_one(TraitProgress).show(prompt.progress)
+        if self.prompt is not None and self._same_control(self.prompt, prompt):
+            self.prompt = prompt
+            self._focus_control()
+            return
+        self.prompt = prompt
+        answer = self.query_one("#answer", Container)
+        for child in list(answer.children):
+            if child.id != "hint":
+                child.remove()
+        hint = self.query_one("#hint", Static)
+        control: Any
+        if prompt.kind == "rating" and prompt.scale:
+            control = RatingBar(prompt.scale, id="control")
+            hint.update(
+                Content(f"{prompt.scale.min}-{prompt.scale.max}: type a number, or ←/→ and Enter")
+            )
+        elif prompt.kind == "choice":
+            control = OptionList(
+                *[Option(Content(f"{i}) {o.label}"), id=o.id) for i, o in
+                  enumerate(prompt.options, 1)],
+                id="control",
+            )  # fmt: skip
+            hint.update(Content("↑/↓ and Enter, or the option's number"))
+        else:
+            control = AnswerBox(id="control")
+            skip = " · Ctrl+N skips" if prompt.can_skip else ""
+            hint.update(Content(f"Enter sends · Ctrl+J new line{skip}"))
+        answer.mount(control, before=hint)
+        control.focus()
+
+    @staticmethod
+    def _same_control(old: Prompt, new: Prompt) -> bool:
+        """Keep the answer box between free-text prompts, so typing never loses focus."""
+        free = ("ask", "commit")
+        return old.kind in free and new.kind in free
+
+    def _focus_control(self) -> None:
+        control = self.query_one("#control")
+        if isinstance(control, AnswerBox):
+            control.clear()
+        control.focus()
+
+    def _finished(self) -> None:
+        from coach.tui.screens.summary import SummaryScreen
+
+        self.coach_app.save_now()
+        self.app.switch_screen(SummaryScreen(self.session))
+
+    # -- answering -----------------------------------------------------------------------
+
+    def _send(self, text: str) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        reply = self.session.answer(text)
+        if reply.turns:
+            log.mount(LeaderLine(text))
+            self.coach_app.save_in_background()
+        self._show(reply)
+
+    @on(AnswerBox.Submitted)
+    def _answered(self, event: AnswerBox.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.notify("Take your time. Type your answer, or Ctrl+N to skip.", timeout=3)
+            return
+        self._send(event.value)
+
+    @on(RatingBar.Chosen)
+    def _rated(self, event: RatingBar.Chosen) -> None:
+        event.stop()
+        self._send(str(event.value))
+
+    @on(OptionList.OptionSelected)
+    def _chose(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._send(str(event.option_index + 1))
+
+    def action_back(self) -> None:
+        reply = self.session.back()
+        if reply.accepted:
+            self.query_one("#log", VerticalScroll).mount(
+                LeaderLine("", note="(back to answer again)")
+            )
+            self.coach_app.save_in_background()
+            self.prompt = None  # the control may differ: rebuild it
+            self._show(reply)
+        elif reply.reason:
+            self.notify(reply.reason, timeout=3)
+
+    def action_skip(self) -> None:
+        reply = self.session.skip()
+        if reply.accepted:
+            self.query_one("#log", VerticalScroll).mount(LeaderLine("", note="(skipped)"))
+            self.coach_app.save_in_background()
+            self._show(reply)
+        elif reply.reason:
+            self.notify(reply.reason, timeout=3)
+
+    def action_pause(self) -> None:
+        self.coach_app.pause()

@@ -1,0 +1,29 @@
+"""Where the leader is: the five traits, done, current and still to come."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from coach.engine import Progress
+
+MARKS = {"done": "●", "current": "◉", "todo": "○"}
+
+
+class TraitProgress(Static):
+    """One line that fits 60 columns: a mark per trait, the current section, the count."""
+
+    def show(self, progress: Progress) -> None:
+        parts: list[Content | str] = []
+        current = ""
+        for section in progress.sections:
+            if section.state == "current":
+                current = section.title
+            if not section.trait:
+                continue
+            style = {"current": "bold $accent", "todo": "$text-muted"}.get(section.state, "")
+            parts.append(Content.styled(MARKS[section.state] + " ", style))
+        parts.append(Content.styled(f" {current}", "bold"))
+        parts.append(Content.styled(f"  ·  {progress.answered} of {progress.total} answered",
+                                    "$text-muted"))  # fmt: skip
+        self.update(Content.assemble(*parts))
