@@ -166,7 +166,12 @@ def cmd_reflect(args: argparse.Namespace) -> int:
             if not packs:
                 packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
         store.ensure_writable()
-        return _run_tui(args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished())
+        from coach.checkin import due_items
+
+        due = due_items(store, clock().date(), args.name)
+        return _run_tui(
+            args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished(), due=due
+        )
     from coach.linemode import LineMode
 
     pack_file = find_pack(args.pack, _pack_dirs(args))

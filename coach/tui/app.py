@@ -14,8 +14,10 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from coach.catalog import PackFile
+from coach.checkin import DueItem
+from coach.engine import Reply
 from coach.session import Clock, Session
-from coach.store import SessionStore, SessionSummary
+from coach.store import SessionStore, SessionSummary, StoreError
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Setup:
     resume: Session | None = None
     unfinished: SessionSummary | None = None
     pack_dirs: list[Path] = field(default_factory=list)
+    due: list[DueItem] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +57,7 @@ class CoachApp(App[Outcome]):
         self.setup = setup
         self.session: Session | None = setup.resume
         self.outcome = Outcome()
+        self._opening: Reply | None = None
         self._save_lock = threading.Lock()
 
     def on_mount(self) -> None:
@@ -79,7 +83,31 @@ class CoachApp(App[Outcome]):
         session.autosave = False
         self.session = session
         self._remember(session)
+        if self.setup.due:
+            from coach.tui.screens.checkin import CheckinScreen
+
+            self._opening = opening
+            self.push_screen(CheckinScreen(self.setup.due))
+            return
         self.push_screen(ReflectScreen(session, opening=opening))
+
+    def checked_in(self, answers: list[tuple[DueItem, str]]) -> None:
+        """Record the check-in in the old sessions and the new one, then start."""
+        from coach.checkin import record
+        from coach.tui.screens.reflect import ReflectScreen
+
+        assert self.session is not None
+        if answers:
+            try:
+                records = record(
+                    self.setup.store, answers, self.session.id, self.setup.clock().date()
+                )
+            except StoreError as exc:
+                self.notify(f"Could not update an earlier session: {exc}", severity="error")
+                records = []
+            self.session.extra["checkin"] = records
+            self.save_now()
+        self.switch_screen(ReflectScreen(self.session, opening=self._opening))
 
     def resume(self, session: Session) -> None:
         from coach.tui.screens.reflect import ReflectScreen

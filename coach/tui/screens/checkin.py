@@ -1,0 +1,85 @@
+"""Before the reflection: how did the commitments that came due go? One at a time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.checkin import ANSWERS, DueItem
+from coach.terminal import printable
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+LABELS = {"done": "Done", "partly": "Partly", "not yet": "Not yet", "drop": "Drop it"}
+
+
+class CheckinScreen(Screen[None]):
+    """Asks about each due item; the answers go to the app, which records them."""
+
+    BINDINGS = [Binding("escape", "later", "Ask me next time")]
+
+    def __init__(self, items: list[DueItem]) -> None:
+        super().__init__()
+        self.items = items
+        self.index = 0
+        self.answers: list[tuple[DueItem, str]] = []
+
+    @property
+    def coach_app(self) -> CoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="checkin"):
+            yield Static(Content.styled("Before we start", "bold"), classes="heading")
+            yield Static(id="item")
+            yield OptionList(
+                *[Option(Content(f"{i}) {LABELS[a]}"), id=a) for i, a in enumerate(ANSWERS, 1)],
+                id="checkin-answers",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        due = self.items[self.index]
+        count = f" ({self.index + 1} of {len(self.items)})" if len(self.items) > 1 else ""
+        self.query_one("#item", Static).update(
+            Content(
+                f"Last time you committed to{count}:\n\n    {printable(due.text)}\n\n"
+                f"It was due {due.due}. How did it go?"
+            )
+        )
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
+        if character and character in "1234":
+            self._answer(ANSWERS[int(character) - 1])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._answer(str(event.option.id))
+
+    def _answer(self, answer: str) -> None:
+        self.answers.append((self.items[self.index], answer))
+        self.index += 1
+        if self.index < len(self.items):
+            self._show()
+        else:
+            self.coach_app.checked_in(self.answers)
+
+    def action_later(self) -> None:
+        self.coach_app.checked_in(self.answers)

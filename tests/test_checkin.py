@@ -1,0 +1,66 @@
+"""The check-in on earlier commitments: what comes due, and what answering it changes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from conftest import ROOT
+
+from coach.catalog import find_pack
+from coach.checkin import DueItem, due_items, record
+from coach.store import SessionStore
+from coach.tui.app import Setup, make_app
+
+DANA = "2026-11-02-0930-vmyh"
+
+
+def samples(tmp_path: Path) -> SessionStore:
+    shutil.copytree(ROOT / "sessions", tmp_path / "s")
+    return SessionStore(tmp_path / "s")
+
+
+def test_due_items_are_the_oldest_open_ones_of_this_leader(tmp_path: Path) -> None:
+    store = samples(tmp_path)
+    due = due_items(store, date(2026, 11, 28), "dana")
+    assert [d.due for d in due] == ["2026-11-05", "2026-11-06", "2026-11-09"]
+    assert due_items(store, date(2026, 11, 28), "Sam") == []  # Dana's are not Sam's
+    assert due_items(store, date(2026, 11, 4), "Dana") == []  # nothing due yet
+
+
+def test_recording_updates_the_old_session_and_returns_the_new_records(tmp_path: Path) -> None:
+    store = samples(tmp_path)
+    due = due_items(store, date(2026, 11, 28), "Dana")
+    records = record(
+        store, zip(due, ["done", "partly", "drop"], strict=True), "new", date(2026, 11, 28)
+    )
+    assert [r["answer"] for r in records] == ["done", "partly", "drop"]
+    items = {a["id"]: a for a in store.load(DANA)["action_items"]}
+    assert [items[d.item["id"]]["status"] for d in due] == ["done", "open", "dropped"]
+    assert items[due[0].item["id"]]["checked"] == {
+        "on": "2026-11-28",
+        "answer": "done",
+        "in": "new",
+    }
+
+
+async def test_the_reflection_opens_with_the_check_in(tmp_path: Path) -> None:
+    store = samples(tmp_path)
+    clock = lambda: datetime(2026, 11, 28, 9, tzinfo=UTC)  # noqa: E731
+    due: list[DueItem] = due_items(store, clock().date(), "Dana")
+    setup = Setup(store=store, packs=[find_pack(None, [])], clock=clock, rng=random.Random(1),
+                  name="Dana", due=due)  # fmt: skip
+    app = make_app(setup)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CheckinScreen"
+        await pilot.press("1", "2", "4")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReflectScreen"
+    assert app.session is not None
+    new = store.load(app.session.id)
+    assert [c["answer"] for c in new["checkin"]] == ["done", "partly", "drop"]
+    statuses = [a["status"] for a in store.load(DANA)["action_items"]][:3]
+    assert statuses == ["done", "open", "dropped"]
