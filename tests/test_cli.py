@@ -221,3 +221,46 @@ def test_sigkill_at_a_random_turn_then_resume_keeps_every_answer(tmp_path: Path)
     answers = [t["text"] for t in doc["turns"] if t["role"] == "leader"]
     for answer in sent:
         assert answer in answers
+
+
+def test_ctrl_c_pauses_saves_and_exits_130(tmp_path: Path) -> None:
+    env = {**os.environ, "COACH_SESSIONS_DIR": str(tmp_path), "COACH_NOW": NOW.isoformat()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "reflect", "--plain"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin and proc.stdout
+    buffer = ""
+    while not buffer.endswith("> "):
+        buffer += proc.stdout.read(1)
+    proc.stdin.write("She showed me how to open a call, on a real call\n")
+    proc.stdin.flush()
+    buffer = ""
+    while not buffer.endswith("> "):
+        buffer += proc.stdout.read(1)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "Resume with: coach resume" in out
+    doc = only_session(tmp_path)
+    assert doc["status"] == "in_progress"
+    assert "She showed me how to open a call, on a real call" in [t["text"] for t in doc["turns"]]
+
+
+def test_a_megabyte_answer_in_line_mode_is_saved_whole(tmp_path: Path) -> None:
+    paste = ("We ride along together and I show them the opening. " * 20_000)[:1_000_000]
+    result = coach("reflect", "--plain", stdin=paste + "\n", sessions=tmp_path)
+    assert result.returncode == 0, result.stderr
+    leader = [t["text"] for t in only_session(tmp_path)["turns"] if t["role"] == "leader"]
+    assert leader[0] == paste
+
+
+def test_listing_and_showing_do_not_load_textual() -> None:
+    code = (
+        "import sys\n"
+        "from coach.cli import main\n"
+        "main(['packs', 'list'])\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
