@@ -45,6 +45,10 @@ class LineMode:
         else:
             self.say(f"Welcome back. Picking up where you left off in session {session.id}.")
             self._show_prompt(session.dialogue.current())
+            draft = session.extra.get("draft")
+            if isinstance(draft, dict) and draft.get("text"):
+                self.say("You had started typing this (it is not sent yet):")
+                self.say(str(draft["text"]))
         try:
             while not session.dialogue.finished:
                 self.out.write("> ")

@@ -152,6 +152,8 @@ class Session:
         return self._saved(self.dialogue.back())
 
     def _saved(self, reply: Reply) -> Reply:
+        if reply.accepted:
+            self.extra.pop("draft", None)  # what was being typed has now been said
         if reply.turns and self.autosave:
             self.save()
         return reply

@@ -3,6 +3,8 @@ exactly what a leader runs."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +64,10 @@ class CoachApp(App[Outcome]):
 
     def on_mount(self) -> None:
         from coach.tui.screens.reflect import ReflectScreen
+
+        # A closed terminal sends SIGHUP: save everything, the unsent draft included.
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, self._hang_up)
 
         setup = self.setup
         if self.session is not None:
@@ -137,12 +143,25 @@ class CoachApp(App[Outcome]):
             self.session.path = self.session.store.save(doc)
 
     def save_now(self) -> None:
-        """Save synchronously: before pausing, quitting, or when the terminal goes away."""
+        """Save synchronously: before pausing, quitting, or when the terminal goes away.
+        What the leader had typed but not sent is kept as the session's `draft`."""
         if self.session is None:
             return
+        draft = getattr(self.screen, "draft", None)
+        text = draft() if callable(draft) else None
+        if text:
+            self.session.extra["draft"] = text
+        else:
+            self.session.extra.pop("draft", None)
         with self._save_lock:
             self.session.save()
         self.outcome.path = self.session.path
+
+    def _hang_up(self, signum: int, frame: object) -> None:
+        """The terminal is gone: there is no one to show anything to, so save and leave."""
+        if self.session is not None and self.outcome.status != "complete":
+            self.save_now()
+        os._exit(0)
 
     # -- leaving --------------------------------------------------------------------------
 

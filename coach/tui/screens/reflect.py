@@ -63,14 +63,35 @@ class ReflectScreen(Screen[None]):
             yield Static(id="hint")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         log = self.query_one("#log", VerticalScroll)
         log.anchor()
         if self.resumed:
             self._replay_log()
-            self._show_prompt(self.session.dialogue.current(), say=False)
+            await self._show_prompt(self.session.dialogue.current(), say=False)
+            self._restore_draft()
         elif self.opening is not None:
-            self._show(self.opening)
+            await self._show(self.opening)
+
+    def draft(self) -> dict[str, str] | None:
+        """The unsent text in the answer box, to be saved with the session."""
+        control = self.query("#control").first() if self.is_mounted else None
+        if isinstance(control, AnswerBox) and control.text.strip() and self.prompt:
+            return {"step": self.prompt.step, "stage": self.prompt.stage, "text": control.text}
+        return None
+
+    def _restore_draft(self) -> None:
+        draft = self.session.extra.pop("draft", None)
+        control = self.query("#control").first()
+        if (
+            isinstance(draft, dict)
+            and isinstance(control, AnswerBox)
+            and self.prompt is not None
+            and draft.get("step") == self.prompt.step
+            and draft.get("stage") == self.prompt.stage
+        ):
+            control.load_text(str(draft.get("text", "")))
+            control.move_cursor(control.document.end)
 
     def _replay_log(self) -> None:
         """On resume, show what was said so far, so the leader sees where they are."""
@@ -90,7 +111,7 @@ class ReflectScreen(Screen[None]):
 
     # -- showing ------------------------------------------------------------------------
 
-    def _show(self, reply: Reply) -> None:
+    async def _show(self, reply: Reply) -> None:
         log = self.query_one("#log", VerticalScroll)
         for turn in reply.turns:
             if turn.role == "coach" and turn.kind in ("statement", "retry"):
@@ -98,9 +119,9 @@ class ReflectScreen(Screen[None]):
         if reply.prompt is None:
             self._finished()
             return
-        self._show_prompt(reply.prompt, say=reply.accepted or not reply.notes)
+        await self._show_prompt(reply.prompt, say=reply.accepted or not reply.notes)
 
-    def _show_prompt(self, prompt: Prompt | None, say: bool = True) -> None:
+    async def _show_prompt(self, prompt: Prompt | None, say: bool = True) -> None:
         if prompt is None:
             self._finished()
             return
@@ -114,9 +135,8 @@ class ReflectScreen(Screen[None]):
             return
         self.prompt = prompt
         answer = self.query_one("#answer", Container)
-        for child in list(answer.children):
-            if child.id != "hint":
-                child.remove()
+        # Removal is asynchronous: wait for it, so the new control can take the same id.
+        await answer.query("#control").remove()
         hint = self.query_one("#hint", Static)
         control: Any
         if prompt.kind == "rating" and prompt.scale:
@@ -135,7 +155,7 @@ class ReflectScreen(Screen[None]):
             control = AnswerBox(id="control")
             skip = " · Ctrl+N skips" if prompt.can_skip else ""
             hint.update(Content(f"Enter sends · Ctrl+J new line{skip}"))
-        answer.mount(control, before=hint)
+        await answer.mount(control, before=hint)
         control.focus()
 
     @staticmethod
@@ -158,33 +178,33 @@ class ReflectScreen(Screen[None]):
 
     # -- answering -----------------------------------------------------------------------
 
-    def _send(self, text: str) -> None:
+    async def _send(self, text: str) -> None:
         log = self.query_one("#log", VerticalScroll)
         reply = self.session.answer(text)
         if reply.turns:
             log.mount(LeaderLine(text))
             self.coach_app.save_in_background()
-        self._show(reply)
+        await self._show(reply)
 
     @on(AnswerBox.Submitted)
-    def _answered(self, event: AnswerBox.Submitted) -> None:
+    async def _answered(self, event: AnswerBox.Submitted) -> None:
         event.stop()
         if not event.value.strip():
             self.notify("Take your time. Type your answer, or Ctrl+N to skip.", timeout=3)
             return
-        self._send(event.value)
+        await self._send(event.value)
 
     @on(RatingBar.Chosen)
-    def _rated(self, event: RatingBar.Chosen) -> None:
+    async def _rated(self, event: RatingBar.Chosen) -> None:
         event.stop()
-        self._send(str(event.value))
+        await self._send(str(event.value))
 
     @on(OptionList.OptionSelected)
-    def _chose(self, event: OptionList.OptionSelected) -> None:
+    async def _chose(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._send(str(event.option_index + 1))
+        await self._send(str(event.option_index + 1))
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         reply = self.session.back()
         if reply.accepted:
             self.query_one("#log", VerticalScroll).mount(
@@ -192,16 +212,16 @@ class ReflectScreen(Screen[None]):
             )
             self.coach_app.save_in_background()
             self.prompt = None  # the control may differ: rebuild it
-            self._show(reply)
+            await self._show(reply)
         elif reply.reason:
             self.notify(reply.reason, timeout=3)
 
-    def action_skip(self) -> None:
+    async def action_skip(self) -> None:
         reply = self.session.skip()
         if reply.accepted:
             self.query_one("#log", VerticalScroll).mount(LeaderLine("", note="(skipped)"))
             self.coach_app.save_in_background()
-            self._show(reply)
+            await self._show(reply)
         elif reply.reason:
             self.notify(reply.reason, timeout=3)
 
