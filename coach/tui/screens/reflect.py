@@ -96,7 +96,7 @@ class ReflectScreen(Screen[None]):
     def _replay_log(self) -> None:
         """On resume, show what was said so far, so the leader sees where they are."""
         log = self.query_one("#log", VerticalScroll)
-        lines = []
+        lines: list[Static] = []
         for turn in self.session.dialogue.log:
             if turn.role == "coach":
                 lines.append(
