@@ -1,0 +1,332 @@
+"""The reflection app under Pilot: a whole session, back, skip, pause and resume, the summary's
+edits, literal text, a 1 MB paste and a small terminal.
+
+Sessions that need to be part-way through are answered through the engine first and opened
+with `Setup(resume=...)`, so each test presses only the keys it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList
+from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text
+
+from coach.store import SessionStore
+from coach.tui.app import CoachApp
+from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.progress import TraitProgress
+from coach.tui.widgets.rating import RatingBar
+from coach.tui.widgets.turns import CoachLine, LeaderLine
+
+# Everything the leader typed in WHOLE, as the transcript must keep it.
+LEADER_TEXTS = [
+    "ok",
+    "They asked me questions about my week and waited for every answer",
+    "2",
+    "I'll ask more questions",
+    "by Friday",
+    "2",
+    "I pick favourites sometimes",
+    "She listened",
+    "1",  # the confirmation: option 1, Listening
+    "2",  # the focus: option 2, Fairness
+]
+# Up to the final choice: the summary is one Enter away.
+BEFORE_FOCUS = [*LEADER_TEXTS[:8], "1"]
+
+
+def notes(app: CoachApp) -> list[str]:
+    """The notifications the app is showing."""
+    return [n.message for n in app._notifications]
+
+
+def leader_turns(doc: dict[str, object]) -> list[tuple[str, str, str]]:
+    turns = doc["turns"]
+    assert isinstance(turns, list)
+    return [(t["kind"], t["step"], t["text"]) for t in turns if t["role"] == "leader"]
+
+
+async def test_a_whole_session_from_the_first_question_to_the_summary(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "ReflectScreen"
+        for step, stage, answer in WHOLE:
+            assert screen.prompt is not None
+            assert (screen.prompt.step, screen.prompt.stage) == (step, stage)
+            assert control(app).has_focus
+            await say(pilot, answer)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SummaryScreen"
+        rows = [shown(r) for r in app.screen.query(".rating-row")]
+        assert rows[0].startswith("Listening") and "██░░░ 2/5" in rows[0]
+        assert rows[1].startswith("Fairness") and "2/5" in rows[1]
+        loyalty = shown(app.screen.query_one("#loyalty"))
+        assert "Listening earned your loyalty. You rated yourself 2 on it today." in loyalty
+        texts = [i.value for i in app.screen.query(".action-text").results(Input)]
+        assert texts[0] == "I'll ask more questions"
+    messages = list({id(m): m for m in messages}.values())  # the hook sees each hop of a bubble
+    sent = [m.value for m in messages if isinstance(m, AnswerBox.Submitted)]
+    assert sent == [
+        "ok",
+        "They asked me questions about my week and waited for every answer",
+        "I'll ask more questions",
+        "by Friday",
+        "I pick favourites sometimes",
+        "She listened",
+    ]
+    assert [m.value for m in messages if isinstance(m, RatingBar.Chosen)] == [2, 2]
+    chosen = [m for m in messages if isinstance(m, OptionList.OptionSelected)]
+    assert [m.option.id for m in chosen] == ["listening", "fairness"]
+
+    doc = store.load(app.session.id)
+    assert doc["status"] == "complete"
+    assert [text for _, _, text in leader_turns(doc)] == LEADER_TEXTS
+    assert doc["ratings"] == {"listening": 2, "fairness": 2}
+    assert doc["loyalty"]["trait"] == "listening"
+    assert doc["progress"]["answered"] == doc["progress"]["steps"]
+
+
+async def test_back_asks_the_previous_question_again_with_its_own_control(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, ["My manager asked me questions and waited for my answers"])
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.screen.prompt.step == "rating"
+        assert isinstance(control(app), RatingBar)
+        await pilot.press("ctrl+b")
+        assert app.screen.prompt.step == "recall"
+        assert isinstance(control(app), AnswerBox) and control(app).has_focus
+        assert text(app.screen.query(LeaderLine).last()) == "(back to answer again)"
+        assert "Think of someone who really listened" in shown(app.screen.query(CoachLine).last())
+        await say(pilot, "She asked what I needed, then waited and wrote it down")
+        assert app.screen.prompt.step == "rating"
+        await app.workers.wait_for_complete()
+    turns = leader_turns(store.load(session_id))
+    assert turns[-2:] == [
+        ("back", "recall", ""),
+        ("answer", "recall", "She asked what I needed, then waited and wrote it down"),
+    ]
+
+
+async def test_back_at_the_first_question_says_why_and_stays(tmp_path: Path) -> None:
+    app = build(SessionStore(tmp_path))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        assert app.screen.prompt.step == "recall"
+        assert len(notes(app)) == 1 and notes(app)[0]
+
+
+async def test_skip_moves_on_where_the_pack_allows_and_nowhere_else(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.screen.prompt.can_skip
+        await pilot.press("ctrl+n")
+        assert app.screen.prompt.step == "rating"
+        assert text(app.screen.query(LeaderLine).last()) == "(skipped)"
+        await pilot.press("ctrl+n")  # a rating here cannot be skipped
+        assert app.screen.prompt.step == "rating"
+        assert len(notes(app)) == 1 and notes(app)[0]
+        await app.workers.wait_for_complete()
+    assert leader_turns(store.load(app.session.id)) == [("skip", "recall", "")]
+
+
+async def test_pause_saves_every_answer_and_resume_continues_at_the_same_question(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "They asked me questions about my week and waited for every answer")
+        await say(pilot, "4")
+        paused_at = app.screen.prompt
+        await pilot.press("escape")
+    outcome = app.return_value
+    assert outcome is not None and outcome.status == "paused"
+    assert outcome.session_id is not None and outcome.path == store.path_for(outcome.session_id)
+    doc = store.load(outcome.session_id)
+    assert doc["status"] == "in_progress"
+    assert leader_turns(doc) == [
+        ("answer", "recall", "They asked me questions about my week and waited for every answer"),
+        ("answer", "rating", "4"),
+    ]
+
+    again = resumed(store, outcome.session_id)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = again.screen
+        assert screen.prompt == paused_at
+        assert isinstance(control(again), AnswerBox) and control(again).has_focus
+        said = [text(line) for line in screen.query(CoachLine)]
+        assert said[:4] == [
+            "Welcome, Dana. This takes five minutes.",
+            "Think of someone who really listened to you. What did they do?",
+            "How well do you listen to your team?",
+            "What is one thing you will do to listen better, and by when?",
+        ]
+        assert "Welcome back" in said[4]
+        answers = [text(line) for line in screen.query(LeaderLine)]
+        assert answers == [
+            "They asked me questions about my week and waited for every answer",
+            "4",
+        ]
+        assert text(screen.query_one(TraitProgress)).endswith("2 of 7 answered")
+        await say(pilot, "Ask one open question in each 1:1 this week")
+        await again.workers.wait_for_complete()
+    assert leader_turns(store.load(outcome.session_id))[-1] == (
+        ("answer", "commit", "Ask one open question in each 1:1 this week")
+    )
+
+
+async def test_the_summary_saves_the_edited_action_items_and_a_markdown_export(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        screen = app.screen
+        assert type(screen).__name__ == "SummaryScreen"
+        original = [dict(i) for i in screen.items]
+        assert len(original) == 3
+        screen.query_one("#text-0", Input).value = "Ask Sam one open question [TODO] on Monday"
+        screen.query_one("#due-0", Input).value = "2026-12-07"
+        screen.query_one("#remove-1", Button).press()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+    outcome = app.return_value
+    assert outcome is not None and outcome.status == "complete"
+    doc = store.load(session_id)
+    assert doc["status"] == "complete"
+    assert doc["action_items"] == [
+        {**original[0], "text": "Ask Sam one open question [TODO] on Monday", "due": "2026-12-07"},
+        {**original[2], "id": "a2"},
+    ]
+    assert outcome.export is not None and outcome.export.is_file()
+    markdown = outcome.export.read_text(encoding="utf-8")
+    assert "Ask Sam one open question [TODO] on Monday" in markdown
+    assert original[1]["text"] not in markdown.split("Action items")[-1]
+
+
+async def test_a_due_date_that_is_not_a_date_keeps_the_summary_open(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        saved = store.load(session_id)["action_items"]
+        app.screen.query_one("#due-0", Input).value = "2026-02-30"
+        await pilot.press("ctrl+s")
+        assert type(app.screen).__name__ == "SummaryScreen"
+        assert app.return_value is None
+        assert notes(app) == ["'2026-02-30' is not a date on the calendar."]
+    assert store.load(session_id)["action_items"] == saved
+
+
+HOSTILE = [
+    "[TODO] call Sam",
+    "[/b]",
+    "[bold]x",
+    "{{ name }}",
+    "red \x1b[31mALERT\x1b[0m",
+    "{% if true %}yes{% endif %} [link=https://x.y]here[/link] $accent",
+]
+
+
+async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        # A short answer: the probe quotes it back (`You said "{{ last }}"`), literally too.
+        await say(pilot, "[bold]x")
+        await say(pilot, "\n".join(HOSTILE))
+        await app.workers.wait_for_complete()
+        check_lines(app.screen.query(LeaderLine), app.screen.query(CoachLine))
+    doc = store.load(app.session.id)
+    assert [t for _, _, t in leader_turns(doc)] == ["[bold]x", "\n".join(HOSTILE)]
+
+    # The same lines replayed on resume.
+    again = resumed(store, app.session.id)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        check_lines(again.screen.query(LeaderLine), again.screen.query(CoachLine))
+
+
+def check_lines(leader_lines: Iterable[LeaderLine], coach_lines: Iterable[CoachLine]) -> None:
+    """Every line is plain `Content` (no spans from markup), shown on screen as typed."""
+    leader, coach = list(leader_lines), list(coach_lines)
+    for line in [*leader, *coach]:
+        visual = line.render()
+        assert isinstance(visual, Content) and not visual.spans, str(visual)
+        assert "\x1b" not in shown(line)
+    first, second = (text(line) for line in leader)
+    assert first == "[bold]x"
+    assert second.splitlines() == [*HOSTILE[:4], r"red \x1b[31mALERT\x1b[0m", HOSTILE[5]]
+    probe = next(line for line in coach if line.has_class("followup"))
+    assert text(probe).startswith('You said "[bold]x". ')
+    on_screen = "\n".join(shown(line) for line in leader)
+    for typed in [*HOSTILE[:4], r"\x1b[31mALERT\x1b[0m", "[link=https://x.y]here[/link] $accent"]:
+        assert typed in on_screen
+    assert '"[bold]x"' in shown(probe)
+
+
+async def test_a_megabyte_paste_is_saved_whole(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    pasted = "".join(
+        f"{n:06d} she asked, then listened. [b]{{{{ x }}}}[/b]\n" for n in range(22_000)
+    )
+    pasted = pasted[: 1_000_000 - 1] + "."
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        control(app).text = pasted
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        assert app.screen.prompt.step == "rating"
+    doc = store.load(app.session.id)
+    assert doc["turns"][2]["text"] == pasted
+    assert len(doc["turns"][2]["text"]) == 1_000_000
+
+
+async def test_a_small_terminal_and_back_loses_nothing(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, ["ok", "They asked about my week and waited for my answer"])
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        before = app.screen.prompt
+        for width, height in ((60, 20), (100, 32), (60, 20)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            screen = app.screen
+            assert screen.size == (width, height)
+            assert screen.prompt == before
+            rating = control(app)
+            assert rating.has_focus
+            assert screen.region.contains_region(rating.region), (width, height)
+            assert screen.region.contains_region(screen.query(CoachLine).last().region)
+        await say(pilot, "3")
+        assert app.screen.prompt.step == "commit"
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert leader_turns(store.load(session_id))[-1] == ("answer", "rating", "3")
