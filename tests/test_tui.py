@@ -13,8 +13,9 @@ from pathlib import Path
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList
-from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text
+from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text, tiny_file
 
+from coach.catalog import find_pack
 from coach.store import SessionStore
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
@@ -330,3 +331,68 @@ async def test_a_small_terminal_and_back_loses_nothing(tmp_path: Path) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
     assert leader_turns(store.load(session_id))[-1] == ("answer", "rating", "3")
+
+
+# -- what the leader must be able to see and use (these found bugs) -------------------------
+
+
+async def test_every_rating_value_shows_its_label(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, ["They asked me questions and waited for every answer"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        values = {n: shown(app.screen.query_one(f"#rating-{n}")) for n in range(1, 6)}
+        assert all(str(n) in values[n] for n in values)
+        assert "rarely" in values[1] and "always" in values[5], values
+
+
+async def test_the_number_of_an_option_picks_it(tmp_path: Path) -> None:
+    """The hint under a choice says "↑/↓ and Enter, or the option's number"."""
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS[:-1])
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert (app.screen.prompt.step, app.screen.prompt.stage) == ("loyalty", "confirm")
+        assert "the option's number" in text(app.screen.query_one("#hint"))
+        await pilot.press("2")
+        assert app.screen.prompt.step == "focus"
+        await app.workers.wait_for_complete()
+    assert leader_turns(store.load(session_id))[-1] == ("answer", "loyalty", "2")
+
+
+def summary_at_80x24(tmp_path: Path) -> CoachApp:
+    store = SessionStore(tmp_path)
+    return resumed(store, answered(store, BEFORE_FOCUS))
+
+
+async def test_the_summary_shows_every_action_item_whole_at_80x24(tmp_path: Path) -> None:
+    app = summary_at_80x24(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        actions = app.screen.query_one("#actions")
+        for row in app.screen.query(".action-row"):
+            assert actions.region.contains_region(row.region), "a row is cut off"
+
+
+async def test_the_summary_shows_whole_due_dates(tmp_path: Path) -> None:
+    app = summary_at_80x24(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        for due in app.screen.query(".action-due").results(Input):
+            assert due.value in shown(due), f"{due.value} is shown as {shown(due)!r}"
+
+
+async def test_the_start_button_can_be_reached_at_80x24(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    answered(store, ["They asked me questions and waited for every answer"])
+    packs = [find_pack(None, []), tiny_file()]
+    app = build(store, name=None, packs=packs, unfinished=store.latest_unfinished())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        begin = app.screen.query_one("#begin", Button)
+        begin.focus()
+        await pilot.pause()
+        assert app.screen.region.contains_region(begin.region), begin.region
