@@ -1,0 +1,137 @@
+"""The real `coach` in a real terminal: tmux runs it, `send-keys` types a whole session,
+`capture-pane` reads the screen, and the saved file is checked at the end.
+
+Every wait polls the screen with a deadline; nothing sleeps for a fixed time.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DATA, NOW, ROOT
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
+)
+
+DEADLINE = 15.0  # seconds for any one screen to appear: generous for a loaded machine
+TODO = "I'll ask more questions [TODO] call Sam {{ name }} [/b]"
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), one window running one command."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "coach")
+
+    def keys(self, *keys: str) -> None:
+        """Named keys, as tmux spells them: Enter, Down, C-s."""
+        self.tmux("send-keys", "-t", "coach", *keys)
+
+    def type(self, text: str) -> None:
+        """Text exactly as given (-l: no key names), then Enter."""
+        self.tmux("send-keys", "-t", "coach", "-l", text)
+        self.keys("Enter")
+
+    def wait_for(self, *texts: str) -> str:
+        """The screen once it shows every text and has stopped changing."""
+        deadline = time.monotonic() + DEADLINE
+        previous = None
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(t in screen for t in texts) and screen == previous:
+                return screen
+            previous = screen
+            time.sleep(0.05)
+        history = self.tmux("capture-pane", "-p", "-t", "coach", "-S", "-200")
+        raise AssertionError(f"{texts} did not appear; the terminal shows:\n{history}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(f"coach-test-{uuid.uuid4().hex[:12]}")
+    env = {
+        "COACH_SESSIONS_DIR": str(tmp_path / "sessions"),
+        "COACH_NOW": NOW.isoformat(),
+        "TERM": "tmux-256color",
+    }
+    command = [sys.executable, "-m", "coach", "reflect", "--name", "Dana",
+               "--pack", str(DATA / "packs" / "tiny.yaml")]  # fmt: skip
+    # The shell stays after coach exits, so its last words can be read from the pane.
+    script = f"cd {shlex.quote(str(ROOT))} && {shlex.join(command)}; echo coach-exit=$?; sleep 60"
+    args = ["new-session", "-d", "-s", "coach", "-x", "100", "-y", "32"]
+    for name, value in env.items():
+        args += ["-e", f"{name}={value}"]
+    term.tmux(*args, script)
+    socket = Path(term.tmux("display-message", "-p", "#{socket_path}").strip())
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+        socket.unlink(missing_ok=True)
+
+
+def test_a_whole_session_typed_into_the_real_coach(terminal: Terminal, tmp_path: Path) -> None:
+    t = terminal
+    t.wait_for("Welcome, Dana.", "Think of someone who really listened", "Enter sends")
+    t.type("ok")
+    t.wait_for('You said "ok". What did that look like')
+    t.type("They asked me questions about my week and waited for every answer")
+    t.wait_for("How well do you listen to your team?", "1-5: type a number")
+    t.keys("2")
+    t.wait_for("What is one thing you will do to listen better")
+    t.type(TODO)
+    t.wait_for("By when will you do that?")
+    t.type("by Friday")
+    t.wait_for("How fair are you with your team?", "1-5: type a number")
+    t.keys("4")  # 4 or more skips "What gets in the way?"
+    t.wait_for("Which trait earned your loyalty")
+    t.type("She listened")
+    t.wait_for("That sounds like Listening. Is that right?", "1) Listening")
+    t.keys("Enter")
+    t.wait_for("Which one trait will you work on first?")
+    t.keys("Down", "Enter")
+    summary = t.wait_for("Your reflection", "Action items", "Save and finish")
+    assert "2/5" in summary.split("Listening", 1)[1].splitlines()[0]
+    assert "4/5" in summary.split("Fairness", 1)[1].splitlines()[0]
+    assert "Listening earned your loyalty. You rated yourself 2 on it today." in summary
+    t.keys("C-s")
+    done = t.wait_for("coach-exit=0")
+    assert "Saved to" in done and "Read it again with: coach show" in done
+
+    (path,) = (tmp_path / "sessions").glob("*.yaml")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["status"] == "complete"
+    leader = [t["text"] for t in doc["turns"] if t["role"] == "leader"]
+    assert leader == [
+        "ok",
+        "They asked me questions about my week and waited for every answer",
+        "2",
+        TODO,
+        "by Friday",
+        "4",
+        "She listened",
+        "1",
+        "2",
+    ]
+    assert doc["ratings"] == {"listening": 2, "fairness": 4}
+    assert doc["action_items"][0]["text"] == TODO
+    assert any(path.parent.glob("*.md")), "no Markdown export"
