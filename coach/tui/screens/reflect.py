@@ -12,11 +12,11 @@ from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
 
 from coach.engine import Prompt, Reply
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.choices import ChoiceList
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -145,11 +145,7 @@ class ReflectScreen(Screen[None]):
                 Content(f"{prompt.scale.min}-{prompt.scale.max}: type a number, or ←/→ and Enter")
             )
         elif prompt.kind == "choice":
-            control = OptionList(
-                *[Option(Content(f"{i}) {o.label}"), id=o.id) for i, o in
-                  enumerate(prompt.options, 1)],
-                id="control",
-            )  # fmt: skip
+            control = ChoiceList(prompt.options, id="control")
             hint.update(Content("↑/↓ and Enter, or the option's number"))
         else:
             control = AnswerBox(id="control")

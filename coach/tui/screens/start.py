@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
@@ -32,7 +32,7 @@ class StartScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         setup = self.setup
-        with Vertical(id="start"):
+        with VerticalScroll(id="start"):
             yield Static(Content.styled("coach", "bold"), classes="heading")
             yield Static(
                 Content("A guided reflection on how you lead. About fifteen minutes; "
