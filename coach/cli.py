@@ -93,6 +93,38 @@ def build_parser() -> argparse.ArgumentParser:
     packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
     pl = packs_sub.add_parser("list", help="list the packs coach can run")
     _common(pl)
+    pc = packs_sub.add_parser(
+        "check",
+        help="check pack files: every problem as file:line:col (exit 1 on any error)",
+        description="Check pack files and print every problem as file:line:col: error|warning: "
+        "message. Exit status 1 if any error was found, 0 if there were only warnings.",
+    )
+    pc.add_argument("files", nargs="+", metavar="FILE", type=Path, help="pack files or folders")
+    _common(pc)
+    pg = packs_sub.add_parser(
+        "graph",
+        help="draw a pack's flow (Mermaid, or Graphviz DOT)",
+        description="Print a pack's flow: steps, branches, passed-over steps, probe loops, "
+        "the end. Mermaid renders in Markdown viewers; DOT renders with `dot -Tsvg`.",
+    )
+    pg.add_argument("file", metavar="FILE", type=Path, help="a pack file")
+    pg.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    _common(pg)
+    ps = packs_sub.add_parser("schema", help="print the JSON Schema of the pack format")
+    _common(ps)
+    pt = packs_sub.add_parser(
+        "test",
+        help="run conversation tests, or random walks (--walk N) through packs",
+        description="Run conversation test files (YAML: what the leader says, what coach must "
+        "say, what is saved). With --walk N, drive each PACK (default: the stock packs) with N "
+        "random leaders and fail on any crash, endless dialogue or undefined value shown.",
+    )
+    pt.add_argument(
+        "files", nargs="*", metavar="FILE|PACK", help="test files, or packs with --walk"
+    )
+    pt.add_argument("--walk", type=int, metavar="N", help="random walks per pack instead of tests")
+    pt.add_argument("--seed", default="0", help="seed for the walks (default: 0)")
+    _common(pt)
 
     add("where", "print where coach keeps sessions and looks for packs")
     return parser
@@ -313,6 +345,81 @@ def cmd_packs_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_packs_check(args: argparse.Namespace) -> int:
+    from coach.authoring.check import check_file, summary
+    from coach.authoring.files import expand
+
+    reports = [check_file(path) for path in expand(args.files)]
+    if not reports:
+        raise UserError("no pack files found in " + ", ".join(map(str, args.files)))
+    for report in reports:
+        for problem in report.problems:
+            print(printable(str(problem)))
+    sys.stdout.flush()
+    print(summary(reports), file=sys.stderr)
+    return 1 if any(r.report.errors for r in reports) else 0
+
+
+def cmd_packs_graph(args: argparse.Namespace) -> int:
+    from coach.authoring import graph
+    from coach.authoring.check import check_file
+
+    report = check_file(args.file).report
+    if report.pack is None or report.located is None:
+        for problem in report.problems:
+            print(printable(str(problem)), file=sys.stderr)
+        raise UserError(f"{args.file} has errors that stop it being drawn (listed above)")
+    draw = graph.dot if args.format == "dot" else graph.mermaid
+    _write(sys.stdout, draw(report.pack, report.located))
+    return 0
+
+
+def cmd_packs_schema(args: argparse.Namespace) -> int:
+    from coach.authoring.schema import schema_text
+
+    _write(sys.stdout, schema_text())
+    return 0
+
+
+def cmd_packs_test(args: argparse.Namespace) -> int:
+    from coach.authoring.conversation import run_file
+    from coach.authoring.files import expand
+    from coach.catalog import find_pack, list_packs
+
+    dirs = _pack_dirs(args)
+    failed = 0
+    if args.walk is not None:
+        from coach.authoring.walk import walks
+
+        if args.walk < 1:
+            raise UserError("--walk needs a number of walks of at least 1")
+        if args.files:
+            packs = [find_pack(ref, dirs).pack for ref in args.files]
+        else:
+            packs = [p.pack for p in list_packs([])[0] if p.stock]
+        for pack in packs:
+            failures = list(walks(pack, args.walk, args.seed))
+            for failure in failures:
+                print(printable(str(failure)))
+            failed += len(failures)
+            state = "ok" if not failures else f"{len(failures)} failed"
+            print(f"{pack.id}: {args.walk} random walks, {state}")
+        return 1 if failed else 0
+    if not args.files:
+        raise UserError("name conversation test files, or use --walk N")
+    passed = 0
+    for path in expand([Path(f) for f in args.files]):
+        for outcome in run_file(path, lambda ref: find_pack(ref, dirs).pack):
+            if outcome.passed:
+                passed += 1
+                continue
+            failed += 1
+            for problem in outcome.problems:
+                print(printable(f"{problem}  [{outcome.name}]"))
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def cmd_where(args: argparse.Namespace) -> int:
     from coach.catalog import stock_dir
 
@@ -343,6 +450,10 @@ COMMANDS = {
     "actions": cmd_actions,
     "list": cmd_list,
     "packs list": cmd_packs_list,
+    "packs check": cmd_packs_check,
+    "packs graph": cmd_packs_graph,
+    "packs schema": cmd_packs_schema,
+    "packs test": cmd_packs_test,
     "where": cmd_where,
 }
 

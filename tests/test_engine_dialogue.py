@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach.engine import Dialogue, Pack, PackError, TemplateFailure, load_pack
+from coach.engine.texts import compile_text
 
 Clock = Callable[[], datetime]
 
@@ -147,14 +148,18 @@ def test_a_megabyte_paste_is_kept_whole(tiny: Pack, clock: Clock) -> None:
     assert d.answers["recall"] == paste
 
 
-def test_a_template_that_escapes_the_sandbox_fails_safely(clock: Clock) -> None:
-    pack = load_pack(
-        "pack: 1\nid: evil\nversion: '1'\ntitle: Evil\nsections:\n- id: s\n  steps:\n"
-        "  - id: a\n    kind: say\n    text: \"{{ ''.__class__.__mro__[1].__subclasses__() }}\"\n",
-        "evil.yaml",
-    )
-    with pytest.raises(TemplateFailure, match=r"evil\.yaml"):
-        Dialogue(pack, clock).start()
+def test_a_template_that_escapes_the_sandbox_fails_safely(tiny: Pack) -> None:
+    # The loader refuses it by sight (tests/test_packs_check.py); the sandbox is the second
+    # line of defence, for whatever a static check might miss.
+    with pytest.raises(PackError, match=r"evil\.yaml:10:18: error: .*'__class__'"):
+        load_pack(
+            "pack: 1\nid: evil\nversion: '1'\ntitle: Evil\nsections:\n- id: s\n  steps:\n"
+            "  - id: a\n    kind: say\n    text: \"{{ ''.__class__.__mro__[1].__subclasses__() }}\"\n",
+            "evil.yaml",
+        )
+    text = compile_text(tiny.environment, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateFailure, match="unsafe"):
+        text.render({}, "seed")
 
 
 def test_yaml_tags_and_alias_bombs_are_refused() -> None:

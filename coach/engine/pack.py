@@ -16,6 +16,19 @@ from typing import Any
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from coach.engine.checks import (
+    CONFIRM_NAMES,
+    MESSAGE_NAMES,
+    PROBE_NAMES,
+    Collected,
+    ConditionUse,
+    Scope,
+    TemplateInfo,
+    TextUse,
+    analyse_template,
+    check_pack_flow,
+    simple_template,
+)
 from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_condition
 from coach.engine.errors import PackError, Problem
 from coach.engine.lexicon import ENGLISH, Lexicon
@@ -27,6 +40,9 @@ KINDS = ("say", "ask", "rating", "choice", "commit")
 QUESTION_KINDS = ("ask", "rating", "choice", "commit")
 END = "end"
 ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # usable as `vars.name` in a template
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+RELATIVE_KEYS = tuple(ENGLISH["relative"])
 
 DEFAULT_MESSAGES = {
     "rating_invalid": "Please answer with a whole number from {{ min }} to {{ max }}.",
@@ -194,9 +210,12 @@ class Pack:
 class _Checker:
     """Walks the located YAML, collecting problems instead of stopping at the first."""
 
-    def __init__(self, located: Located) -> None:
+    def __init__(self, located: Located, lines: list[str]) -> None:
         self.loc = located
+        self.lines = lines
         self.problems: list[Problem] = []
+        self.collected = Collected()
+        self.seen: dict[str, TemplateInfo] = {}  # a text repeated in a pack is analysed once
 
     def error(self, path: Path, message: str) -> None:
         self.problems.append(self.loc.problem(path, message))
@@ -242,35 +261,79 @@ class _Checker:
             )
         return value
 
-    def text(self, env: SandboxedEnvironment, value: Any, path: Path, what: str) -> Text | None:
+    def text(
+        self, env: SandboxedEnvironment, value: Any, path: Path, what: str, scope: Scope
+    ) -> Text | None:
+        """Parse a text (or its variants) once: check its syntax and note what it reads."""
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            pass
+            sources = tuple(value)
         elif not isinstance(value, str) or not value.strip():
             self.error(path, f"{what} must be text (or a list of text variants)")
             return None
-        try:
-            return compile_text(env, value)
-        except TemplateSyntaxError as exc:
-            variant = getattr(exc, "variant", 0)
+        else:
+            sources = (value,)
+        names: set[str] = set()
+        infos: list[tuple[int | None, TemplateInfo]] = []
+        for variant, source in enumerate(sources):
+            if "{" not in source:
+                continue
             where = (*path, variant) if isinstance(value, list) else path
-            line, col = self.loc.where(where)
-            # A block scalar starts on the line after its indicator.
-            source_line = value[variant] if isinstance(value, list) else value
-            offset = (exc.lineno or 1) - 1
-            if offset or "\n" in source_line:
-                line += offset + 1
-                col = 1
-            self.problems.append(
-                Problem(self.loc.source, line, col, f"template error in {what}: {exc.message}")
-            )
-            return None
+            info = self.seen.get(source) or simple_template(source)
+            if info is not None:
+                self.seen[source] = info
+                names |= info.names
+                infos.append((variant if isinstance(value, list) else None, info))
+                continue
+            try:
+                ast = env.parse(source)
+            except TemplateSyntaxError as exc:
+                line, col = self.loc.where(where)
+                # A block scalar starts on the line after its indicator.
+                offset = (exc.lineno or 1) - 1
+                if offset or "\n" in source:
+                    line += offset + 1
+                    text_line = self.lines[line - 1] if line <= len(self.lines) else ""
+                    col = len(text_line) - len(text_line.lstrip()) + 1
+                self.problems.append(
+                    Problem(self.loc.source, line, col, f"template error in {what}: {exc.message}")
+                )
+                return None
+            except RecursionError:
+                self.error(where, f"the template in {what} nests too deeply")
+                return None
+            try:
+                info = analyse_template(ast)
+            except RecursionError:
+                self.error(where, f"the template in {what} nests too deeply")
+                return None
+            if info.hazards:  # never compiled: see `analyse_template`
+                for token, hazard in info.hazards:
+                    self.problems.append(_hazard_problem(self, where, token, hazard))
+                return None
+            self.seen[source] = info
+            names |= info.names
+            infos.append((variant if isinstance(value, list) else None, info))
+        if infos:
+            self.collected.texts.append(TextUse(path, what, scope, tuple(infos)))
+        return Text(env, sources, frozenset(names))
 
-    def condition(self, data: Any, path: Path) -> Condition:
+    def condition(
+        self, data: Any, path: Path, role: str = "when", step: str | None = None
+    ) -> Condition:
         try:
-            return compile_condition(data, ())
+            compiled = compile_condition(data, ())
         except ConditionError as exc:
             self.error((*path, *exc.path), str(exc))
             return ALWAYS
+        self.collected.conditions.append(ConditionUse(path, data, role, step))
+        return compiled
+
+    def flag(self, data: Mapping[str, Any], key: str, path: Path, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error((*path, key), f"'{key}' must be true or false")
+            return default
+        return value
 
     def integer(self, value: Any, path: Path, what: str, minimum: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -279,21 +342,68 @@ class _Checker:
         return value
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything `check_pack` found: the pack when it could be built, and every problem."""
+
+    pack: Pack | None
+    problems: tuple[Problem, ...]
+    located: Located | None = None  # the YAML with positions, for tools that point into it
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 def load_pack(text: str, source: str = "<pack>") -> Pack:
-    """Parse and check a pack.
+    """Parse and check a pack; warnings are not reported here (`check_pack` has them).
 
     Args:
         text: the pack's YAML.
         source: where it came from, used in every problem message.
 
     Raises:
-        PackError: with every problem found, each as `source:line:col: error: message`.
+        PackError: with every error found, each as `source:line:col: error: message`.
     """
-    located = parse_yaml(text, source)
-    check = _Checker(located)
+    report = check_pack(text, source)
+    errors = report.errors
+    if errors or report.pack is None:
+        raise PackError(errors or [Problem(source, 1, 1, "the pack could not be built")])
+    return report.pack
+
+
+def check_pack(text: str, source: str = "<pack>") -> Report:
+    """Check a pack completely: every error and warning, in file order, in one pass.
+
+    The pack is built whenever its parts are sound, even if the whole-pack checks (flow,
+    templates, dead rules) then find errors, so `coach packs graph` can still draw it.
+    """
+    try:
+        located = parse_yaml(text, source)
+    except PackError as exc:
+        return Report(None, tuple(exc.problems))
+    lines = text.splitlines()
+    check = _Checker(located, lines)
+    pack = _build(check, text, source)
+    problems = check.problems
+    if pack is not None and not any(p.severity == "error" for p in problems):
+        problems = problems + check_pack_flow(pack, located, lines, check.collected)
+    ordered = sorted(problems, key=lambda p: (p.line, p.col))
+    return Report(pack, tuple(ordered), located)
+
+
+def _build(check: _Checker, text: str, source: str) -> Pack | None:
+    """Build the pack from checked parts, or None when its errors leave nothing to build."""
+    located = check.loc
     root = check.mapping(located.data, (), "a pack")
     if not root:
-        raise PackError(check.problems or [Problem(source, 1, 1, "error", "the pack is empty")])
+        if not check.problems:
+            check.error((), "the pack is empty")
+        return None
     check.keys(root, TOP_KEYS, (), "the pack")
     if "pack" not in root:
         check.error((), "the pack needs 'pack: 1' (the format version) at the top")
@@ -303,7 +413,16 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
     version = check.string(root, "version", (), "the pack")
     title = check.string(root, "title", (), "the pack")
     language = str(root.get("language", "en"))
-    description = str(root.get("description", "")).strip()
+    if not LANGUAGE.match(language):
+        check.error(
+            ("language",),
+            f"'language' must be a language tag such as en or de-CH, not {language!r}",
+        )
+    description = root.get("description", "")
+    if not isinstance(description, str):
+        check.error(("description",), "'description' must be text")
+        description = ""
+    description = description.strip()
 
     settings = check.mapping(root.get("settings", {}), ("settings",), "'settings'")
     check.keys(settings, SETTINGS_KEYS, ("settings",), "'settings'")
@@ -311,10 +430,13 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
         settings.get("probe_budget", 2), ("settings", "probe_budget"), "'probe_budget'"
     )
     due_default = str(settings.get("default_due", "in 2 weeks"))
-    skippable_default = bool(settings.get("skippable", False))
+    if "default_due" in settings:
+        check.collected.dues.append((("settings", "default_due"), due_default))
+    skippable_default = check.flag(settings, "skippable", ("settings",), False)
 
     lexicon_data = check.mapping(root.get("lexicon", {}), ("lexicon",), "'lexicon'")
     check.keys(lexicon_data, tuple(ENGLISH), ("lexicon",), "'lexicon'")
+    _check_lexicon(check, lexicon_data)
     try:
         lexicon = Lexicon.build(lexicon_data)
     except (TypeError, ValueError, AttributeError) as exc:
@@ -326,7 +448,10 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
     check.keys(messages_data, tuple(DEFAULT_MESSAGES), ("messages",), "'messages'")
     messages: dict[str, Text] = {}
     for key, default in DEFAULT_MESSAGES.items():
-        compiled = check.text(env, messages_data.get(key, default), ("messages", key), key)
+        scope = Scope("message", None, MESSAGE_NAMES.get(key, frozenset()))
+        compiled = check.text(
+            env, messages_data.get(key, default), ("messages", key), f"the message '{key}'", scope
+        )
         messages[key] = compiled or compile_text(env, default)
 
     traits: list[Trait] = []
@@ -374,6 +499,8 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
             defaults: dict[str, Any] = {}
             if "skippable" not in raw_step:
                 defaults["skippable"] = skippable_default
+            if step.kind == "commit" and "default_due" in raw_step:
+                check.collected.dues.append(((*path, "default_due"), step.default_due))
             if step.kind in ("ask", "rating", "commit") and "budget" not in raw_step.get(
                 "probes", {}
             ):
@@ -388,6 +515,7 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
         sections.append(Section(section_id, section_title, trait, tuple(ids)))
     _duplicates(check, [(s.id, ("sections", i, "id")) for i, s in enumerate(sections)], "section")
     _duplicates(check, [(s.id, (*step_paths[s.id], "id")) for s in steps], "step")
+    check.collected.step_paths = step_paths
     if not steps and not check.problems:
         check.error(("sections",), "the pack has no steps")
     by_id = {s.id: s for s in steps}
@@ -412,13 +540,19 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
         for i, item in enumerate(check.seq(actions.get("rules", []), ("actions", "rules"), "rules"))
         if (rule := _suggestion(check, env, item, ("actions", "rules", i), pack_rule=True))
     )
-    for rule in rules:
-        if rule.trait and rule.trait not in trait_ids and "{" not in rule.trait:
-            check.error(("actions", "rules"), f"'trait: {rule.trait}' names no trait")
+    for i, item in enumerate(
+        actions.get("rules", []) if isinstance(actions.get("rules"), list) else []
+    ):
+        trait_ref = item.get("trait") if isinstance(item, Mapping) else None
+        if isinstance(trait_ref, str) and trait_ref not in trait_ids and "{" not in trait_ref:
+            hint = difflib.get_close_matches(trait_ref, list(trait_ids), n=1)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            check.error(
+                ("actions", "rules", i, "trait"), f"'trait: {trait_ref}' names no trait{tip}"
+            )
 
-    errors = [p for p in check.problems if p.severity == "error"]
-    if errors:
-        raise PackError(errors)
+    if any(p.severity == "error" for p in check.problems) or not steps:
+        return None
     return Pack(
         id=pack_id,
         version=version,
@@ -487,15 +621,28 @@ def _step(
     if "text" not in data:
         check.error(path, f"{what} needs 'text' (what coach says)")
         return None
-    text = check.text(env, data["text"], (*path, "text"), f"the text of {what}")
+    before = Scope("before", step_id)
+    after = Scope("after", step_id)
+    text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", before)
     when = ALWAYS
     if "when" in data:
-        when = check.condition(data["when"], (*path, "when"))
+        when = check.condition(data["when"], (*path, "when"), "when", step_id)
+    skippable = check.flag(data, "skippable", path, False)
     set_values = check.mapping(data.get("set", {}), (*path, "set"), "'set'")
     compiled_set: dict[str, Any] = {}
     for name, value in set_values.items():
+        where = (*path, "set", name)
+        if not isinstance(name, str) or not VAR.match(name):
+            check.error(
+                (*where, "<key>"),
+                f"the variable name {name!r} must start with a letter and use only letters, "
+                "digits and '_'",
+            )
+            continue
+        check.collected.set_paths.setdefault(name, []).append((*where, "<key>"))
         if isinstance(value, str) and "{" in value:
-            compiled_set[name] = check.text(env, value, (*path, "set", name), f"'set: {name}'")
+            scope = before if kind == "say" else after
+            compiled_set[name] = check.text(env, value, where, f"'set: {name}'", scope)
         else:
             compiled_set[name] = value
     branches = []
@@ -504,7 +651,11 @@ def _step(
         bdata = check.mapping(item, bpath, "a 'next' entry")
         check.keys(bdata, ("if", "goto"), bpath, "a 'next' entry")
         goto = check.string(bdata, "goto", bpath, "a 'next' entry")
-        cond = check.condition(bdata["if"], (*bpath, "if")) if "if" in bdata else ALWAYS
+        cond = (
+            check.condition(bdata["if"], (*bpath, "if"), "next", step_id)
+            if "if" in bdata
+            else ALWAYS
+        )
         branches.append(Branch(cond, goto))
 
     probes: list[ProbeRule] = []
@@ -515,6 +666,8 @@ def _step(
         check.keys(pdata, PROBE_KEYS, ppath, "'probes'")
         if "budget" in pdata:
             budget = check.integer(pdata["budget"], (*ppath, "budget"), "'budget'")
+        probe_scope = Scope("after", step_id, PROBE_NAMES)
+        rule_ids: list[tuple[str, Path]] = []
         for ri, rule in enumerate(check.seq(pdata.get("rules", []), (*ppath, "rules"), "'rules'")):
             rpath = (*ppath, "rules", ri)
             rdata = check.mapping(rule, rpath, "a probe rule")
@@ -522,14 +675,19 @@ def _step(
             if "if" not in rdata:
                 check.error(rpath, "a probe rule needs 'if' (when to ask it)")
                 continue
-            cond = check.condition(rdata["if"], (*rpath, "if"))
-            rtext = check.text(env, rdata.get("text"), (*rpath, "text"), "a probe's text")
+            cond = check.condition(rdata["if"], (*rpath, "if"), "probe", step_id)
+            rtext = check.text(
+                env, rdata.get("text"), (*rpath, "text"), "a probe's text", probe_scope
+            )
+            rule_id = str(rdata.get("id", f"{step_id}.{ri + 1}"))
+            rule_ids.append((rule_id, (*rpath, "id")))
             if rtext:
-                probes.append(ProbeRule(str(rdata.get("id", f"{step_id}.{ri + 1}")), cond, rtext))
+                probes.append(ProbeRule(rule_id, cond, rtext))
+        _duplicates(check, rule_ids, "probe rule")
 
     classify = None
     if "classify" in data:
-        classify = _classify(check, env, data["classify"], (*path, "classify"), traits)
+        classify = _classify(check, env, data["classify"], (*path, "classify"), traits, step_id)
 
     scale = None
     if kind == "rating":
@@ -543,6 +701,7 @@ def _step(
             low, high = 1, 5
         elif high <= low:
             check.error(spath, f"the scale is empty: 'max' ({high}) must be above 'min' ({low})")
+            low, high = 1, 5
         labels_raw = check.mapping(sdata.get("labels", {}), (*spath, "labels"), "'labels'")
         labels: dict[int, str] = {}
         for key, label in labels_raw.items():
@@ -577,6 +736,11 @@ def _step(
                 )
             if len(parsed) < 2 and "options" in data:
                 check.error((*path, "options"), "a choice needs at least two options")
+            _duplicates(
+                check,
+                [(o.id, (*path, "options", i, "id")) for i, o in enumerate(parsed)],
+                "option",
+            )
             options = tuple(parsed)
 
     suggest = tuple(
@@ -584,11 +748,11 @@ def _step(
         for i, item in enumerate(
             check.seq(data.get("suggest", []), (*path, "suggest"), "'suggest'")
         )
-        if (s := _suggestion(check, env, item, (*path, "suggest", i), trait=trait))
+        if (s := _suggestion(check, env, item, (*path, "suggest", i), trait=trait, step=step_id))
     )
     ask_due = None
     if "ask_due" in data:
-        ask_due = check.text(env, data["ask_due"], (*path, "ask_due"), "'ask_due'")
+        ask_due = check.text(env, data["ask_due"], (*path, "ask_due"), "'ask_due'", after)
     if text is None:
         return None
     return Step(
@@ -600,7 +764,7 @@ def _step(
         index=index,
         when=when,
         conditional="when" in data,
-        skippable=bool(data.get("skippable", False)),
+        skippable=skippable,
         set=compiled_set,
         next=tuple(branches),
         probe_budget=budget,
@@ -615,11 +779,24 @@ def _step(
 
 
 def _classify(
-    check: _Checker, env: SandboxedEnvironment, raw: Any, path: Path, traits: list[Trait]
+    check: _Checker,
+    env: SandboxedEnvironment,
+    raw: Any,
+    path: Path,
+    traits: list[Trait],
+    step_id: str,
 ) -> Classify | None:
     data = check.mapping(raw, path, "'classify'")
     check.keys(data, CLASSIFY_KEYS, path, "'classify'")
     into = check.string(data, "into", path, "'classify'")
+    if into and not VAR.match(into):
+        check.error(
+            (*path, "into"),
+            f"the variable name '{into}' must start with a letter and use only letters, "
+            "digits and '_'",
+        )
+    elif into:
+        check.collected.set_paths.setdefault(into, []).append((*path, "into"))
     categories: list[Category] = []
     raw_categories = data.get("categories")
     if raw_categories == "traits":
@@ -634,7 +811,8 @@ def _classify(
             check.keys(cdata, CATEGORY_KEYS, cpath, "a category")
             keywords = cdata.get("keywords")
             if not isinstance(keywords, list) or not keywords:
-                check.error(cpath, "a category needs a list of 'keywords'")
+                where = (*cpath, "keywords") if "keywords" in cdata else cpath
+                check.error(where, "a category needs a list of 'keywords'")
                 keywords = []
             categories.append(
                 Category(
@@ -645,6 +823,12 @@ def _classify(
             )
     if len(categories) < 2:
         check.error(path, "'classify' needs at least two categories")
+    if raw_categories != "traits":
+        _duplicates(
+            check,
+            [(c.id, (*path, "categories", i, "id")) for i, c in enumerate(categories)],
+            "category",
+        )
     confirm = str(data.get("confirm", "unclear"))
     if confirm not in ("always", "unclear"):
         check.error((*path, "confirm"), "'confirm' must be 'always' or 'unclear'")
@@ -654,6 +838,7 @@ def _classify(
         data.get("text", "Which of these is closest to what you mean?"),
         (*path, "text"),
         "the confirmation text",
+        Scope("after", step_id, CONFIRM_NAMES),
     )
     if text is None:
         return None
@@ -667,11 +852,24 @@ def _suggestion(
     path: Path,
     trait: str | None = None,
     pack_rule: bool = False,
+    step: str | None = None,
 ) -> Suggestion | None:
-    data = check.mapping(raw, path, "an action rule" if pack_rule else "a suggestion")
-    check.keys(data, ACTION_RULE_KEYS if pack_rule else SUGGEST_KEYS, path, "an action rule")
-    cond = check.condition(data["if"], (*path, "if")) if "if" in data else ALWAYS
-    text = check.text(env, data.get("text"), (*path, "text"), "an action's text")
+    what = "an action rule" if pack_rule else "a suggestion"
+    data = check.mapping(raw, path, what)
+    check.keys(data, ACTION_RULE_KEYS if pack_rule else SUGGEST_KEYS, path, what)
+    cond = ALWAYS
+    guards: frozenset[tuple[str, str]] = frozenset()
+    if "if" in data:
+        role = "action" if pack_rule else "suggest"
+        cond = check.condition(data["if"], (*path, "if"), role, step)
+        guards = frozenset(cond.refs)
+    scope = Scope("end", None, frozenset(), guards) if pack_rule else Scope("after", step)
+    text = check.text(env, data.get("text"), (*path, "text"), f"the text of {what}", scope)
+    if "due" in data:
+        check.collected.dues.append(((*path, "due"), str(data["due"])))
+    trait_ref = data.get("trait")
+    if isinstance(trait_ref, str) and "{" in trait_ref:
+        check.text(env, trait_ref, (*path, "trait"), f"the trait of {what}", scope)
     kind = str(data.get("kind", "insight" if pack_rule else "suggestion"))
     if kind not in ("insight", "suggestion"):
         check.error((*path, "kind"), "'kind' must be 'insight' or 'suggestion'")
@@ -682,3 +880,52 @@ def _suggestion(
         rule_id, cond, text, str(data.get("due", "in 2 weeks")),
         str(data["trait"]) if data.get("trait") else trait, kind,
     )  # fmt: skip
+
+
+def _hazard_problem(check: _Checker, path: Path, token: str, message: str) -> Problem:
+    """A hostile template's problem, pointed at the token on its line when it can be found."""
+    line, col = check.loc.where(path)
+    last = check.loc.ends.get(path, line)
+    for number in range(line, min(last, len(check.lines)) + 1):
+        at = check.lines[number - 1].find(token, col - 1 if number == line else 0)
+        if at >= 0:
+            return Problem(check.loc.source, number, at + 1, message)
+    return Problem(check.loc.source, line, col, message)
+
+
+def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
+    """The shapes `Lexicon.build` would accept but the date and rating parsers would misread."""
+    for key, size in (("weekdays", 7), ("months", 12)):
+        if key not in data:
+            continue
+        value = data[key]
+        if not isinstance(value, list) or len(value) != size:
+            first = "Monday" if key == "weekdays" else "January"
+            check.error(("lexicon", key), f"'{key}' must list all {size} of them, {first} first")
+        elif not all(isinstance(w, str) and w.strip() for w in value):
+            check.error(("lexicon", key), f"'{key}' must be a list of words")
+    if "hedges" in data:
+        hedges = data["hedges"]
+        if not isinstance(hedges, list) or not all(isinstance(h, str) for h in hedges):
+            check.error(("lexicon", "hedges"), "'hedges' must be a list of words or phrases")
+    relative = data.get("relative")
+    if isinstance(relative, Mapping):
+        check.keys(relative, RELATIVE_KEYS, ("lexicon", "relative"), "'relative'")
+        for key, words in relative.items():
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                check.error(
+                    ("lexicon", "relative", key), f"'{key}' must be a list of words or phrases"
+                )
+    elif relative is not None:
+        check.error(("lexicon", "relative"), "'relative' must be a mapping of word lists")
+    for key in ("numbers", "reflect"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, Mapping):
+            check.error(("lexicon", key), f"'{key}' must be a mapping")
+    numbers = data.get("numbers")
+    if isinstance(numbers, Mapping):
+        for word, number in numbers.items():
+            if isinstance(number, bool) or not isinstance(number, int):
+                check.error(
+                    ("lexicon", "numbers", word), f"the number for '{word}' must be a whole number"
+                )

@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 50  # a real pack nests about 15 deep; Python's recursion would give out near 1,000
 
 Path = tuple[str | int, ...]
 
@@ -43,6 +44,7 @@ class Located:
     data: Any
     source: str
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    ends: dict[Path, int] = field(default_factory=dict)  # last line of multi-line scalars
 
     def where(self, path: Path) -> tuple[int, int]:
         """The (line, col) of the value at `path`, or of its nearest ancestor."""
@@ -62,6 +64,7 @@ class _Converter:
     def __init__(self, source: str) -> None:
         self.source = source
         self.marks: dict[Path, tuple[int, int]] = {}
+        self.ends: dict[Path, int] = {}
         self.count = 0
 
     def fail(self, node: yaml.Node, message: str) -> PackError:
@@ -74,8 +77,12 @@ class _Converter:
             raise self.fail(
                 node, f"the file expands to more than {MAX_NODES:,} values (too many aliases?)"
             )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"the file nests values more than {MAX_DEPTH} levels deep")
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
+            if node.end_mark.line != node.start_mark.line:
+                self.ends[path] = node.end_mark.line + 1
             if node.tag not in _SCALARS:
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")
             if node.tag == _STR:
@@ -131,4 +138,4 @@ def parse_yaml(text: str, source: str) -> Located:
         raise PackError([Problem(source, 1, 1, "the file is empty")])
     converter = _Converter(source)
     data = converter.convert(node, ())
-    return Located(data, source, converter.marks)
+    return Located(data, source, converter.marks, converter.ends)
