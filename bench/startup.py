@@ -1,0 +1,352 @@
+"""Start-up: from `exec` to the first question on screen, whole process, against a minimal
+Textual app measured in the same run.
+
+    python bench/startup.py [--quick] [--no-imports]
+
+What is timed: a process started in a pseudo-terminal (100x32, as a leader's terminal would
+be) until its output contains a marker text, read from the terminal's master side:
+  * coach: `python -m coach reflect --name Dana` with a fresh, empty sessions folder and the
+    clock frozen (`COACH_NOW`), so it opens straight on the stock pack's first question;
+    the marker is a phrase of that question.
+  * baseline: a minimal Textual app (an `App` whose screen holds a `Static` with a marker text
+    and an `Input`), written to a temp file and run with the same interpreter.
+Both are started the same way, run interleaved (which one goes first alternates), 15 times
+each (5 with `--quick`) after one untimed warm-up each. The time includes the interpreter's
+start, every import, building the first screen and writing it to the terminal.
+
+Memory: the process's resident set (`VmRSS` in /proc/<pid>/status) at the moment the marker is
+read, for both.
+
+Goals: time median / baseline median <= 1.15; RSS median / baseline median <= 1.3.
+
+Then, unless `--no-imports`: `python -X importtime` over both (3 runs each, medians), listing
+what coach imports before its first question that the minimal app does not: those modules'
+own times (self), grouped by top-level package, and the largest single imports
+(cumulative). That is the list of what could be deferred.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import _common as c
+
+COLUMNS, LINES = 100, 32
+COACH_MARKER = "picture the best sales leader"
+BASELINE_MARKER = "ready marker"
+DEADLINE = 30.0  # seconds; a start that takes longer is reported as a failure
+
+BASELINE_APP = f'''
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Static
+
+
+class Minimal(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("{BASELINE_MARKER}")
+        yield Input(placeholder="type here")
+
+
+Minimal().run()
+'''
+
+# Terminal output: escape sequences (CSI, OSC, single-character ESC codes) between the text.
+_ESCAPE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
+@dataclass
+class Start:
+    seconds: float
+    rss_kb: int
+    output: bytes  # everything the process wrote to its terminal, up to the marker
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def _text(raw: bytes) -> str:
+    """What the terminal would show, roughly: escapes removed, whitespace collapsed (the
+    marker may be drawn in pieces, with cursor moves in between)."""
+    return " ".join(_ESCAPE.sub(b" ", raw).decode("utf-8", "replace").split())
+
+
+def run_once(argv: Sequence[str], marker: str, env: dict[str, str]) -> Start:
+    """Start `argv` on a new pseudo-terminal; return when `marker` is on its screen.
+
+    stdin, stdout and stderr are all the terminal: Textual draws on stderr."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,  # the pty becomes its controlling terminal, as in a shell
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while True:
+            left = DEADLINE - (time.perf_counter() - started)
+            if left <= 0:
+                raise RuntimeError(f"{marker!r} did not appear in {DEADLINE} s: {_text(seen)!r}")
+            ready, _, _ = select.select([master], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError as exc:  # EIO: the process closed the terminal (it ended)
+                if exc.errno != errno.EIO:
+                    raise
+                chunk = b""
+            if not chunk:
+                raise RuntimeError(f"exited before {marker!r} appeared: {_text(seen)[-400:]!r}")
+            seen += chunk
+            if marker in _text(seen[-20000:]):
+                elapsed = time.perf_counter() - started
+                return Start(elapsed, _rss_kb(proc.pid), seen)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        os.close(master)
+
+
+def _env(pycache: Path, sessions: Path | None = None) -> dict[str, str]:
+    """The same environment for both, with a bytecode cache of their own: an installed coach
+    has its .pyc files (pip compiles them), so neither side compiles source at each start,
+    even where PYTHONDONTWRITEBYTECODE is set (as in the development VM)."""
+    skip = ("COACH_", "TEXTUAL", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
+    env.update(TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES))
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    if sessions is not None:
+        env.update(COACH_SESSIONS_DIR=str(sessions), COACH_NOW="2026-11-28T09:00:00+00:00")
+    return env
+
+
+class Runner:
+    """Both programs, each run with a fresh sessions folder (an old, unfinished session would
+    open the start screen instead of the first question)."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.baseline_script = work / "minimal_app.py"
+        self.baseline_script.write_text(BASELINE_APP, encoding="utf-8")
+        self.count = 0
+        self.pycache = work / "pycache"
+
+    def coach_argv(self, *python_flags: str) -> list[str]:
+        return [sys.executable, *python_flags, "-m", "coach", "reflect", "--name", "Dana"]
+
+    def baseline_argv(self, *python_flags: str) -> list[str]:
+        return [sys.executable, *python_flags, str(self.baseline_script)]
+
+    def sessions(self) -> Path:
+        self.count += 1
+        return self.work / f"sessions-{self.count}"
+
+    def coach(self, *python_flags: str) -> Start:
+        env = _env(self.pycache, self.sessions())
+        return run_once(self.coach_argv(*python_flags), COACH_MARKER, env)
+
+    def baseline(self, *python_flags: str) -> Start:
+        env = _env(self.pycache)
+        return run_once(self.baseline_argv(*python_flags), BASELINE_MARKER, env)
+
+
+def measure(runner: Runner, rounds: int) -> tuple[list[Start], list[Start]]:
+    runner.coach(), runner.baseline()  # warm-up: the .pyc files and the page cache
+    coach: list[Start] = []
+    baseline: list[Start] = []
+    for i in range(rounds):
+        if i % 2:
+            coach.append(runner.coach())
+            baseline.append(runner.baseline())
+        else:
+            baseline.append(runner.baseline())
+            coach.append(runner.coach())
+    return coach, baseline
+
+
+def report(coach: list[Start], baseline: list[Start]) -> None:
+    ns = 1e9
+    base_t = c.median([s.seconds * ns for s in baseline])
+    coach_t = c.median([s.seconds * ns for s in coach])
+    rows = [
+        c.stat_row("baseline: minimal Textual app", [s.seconds * ns for s in baseline], None),
+        c.stat_row("coach reflect --name Dana", [s.seconds * ns for s in coach], base_t),
+    ]
+    print(c.table(rows, c.STAT_HEADER))
+    base_m = c.median([s.rss_kb for s in baseline])
+    coach_m = c.median([s.rss_kb for s in coach])
+    print()
+    print(
+        c.table(
+            [
+                [
+                    "baseline: minimal Textual app",
+                    str(len(baseline)),
+                    f"{base_m / 1024:.1f} MB",
+                    f"{max(s.rss_kb for s in baseline) / 1024:.1f} MB",
+                    "",
+                ],
+                [
+                    "coach reflect --name Dana",
+                    str(len(coach)),
+                    f"{coach_m / 1024:.1f} MB",
+                    f"{max(s.rss_kb for s in coach) / 1024:.1f} MB",
+                    c.fmt_ratio(coach_m / base_m),
+                ],
+            ],
+            ("RSS at first screen", "n", "median", "max", "median / baseline"),
+        )
+    )
+    time_ratio, rss_ratio = coach_t / base_t, coach_m / base_m
+    print()
+    print(f"time: {time_ratio:.2f}x the minimal app (goal <= 1.15: "
+          f"{'met' if time_ratio <= 1.15 else 'not met'})")  # fmt: skip
+    print(f"RSS:  {rss_ratio:.2f}x the minimal app (goal <= 1.3: "
+          f"{'met' if rss_ratio <= 1.3 else 'not met'})")  # fmt: skip
+
+
+# -- import times ---------------------------------------------------------------------------
+
+# importtime writes to stderr, which is the terminal here, so its lines are read from the
+# terminal's output, between the app's own drawing.
+_IMPORT_LINE = re.compile(rb"import time:\s+(\d+) \|\s+(\d+) \|( *)([\w.]+)")
+
+
+@dataclass(frozen=True)
+class Imported:
+    name: str
+    self_us: int
+    cumulative_us: int
+    depth: int
+    below: tuple[str, ...] = ()  # every module first imported while this one was importing
+
+
+def import_times(start: Callable[..., Start]) -> dict[str, Imported]:
+    """One run under `-X importtime` until the marker: every module imported by then.
+
+    importtime prints a module after the modules it imported, one level deeper; the tree is
+    rebuilt from that order."""
+    output = start("-X", "importtime").output
+    found: dict[str, Imported] = {}
+    pending: list[Imported] = []
+    for m in _IMPORT_LINE.finditer(output):
+        self_us, cum_us, indent, name = int(m[1]), int(m[2]), m[3], m[4].decode()
+        depth = (len(indent) - 1) // 2
+        below: list[str] = []
+        while pending and pending[-1].depth > depth:
+            child = pending.pop()
+            below += [child.name, *child.below]
+        node = Imported(name, self_us, cum_us, depth, tuple(below))
+        pending.append(node)
+        found[name] = node
+    return found
+
+
+def _median_of(runs: list[dict[str, Imported]]) -> dict[str, Imported]:
+    names = set.intersection(*(set(r) for r in runs))
+    out = {}
+    for name in names:
+        first = runs[0][name]
+        out[name] = Imported(
+            name,
+            int(c.median([r[name].self_us for r in runs])),
+            int(c.median([r[name].cumulative_us for r in runs])),
+            first.depth,
+            first.below,
+        )
+    return out
+
+
+def imports_report(runner: Runner, runs: int) -> None:
+    coach = _median_of([import_times(runner.coach) for _ in range(runs)])
+    base = _median_of([import_times(runner.baseline) for _ in range(runs)])
+    extra = {name: m for name, m in coach.items() if name not in base}
+    total = sum(m.self_us for m in coach.values())
+    base_total = sum(m.self_us for m in base.values())
+    extra_total = sum(m.self_us for m in extra.values())
+    print(f"\n-X importtime, median of {runs} runs each, until the first screen:")
+    print(f"  coach imports {len(coach)} modules, {total / 1000:.0f} ms of own time; "
+          f"the minimal app {len(base)} modules, {base_total / 1000:.0f} ms.")  # fmt: skip
+    print(
+        f"  Only in coach: {len(extra)} modules, {extra_total / 1000:.0f} ms (self times; "
+        "importtime's own overhead inflates them)."
+    )
+    by_package: dict[str, list[Imported]] = defaultdict(list)
+    for m in extra.values():
+        parts = m.name.split(".")
+        key = ".".join(parts[:2]) if parts[0] in ("textual", "coach", "rich") else parts[0]
+        by_package[key].append(m)
+    rows = sorted(by_package.items(), key=lambda kv: -sum(m.self_us for m in kv[1]))
+    print()
+    print(
+        c.table(
+            [[key, str(len(ms)), f"{sum(m.self_us for m in ms) / 1000:.1f} ms",
+              ", ".join(m.name for m in sorted(ms, key=lambda m: -m.self_us)[:3])]
+             for key, ms in rows[:20]],
+            ("only in coach, by package", "modules", "self", "largest"),
+        )
+    )  # fmt: skip
+
+    # The largest imports that the minimal app does not make, by what they cost beyond it:
+    # their own time plus that of everything below them that the minimal app does not import
+    # either. Nested: a package and the modules it pulls in are both listed.
+    def beyond(m: Imported) -> int:
+        return m.self_us + sum(extra[n].self_us for n in m.below if n in extra)
+
+    listed = sorted(extra.values(), key=lambda m: -beyond(m))[:20]
+    print()
+    print(
+        c.table(
+            [[m.name, f"{beyond(m) / 1000:.1f} ms", f"{m.cumulative_us / 1000:.1f} ms",
+              f"{m.self_us / 1000:.1f} ms"] for m in listed],
+            ("largest imports only in coach", "beyond textual", "cumulative", "self"),
+        )
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run, for a smoke check")
+    parser.add_argument("--no-imports", action="store_true", help="skip the importtime part")
+    args = parser.parse_args()
+    print(c.machine_line())
+    print(f"terminal {COLUMNS}x{LINES}, marker {COACH_MARKER!r} vs {BASELINE_MARKER!r}\n")
+    with tempfile.TemporaryDirectory(prefix="coach-startup-") as tmp:
+        runner = Runner(Path(tmp))
+        coach, baseline = measure(runner, 5 if args.quick else 15)
+        report(coach, baseline)
+        if not args.no_imports:
+            imports_report(runner, 1 if args.quick else 3)
+
+
+if __name__ == "__main__":
+    main()
