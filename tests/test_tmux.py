@@ -59,6 +59,8 @@ class Terminal:
             screen = self.screen()
             if all(t in screen for t in texts) and screen == previous:
                 return screen
+            if "coach-exit=" in screen and not any("coach-exit=" in t for t in texts):
+                break  # coach ended (or crashed): no point waiting
             previous = screen
             time.sleep(0.05)
         history = self.tmux("capture-pane", "-p", "-t", "coach", "-S", "-200")
