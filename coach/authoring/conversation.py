@@ -163,6 +163,7 @@ def _run_one(
     expect = test.get("expect")
     if expect is not None:
         problems += _expect(located, dialogue, expect, (*path, "expect"))
+    problems.sort(key=lambda p: (p.line, p.col))
     return outcome
 
 

@@ -27,8 +27,10 @@ MAX_DEPTH = 50  # a real pack nests about 15 deep; Python's recursion would give
 Path = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SCALARS = {
     _STR,
+    _TIMESTAMP,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -85,8 +87,8 @@ class _Converter:
                 self.ends[path] = node.end_mark.line + 1
             if node.tag not in _SCALARS:
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")
-            if node.tag == _STR:
-                return node.value
+            if node.tag in (_STR, _TIMESTAMP):
+                return node.value  # a date stays as written: `due: 2026-12-12` is text
             return _CONSTRUCTOR.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
