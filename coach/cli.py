@@ -236,8 +236,16 @@ def _run_tui(
 
     setup = Setup(store=store, clock=clock, rng=rng, name=getattr(args, "name", None),
                   pack_dirs=_pack_dirs(args), **parts)  # fmt: skip
-    outcome = make_app(setup).run()
-    if outcome is None or outcome.session_id is None:
+    app = make_app(setup)
+    outcome = app.run()
+    if outcome is None:
+        # The app stopped without saying how (a crash): answers were saved as they came.
+        session = app.session
+        if session is not None:
+            print(f"coach stopped unexpectedly. Your answers are saved in {session.path}.")
+            print(f"Resume with: coach resume {session.id}")
+        return app.return_code or 1
+    if outcome.session_id is None:
         return 0
     if outcome.status == "complete":
         print(f"Saved to {outcome.path}")

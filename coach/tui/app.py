@@ -61,6 +61,8 @@ class CoachApp(App[Outcome]):
         self.outcome = Outcome()
         self._opening: Reply | None = None
         self._save_lock = threading.Lock()
+        self._sequence = 0  # saves asked for
+        self._written = 0  # the newest save on disk
 
     def on_mount(self) -> None:
         from coach.tui.screens.reflect import ReflectScreen
@@ -135,12 +137,20 @@ class CoachApp(App[Outcome]):
         if self.session is None:
             return
         doc = self.session.to_doc()
-        self.run_worker(lambda: self._write(doc), thread=True, group="save", exit_on_error=False)
+        self._sequence += 1
+        number = self._sequence
+        self.run_worker(
+            lambda: self._write(doc, number), thread=True, group="save", exit_on_error=False
+        )
 
-    def _write(self, doc: dict[str, Any]) -> None:
+    def _write(self, doc: dict[str, Any], number: int) -> None:
+        """Write unless a newer save already has: the file never goes back in time."""
         assert self.session is not None
         with self._save_lock:
+            if number <= self._written:
+                return
             self.session.path = self.session.store.save(doc)
+            self._written = number
 
     def save_now(self) -> None:
         """Save synchronously: before pausing, quitting, or when the terminal goes away.
@@ -155,6 +165,8 @@ class CoachApp(App[Outcome]):
             self.session.extra.pop("draft", None)
         with self._save_lock:
             self.session.save()
+            self._sequence += 1
+            self._written = self._sequence
         self.outcome.path = self.session.path
 
     def _hang_up(self, signum: int, frame: object) -> None:

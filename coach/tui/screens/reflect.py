@@ -104,7 +104,9 @@ class ReflectScreen(Screen[None]):
                 )
             elif turn.kind in ("answer", "rejected"):
                 lines.append(LeaderLine(turn.text))
-        lines.append(CoachLine("Welcome back. Here's where you left off."))
+        # The welcome goes above the last question, so the question stays next to the answer.
+        last = max((i for i, line in enumerate(lines) if isinstance(line, CoachLine)), default=0)
+        lines.insert(last, CoachLine("Welcome back. Here's where you left off."))
         log.mount_all(lines)
         for warning in self.session.warnings:
             log.mount(CoachLine(f"Note: {warning}."))

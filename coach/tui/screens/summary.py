@@ -61,6 +61,8 @@ class SummaryScreen(Screen[None]):
         pack = d.pack
         ratings = d.ratings()
         with VerticalScroll(id="summary"):
+            for words in self._closing_words():
+                yield Static(Content(printable(words)), classes="closing")
             yield Static(Content.styled("Your reflection", "bold"), classes="heading")
             for trait in pack.traits:
                 value = ratings.get(trait.id)
@@ -79,6 +81,12 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_where(export=None)
+
+    def _closing_words(self) -> list[str]:
+        """What the coach said after the last answer (the pack's closing words)."""
+        log = self.session.dialogue.log
+        last_leader = max((i for i, t in enumerate(log) if t.role == "leader"), default=-1)
+        return [t.text for t in log[last_leader + 1 :] if t.kind == "statement"]
 
     def _loyalty_line(self) -> str:
         d = self.session.dialogue

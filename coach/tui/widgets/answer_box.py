@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import TextArea
 
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
@@ -35,6 +37,13 @@ class AnswerBox(TextArea):
             compact=True,
             placeholder="Type your answer. Enter sends · Ctrl+J new line",
         )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A redraw queued before the box was swapped out can arrive after Textual has
+        # dropped its styles; a detached box has nothing to show.
+        if not self.is_attached:
+            return [Strip.blank(crop.width)] * crop.height
+        return super().render_lines(crop)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
