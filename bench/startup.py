@@ -161,7 +161,17 @@ class Runner:
         self.pycache = work / "pycache"
 
     def coach_argv(self, *python_flags: str) -> list[str]:
-        return [sys.executable, *python_flags, "-m", "coach", "reflect", "--name", "Dana"]
+        return [
+            sys.executable,
+            *python_flags,
+            "-m",
+            "coach",
+            "reflect",
+            "--name",
+            "Dana",
+            "--pack",
+            "sales-leader",
+        ]
 
     def baseline_argv(self, *python_flags: str) -> list[str]:
         return [sys.executable, *python_flags, str(self.baseline_script)]
