@@ -81,6 +81,14 @@ def analyse_template(ast: nodes.Template) -> TemplateInfo:
     info = TemplateInfo(frozenset())
     _walk(ast, None, info)
     info.names = frozenset(info.loaded - info.stored)
+    # `{% if answers.get('x') %}...{{ answers.x }}` is the usual guard: a key read safely in
+    # an `if` test counts as guarded in the whole template (a little generous, never noisy).
+    for branch in ast.find_all((nodes.If, nodes.CondExpr)):
+        test = branch.test
+        for node in (test, *test.find_all(nodes.Call)):
+            key = _key_of(node)
+            if key is not None and isinstance(node, nodes.Call):
+                info.guarded.add(key)
     return info
 
 
