@@ -84,6 +84,8 @@ def analyse_template(ast: nodes.Template) -> TemplateInfo:
     # `{% if answers.get('x') %}...{{ answers.x }}` is the usual guard: a key read safely in
     # an `if` test counts as guarded in the whole template (a little generous, never noisy).
     for branch in ast.find_all((nodes.If, nodes.CondExpr)):
+        if not isinstance(branch, nodes.If | nodes.CondExpr):  # pragma: no cover - for mypy
+            continue
         test = branch.test
         for node in (test, *test.find_all(nodes.Call)):
             key = _key_of(node)
