@@ -215,6 +215,7 @@ class _Checker:
         self.lines = lines
         self.problems: list[Problem] = []
         self.collected = Collected()
+        self.dropped = 0  # steps too broken to build
         self.seen: dict[str, TemplateInfo] = {}  # a text repeated in a pack is analysed once
 
     def error(self, path: Path, message: str) -> None:
@@ -379,8 +380,9 @@ def load_pack(text: str, source: str = "<pack>") -> Pack:
 def check_pack(text: str, source: str = "<pack>") -> Report:
     """Check a pack completely: every error and warning, in file order, in one pass.
 
-    The pack is built whenever its parts are sound, even if the whole-pack checks (flow,
-    templates, dead rules) then find errors, so `coach packs graph` can still draw it.
+    The pack is built (and its flow, templates and rules checked) whenever every step could
+    be built, even if other parts have errors: an author sees all the problems in one run,
+    and `coach packs graph` can still draw the pack. Only `load_pack` refuses it.
     """
     try:
         located = parse_yaml(text, source)
@@ -390,7 +392,7 @@ def check_pack(text: str, source: str = "<pack>") -> Report:
     check = _Checker(located, lines)
     pack = _build(check, text, source)
     problems = check.problems
-    if pack is not None and not any(p.severity == "error" for p in problems):
+    if pack is not None:
         problems = problems + check_pack_flow(pack, located, lines, check.collected)
     ordered = sorted(problems, key=lambda p: (p.line, p.col))
     return Report(pack, tuple(ordered), located)
@@ -495,6 +497,7 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
             path = (*spath, "steps", sti)
             step = _step(check, env, raw_step, path, section_id, trait, len(steps), traits)
             if step is None:
+                check.dropped += 1
                 continue
             defaults: dict[str, Any] = {}
             if "skippable" not in raw_step:
@@ -551,7 +554,9 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
                 ("actions", "rules", i, "trait"), f"'trait: {trait_ref}' names no trait{tip}"
             )
 
-    if any(p.severity == "error" for p in check.problems) or not steps:
+    if not steps or check.dropped:
+        # A step that could not be built would make every check of the flow a guess; with
+        # all steps built, the flow is checked even if other parts have errors.
         return None
     return Pack(
         id=pack_id,
