@@ -416,7 +416,7 @@ def cmd_packs_test(args: argparse.Namespace) -> int:
     if not args.files:
         raise UserError("name conversation test files, or use --walk N")
     passed = 0
-    for path in expand([Path(f) for f in args.files]):
+    for path in expand([Path(f) for f in args.files], tests=True):
         for outcome in run_file(path, lambda ref: find_pack(ref, dirs).pack):
             if outcome.passed:
                 passed += 1

@@ -8,6 +8,7 @@ be reported, so a new false alarm fails here too.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -195,3 +196,46 @@ def test_the_generated_2000_step_pack_of_the_bench_is_clean() -> None:
     assert report.pack is not None and len(report.pack.steps) == 2000
     kinds = {step.kind for step in report.pack.steps}
     assert kinds == {"say", "ask", "rating", "choice", "commit"}
+
+
+def test_the_authoring_tools_load_no_textual() -> None:
+    code = (
+        "import sys, coach.authoring.check, coach.authoring.conversation, coach.authoring.graph\n"
+        "import coach.authoring.walk, coach.authoring.schema, coach.engine.checks\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+LEXICON_HEAD = "pack: 1\nid: t\nversion: '1'\ntitle: T\n"
+LEXICON_TAIL = "sections:\n- id: s\n  steps:\n  - {id: a, kind: commit, text: 'When?'}\n"
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "problems"),
+    [
+        (
+            "lexicon:\n  weekdays: [mo, di, mi]\n",
+            ["6:13: error: 'weekdays' must list all 7 of them, Monday first"],
+        ),
+        (
+            "lexicon:\n  relative: {tomorow: [morgen]}\n",
+            ["6:14: error: unknown key 'tomorow' in 'relative'; did you mean 'tomorrow'?"],
+        ),
+        (
+            "lexicon:\n  numbers: {vier: four}\n",
+            ["6:19: error: the number for 'vier' must be a whole number"],
+        ),
+        ("settings: {default_due: 2026-12-12}\n", []),  # a date stays text, and reads as one
+        (
+            "settings: {default_due: someday}\n",
+            [
+                "5:25: warning: coach cannot read 'someday' as a timeframe with this pack's lexicon, so it falls back to two weeks"
+            ],
+        ),
+    ],
+)
+def test_lexicon_and_due_words(lexicon: str, problems: list[str]) -> None:
+    report = check_pack(LEXICON_HEAD + lexicon + LEXICON_TAIL, "t.yaml")
+    assert [str(p).removeprefix("t.yaml:") for p in report.problems] == problems

@@ -122,3 +122,8 @@ def test_the_cli_reports_a_failing_walk(tmp_path: Path, capsys: pytest.CaptureFi
         "loop: walk 0:0: the dialogue did not end after 140 answers (after 140"
     )
     assert out[-1] == "loop: 2 random walks, 2 failed"
+
+
+def test_a_folder_gives_its_test_files_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["packs", "test", str(ROOT / "examples" / "packs")]) == 0
+    assert capsys.readouterr().out == "3 passed, 0 failed\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from coach.engine.errors import Problem
@@ -40,12 +41,21 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(name, line, col, "the file is not UTF-8 text")]
 
 
-def expand(paths: list[Path], pattern: str = "*.yaml") -> list[Path]:
-    """Files as given, and a folder as the files in it matching `pattern`, sorted."""
+def expand(paths: list[Path], tests: bool = False) -> list[Path]:
+    """Files as given, and a folder as the `*.yaml` files in it, sorted.
+
+    With `tests`, a folder gives only its conversation test files (those with a top-level
+    `tests:`), so a pack and its tests can share a folder, as in `examples/packs/`.
+    """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob(pattern)))
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for file in sorted(path.glob("*.yaml")):
+            if not tests or _TESTS.search(file.read_text(encoding="utf-8", errors="replace")):
+                found.append(file)
     return found
+
+
+_TESTS = re.compile(r"^tests:", re.MULTILINE)

@@ -438,11 +438,13 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
 
     lexicon_data = check.mapping(root.get("lexicon", {}), ("lexicon",), "'lexicon'")
     check.keys(lexicon_data, tuple(ENGLISH), ("lexicon",), "'lexicon'")
+    before = len(check.problems)
     _check_lexicon(check, lexicon_data)
     try:
         lexicon = Lexicon.build(lexicon_data)
     except (TypeError, ValueError, AttributeError) as exc:
-        check.error(("lexicon",), f"'lexicon' has a value of the wrong shape ({exc})")
+        if len(check.problems) == before:  # else the problem is already said, with its place
+            check.error(("lexicon",), f"'lexicon' has a value of the wrong shape ({exc})")
         lexicon = Lexicon.build()
     env = make_environment(lexicon)
 
