@@ -239,3 +239,52 @@ LEXICON_TAIL = "sections:\n- id: s\n  steps:\n  - {id: a, kind: commit, text: 'W
 def test_lexicon_and_due_words(lexicon: str, problems: list[str]) -> None:
     report = check_pack(LEXICON_HEAD + lexicon + LEXICON_TAIL, "t.yaml")
     assert [str(p).removeprefix("t.yaml:") for p in report.problems] == problems
+
+
+def _templates() -> list[str]:
+    """Every template source in the shipped packs and the tiny pack."""
+    import yaml
+
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in [*STOCK, DATA / "tiny.yaml", ROOT / "examples" / "packs" / "zuhoeren.de.yaml"]:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_template_names_agree_with_jinja() -> None:
+    """The checker finds a template's names in its own walk; Jinja's `meta` is the reference."""
+    from jinja2 import meta, nodes
+
+    from coach.engine.checks import analyse_template, simple_template
+    from coach.engine.lexicon import DEFAULT
+    from coach.engine.texts import make_environment
+
+    env = make_environment(DEFAULT)
+    sources = _templates()
+    assert len(sources) > 100
+    fast = 0
+    for source in sources:
+        ast = env.parse(source)
+        stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        info = analyse_template(ast)
+        assert info.names == meta.find_undeclared_variables(ast) - stored, source
+        quick = simple_template(source)
+        if quick is not None:
+            fast += 1
+            assert (quick.names, quick.lookups, quick.dynamic) == (
+                info.names,
+                info.lookups,
+                info.dynamic,
+            ), source
+    assert fast > 20  # the fast path is taken for the plain quotes

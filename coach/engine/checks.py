@@ -183,6 +183,7 @@ def _walk(node: nodes.Node, parent: nodes.Node | None, info: TemplateInfo) -> No
     if key is not None:
         safe = isinstance(node, nodes.Call)
         info.lookups.append(Lookup(key[0], key[1], safe))
+        info.loaded.add(key[0])
         if isinstance(parent, nodes.Test) and parent.name in ("defined", "undefined"):
             info.guarded.add(key)
         if isinstance(parent, nodes.Filter) and parent.name in ("default", "d"):
