@@ -5,10 +5,12 @@ This is the only module that reads pack files; the engine gets their text.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.engine import Pack, PackError, Problem, load_pack
+from coach import packcache
+from coach.engine import Pack, PackError, Problem
 
 DEFAULT_PACK = "sales-leader"
 
@@ -32,7 +34,7 @@ def stock_dir() -> Path:
 
 
 def read_pack(path: Path) -> Pack:
-    """Load one pack file.
+    """Load one pack file, checked (or rebuilt from the cache of packs that checked clean).
 
     Raises:
         PackError: the file cannot be read or the pack is invalid, with file:line:col.
@@ -49,7 +51,8 @@ def read_pack(path: Path) -> Pack:
         ) from None
     except OSError as exc:
         raise PackError([Problem(str(path), 0, 0, f"cannot read it ({exc.strerror})")]) from None
-    return load_pack(text, str(path))
+    sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return packcache.load(text, str(path), sha256)
 
 
 def pack_paths(user_dirs: list[Path]) -> list[tuple[Path, bool]]:

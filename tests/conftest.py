@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,19 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # a Saturday
 
 def read_pack(path: Path) -> Pack:
     return load_pack(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the pack cache of every test, subprocesses included, out of the user's own."""
+    folder = tmp_path_factory.mktemp("cache")
+    old = os.environ.get("COACH_CACHE_DIR")
+    os.environ["COACH_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("COACH_CACHE_DIR", None)
+    else:
+        os.environ["COACH_CACHE_DIR"] = old
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ raises a `PackError` listing everything that is wrong, so an author fixes it in 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Mapping
@@ -30,7 +29,7 @@ from coach.engine.checks import (
     simple_template,
 )
 from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_condition
-from coach.engine.errors import PackError, Problem
+from coach.engine.errors import PackError, Problem, did_you_mean
 from coach.engine.lexicon import ENGLISH, Lexicon
 from coach.engine.source import Located, Path, parse_yaml
 from coach.engine.texts import Text, compile_text, make_environment
@@ -226,8 +225,7 @@ class _Checker:
     ) -> None:
         for key in data:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                tip = did_you_mean(str(key), allowed)
                 self.error((*path, key, "<key>"), f"unknown key '{key}' in {what}{tip}")
 
     def mapping(self, data: Any, path: Path, what: str) -> dict[str, Any]:
@@ -350,6 +348,7 @@ class Report:
     pack: Pack | None
     problems: tuple[Problem, ...]
     located: Located | None = None  # the YAML with positions, for tools that point into it
+    templates: Mapping[str, frozenset[str]] = field(default_factory=dict)  # source -> names
 
     @property
     def errors(self) -> list[Problem]:
@@ -390,15 +389,66 @@ def check_pack(text: str, source: str = "<pack>") -> Report:
         return Report(None, tuple(exc.problems))
     lines = text.splitlines()
     check = _Checker(located, lines)
-    pack = _build(check, text, source)
+    pack = _build(check, _sha256(text), source)
     problems = check.problems
     if pack is not None:
         problems = problems + check_pack_flow(pack, located, lines, check.collected)
     ordered = sorted(problems, key=lambda p: (p.line, p.col))
-    return Report(pack, tuple(ordered), located)
+    templates = {src: info.names for src, info in check.seen.items() if not info.hazards}
+    return Report(pack, tuple(ordered), located, templates)
 
 
-def _build(check: _Checker, text: str, source: str) -> Pack | None:
+IMAGE_FORMAT = 1
+
+
+def pack_image(report: Report) -> dict[str, Any] | None:
+    """A pack that checked clean, as plain data a cache can keep (dicts, lists, text, numbers).
+
+    `load_image` rebuilds the same pack from it without parsing YAML or analysing templates
+    again, which is most of what loading a pack costs. None when the pack has errors: only a
+    pack that passed every check may skip them next time.
+    """
+    if report.pack is None or report.errors or report.located is None:
+        return None
+    return {
+        "image": IMAGE_FORMAT,
+        "sha256": report.pack.sha256,
+        "data": report.located.data,
+        "templates": {src: sorted(names) for src, names in report.templates.items()},
+    }
+
+
+def load_image(image: Mapping[str, Any], source: str) -> Pack:
+    """Rebuild a pack from `pack_image`'s data, trusting the checks it passed then.
+
+    Only the caller knows the image is this pack's and was made by this engine (a cache
+    keys it by the pack's sha256 and the engine's files). The pack is built as `load_pack`
+    builds it; its texts reuse the template names found when it was checked.
+
+    Raises:
+        PackError: the image is not one this engine made, or it no longer builds cleanly.
+    """
+    if not isinstance(image, Mapping) or image.get("image") != IMAGE_FORMAT:
+        raise PackError([Problem(source, 0, 0, "not a pack image of this coach")])
+    templates, sha256 = image.get("templates"), image.get("sha256")
+    if not isinstance(templates, Mapping) or not isinstance(sha256, str):
+        raise PackError([Problem(source, 0, 0, "not a pack image of this coach")])
+    check = _Checker(Located(image.get("data"), source), [])
+    check.seen = {
+        str(src): TemplateInfo(frozenset(str(n) for n in names)) for src, names in templates.items()
+    }
+    pack = _build(check, sha256, source)
+    errors = [p for p in check.problems if p.severity == "error"]
+    if pack is None or errors:
+        raise PackError(errors or [Problem(source, 1, 1, "the pack could not be built")])
+    return pack
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _build(check: _Checker, sha256: str, source: str) -> Pack | None:
     """Build the pack from checked parts, or None when its errors leave nothing to build."""
     located = check.loc
     root = check.mapping(located.data, (), "a pack")
@@ -527,8 +577,7 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
     for step in steps:
         for bi, branch in enumerate(step.next):
             if branch.goto != END and branch.goto not in by_id:
-                hint = difflib.get_close_matches(branch.goto, list(by_id), n=1)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
+                tip = did_you_mean(branch.goto, list(by_id))
                 check.error(
                     (*step_paths[step.id], "next", bi, "goto"),
                     f"'goto: {branch.goto}' names no step in this pack{tip}",
@@ -550,8 +599,7 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
     ):
         trait_ref = item.get("trait") if isinstance(item, Mapping) else None
         if isinstance(trait_ref, str) and trait_ref not in trait_ids and "{" not in trait_ref:
-            hint = difflib.get_close_matches(trait_ref, list(trait_ids), n=1)
-            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            tip = did_you_mean(trait_ref, list(trait_ids))
             check.error(
                 ("actions", "rules", i, "trait"), f"'trait: {trait_ref}' names no trait{tip}"
             )
@@ -567,7 +615,7 @@ def _build(check: _Checker, text: str, source: str) -> Pack | None:
         language=language,
         description=description,
         source=source,
-        sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        sha256=sha256,
         lexicon=lexicon,
         messages=messages,
         traits=tuple(traits),
@@ -615,8 +663,7 @@ def _step(
         check.error((*path, "id"), f"'{END}' is reserved for 'goto: {END}'")
     kind = check.string(data, "kind", path, f"step '{step_id}'")
     if kind and kind not in KINDS:
-        hint = difflib.get_close_matches(kind, KINDS, n=1)
-        tip = f"; did you mean '{hint[0]}'?" if hint else ""
+        tip = did_you_mean(kind, KINDS)
         check.error((*path, "kind"), f"unknown step kind '{kind}'{tip} (one of {', '.join(KINDS)})")
         return None
     check.keys(data, STEP_KEYS, path, f"step '{step_id}'")

@@ -11,10 +11,19 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["PACKS_ENV", "SESSIONS_ENV", "default_sessions_dir", "packs_dirs", "sessions_dir"]
+__all__ = [
+    "CACHE_ENV",
+    "PACKS_ENV",
+    "SESSIONS_ENV",
+    "cache_dir",
+    "default_sessions_dir",
+    "packs_dirs",
+    "sessions_dir",
+]
 
 SESSIONS_ENV = "COACH_SESSIONS_DIR"
 PACKS_ENV = "COACH_PACKS_DIR"
+CACHE_ENV = "COACH_CACHE_DIR"
 
 
 def _as_path(value: str) -> Path:
@@ -71,3 +80,18 @@ def packs_dirs(
     else:
         values = [environ.get(PACKS_ENV, "")]
     return [_as_path(part) for value in values for part in value.split(os.pathsep) if part]
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where coach keeps what it can rebuild (checked packs): `COACH_CACHE_DIR` > the
+    platform's user cache folder, e.g. `~/.cache/coach`. Deleting it loses nothing.
+
+    Args:
+        env: The environment; `os.environ` when omitted.
+    """
+    environ = os.environ if env is None else env
+    if environ.get(CACHE_ENV):
+        return _as_path(environ[CACHE_ENV])
+    import platformdirs
+
+    return platformdirs.user_cache_path("coach", appauthor=False)
