@@ -7,8 +7,6 @@ Heavy imports (Textual, Jinja2 reports) happen only inside the subcommands that 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -269,6 +267,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         _write(sys.stdout, transcript_markdown(doc))
     elif args.format == "json":
+        import json
+
         _write(sys.stdout, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         _write(sys.stdout, store.resolve(args.id).read_text(encoding="utf-8"))
@@ -295,6 +295,8 @@ def cmd_actions(args: argparse.Namespace) -> int:
         doc = store.load(ref)
         rows = [{"session": doc["id"], **item} for item in doc.get("action_items") or []]
     if args.format == "csv":
+        import csv
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["session", "id", "due", "status", "trait", "kind", "text"])
         for row in rows:
@@ -317,6 +319,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
     if args.format == "json":
         data = [s.to_dict() for s in listing.sessions]
+        import json
+
         _write(sys.stdout, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not listing.sessions:

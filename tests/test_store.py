@@ -157,15 +157,18 @@ def test_without_libyaml_it_warns_once_and_still_round_trips(
 ) -> None:
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     monkeypatch.delattr(yaml, "CSafeDumper", raising=False)
-    monkeypatch.setattr(yamlio, "_codec", yamlio._make_codec())
+    yamlio._codec.cache_clear()
     monkeypatch.setattr(yamlio, "_warned", False)
-    assert not yamlio._codec.libyaml
+    assert not yamlio.libyaml()
     tricky = {"t": HOSTILE[:-2]}  # the pure-Python emitter mangles \x85 unless quoted
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert yamlio.load(yamlio.dump(tricky)) == tricky
         yamlio.dump(tricky)
     assert [str(w.message) for w in caught if "libyaml" in str(w.message)] and len(caught) == 1
+    monkeypatch.undo()
+    yamlio._codec.cache_clear()  # the next test gets libyaml's classes again
+    assert yamlio.libyaml()
 
 
 # -- errors and atomic writes -------------------------------------------------------------

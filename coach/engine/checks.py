@@ -11,9 +11,8 @@ skippable step as possibly skipped, so an error here is a real path a leader can
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +21,7 @@ from jinja2 import nodes
 
 from coach.engine.conditions import ALWAYS, COMBINATORS, SUBJECTS
 from coach.engine.dates import parse_due
-from coach.engine.errors import Problem
+from coach.engine.errors import Problem, did_you_mean
 from coach.engine.lexicon import Lexicon
 from coach.engine.source import Located, Path
 
@@ -537,11 +536,6 @@ def _lookup_token(root: str, key: str) -> re.Pattern[str]:
     )
 
 
-def _hint(word: str, choices: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean '{found[0]}'?" if found else ""
-
-
 def _check_texts(report: _Report, pack: Any, flow: Flow, collected: Collected) -> None:
     by_id = pack.by_id
     traits = {t.id for t in pack.traits}
@@ -565,7 +559,7 @@ def _check_texts(report: _Report, pack: Any, flow: Flow, collected: Collected) -
                     path,
                     re.compile(rf"(?<![\w.]){re.escape(name)}\b"),
                     f"{use.what} uses '{name}', which is not defined there"
-                    f"{_hint(name, allowed - JINJA_GLOBALS)}",
+                    f"{did_you_mean(name, allowed - JINJA_GLOBALS)}",
                 )
             for lookup in info.lookups:
                 root, key = lookup.root, lookup.key
@@ -603,11 +597,11 @@ def _lookup_problem(
     """One sentence about a template lookup that can fail, or None when it is sound."""
     ref = f"{root}.{key}"
     if root == "traits":
-        return None if key in traits else f"'{ref}' names no trait{_hint(key, traits)}"
+        return None if key in traits else f"'{ref}' names no trait{did_you_mean(key, traits)}"
     if root in ("answers", "followups"):
         step = by_id.get(key)
         if step is None:
-            return f"'{ref}' names no step in this pack{_hint(key, by_id)}"
+            return f"'{ref}' names no step in this pack{did_you_mean(key, by_id)}"
         if not step.is_question:
             return f"'{ref}': step '{key}' is a statement and has no answer"
         if root == "followups":
@@ -648,7 +642,7 @@ def _lookup_problem(
         )
     # ratings
     if key not in traits:
-        return f"'{ref}' names no trait{_hint(key, traits)}"
+        return f"'{ref}' names no trait{did_you_mean(key, traits)}"
     if key not in rated:
         return f"'{ref}': the trait '{key}' has no rating step in its section"
     if answers is None or scope.moment == "message" or guarded:
@@ -690,7 +684,9 @@ def _check_conditions(report: _Report, pack: Any, flow: Flow, collected: Collect
             if kind == "step":
                 step = pack.by_id.get(name)
                 if step is None:
-                    report.add(where, f"'step: {name}' names no step{_hint(name, pack.by_id)}")
+                    report.add(
+                        where, f"'step: {name}' names no step{did_you_mean(name, pack.by_id)}"
+                    )
                 elif not step.is_question:
                     report.add(where, f"'step: {name}' is a statement, which has no answer to test")
             elif kind == "var":
@@ -701,7 +697,7 @@ def _check_conditions(report: _Report, pack: Any, flow: Flow, collected: Collect
                         "gives it a value",
                     )
             elif name not in traits:
-                report.add(where, f"'rating: {name}' names no trait{_hint(name, traits)}")
+                report.add(where, f"'rating: {name}' names no trait{did_you_mean(name, traits)}")
             elif name not in rated:
                 report.add(where, f"'rating: {name}': the trait has no rating step in its section")
 

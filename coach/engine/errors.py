@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -35,3 +36,11 @@ class PackError(Exception):
 
 class TemplateFailure(Exception):
     """A pack template failed while rendering (for example an undefined value)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A "; did you mean 'x'?" hint for a misspelt name, or "" when nothing is close."""
+    import difflib  # only a pack with a mistake in it gets this far
+
+    found = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean '{found[0]}'?" if found else ""

@@ -8,17 +8,15 @@ and column so that a validation problem can point at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
-from yaml.constructor import SafeConstructor
+from typing import TYPE_CHECKING, Any
 
 from coach.engine.errors import PackError, Problem
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported by `parse_yaml`, not here: a pack rebuilt from the cache of checked packs
+# (see `pack.load_image`) needs `Located` but no YAML, and a start is quicker without it.
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
@@ -36,7 +34,6 @@ _SCALARS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
-_CONSTRUCTOR = SafeConstructor()
 
 
 @dataclass(slots=True)
@@ -64,6 +61,11 @@ class Located:
 
 class _Converter:
     def __init__(self, source: str) -> None:
+        import yaml
+        from yaml.constructor import SafeConstructor
+
+        self.yaml = yaml
+        self.constructor = SafeConstructor()
         self.source = source
         self.marks: dict[Path, tuple[int, int]] = {}
         self.ends: dict[Path, int] = {}
@@ -82,6 +84,7 @@ class _Converter:
         if len(path) > MAX_DEPTH:
             raise self.fail(node, f"the file nests values more than {MAX_DEPTH} levels deep")
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        yaml = self.yaml
         if isinstance(node, yaml.ScalarNode):
             if node.end_mark.line != node.start_mark.line:
                 self.ends[path] = node.end_mark.line + 1
@@ -89,7 +92,7 @@ class _Converter:
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")
             if node.tag in (_STR, _TIMESTAMP):
                 return node.value  # a date stays as written: `due: 2026-12-12` is text
-            return _CONSTRUCTOR.construct_object(node, deep=True)
+            return self.constructor.construct_object(node, deep=True)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")
@@ -127,8 +130,11 @@ def parse_yaml(text: str, source: str) -> Located:
         raise PackError(
             [Problem(source, 0, 0, f"the file is larger than {MAX_BYTES // 1000:,} kB")]
         )
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when built
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
-
-import yaml
+from typing import IO, TYPE_CHECKING, Any
 
 from coach.store import yamlio
 from coach.store.atomic import ensure_private_dir, write_atomic
 from coach.store.errors import StoreError
+
+if TYPE_CHECKING:
+    import yaml
 
 try:
     import fcntl
@@ -221,6 +222,8 @@ def _describe(value: Any) -> str:
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> StoreError:
+    import yaml
+
     """Turn PyYAML's error into one placed sentence."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
@@ -259,6 +262,8 @@ def _parse_yaml(path: Path, data: bytes) -> Any:
         raise StoreError(
             path, f"the session file is not UTF-8 text (byte 0x{data[exc.start]:02x})", line, col
         ) from None
+    import yaml
+
     try:
         doc = yamlio.load(text)
     except yaml.YAMLError as exc:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml.constructor import BaseConstructor, ConstructorError
-from yaml.nodes import Node
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import Node
 
-__all__ = ["LIBYAML", "dump", "load"]
+# PyYAML is imported on the first `dump` or `load`, not with the store: the reflection's
+# first screen is drawn before anything is read or written.
+
+__all__ = ["dump", "libyaml", "load"]
 
 # Wide enough that no answer is ever folded over lines; libyaml wants a C int.
 _WIDTH = 2**31 - 1
@@ -57,6 +61,8 @@ def _no_aliases(self: Any, data: Any) -> bool:
 
 def _construct_object(self: Any, node: Node, deep: bool = False) -> Any:
     """Refuse aliases: a small file must not expand into a huge one in a coach's viewer."""
+    from yaml.constructor import BaseConstructor, ConstructorError
+
     if node in self.constructed_objects or node in self.recursive_objects:
         raise ConstructorError(
             None,
@@ -77,8 +83,11 @@ class _Codec:
     libyaml: bool
 
 
-def _make_codec() -> _Codec:
+@lru_cache(maxsize=1)
+def _codec() -> _Codec:
     """Build loader/dumper subclasses on libyaml's classes when PyYAML has them."""
+    import yaml
+
     c_loader: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     c_dumper: type[Any] | None = getattr(yaml, "CSafeDumper", None)
     base_loader: type[Any] = yaml.SafeLoader
@@ -95,17 +104,18 @@ def _make_codec() -> _Codec:
     return _Codec(loader=loader, checking_loader=checking_loader, dumper=dumper, libyaml=fast)
 
 
-_codec = _make_codec()
 _warned = False
 
-LIBYAML: bool = _codec.libyaml
-"""True when PyYAML's libyaml bindings are in use."""
+
+def libyaml() -> bool:
+    """True when PyYAML's libyaml bindings are in use."""
+    return _codec().libyaml
 
 
 def _warn_if_slow() -> None:
     """Say once per process that saving is slower, so a packager can fix the build."""
     global _warned
-    if not _codec.libyaml and not _warned:
+    if not _codec().libyaml and not _warned:
         _warned = True
         warnings.warn(
             "PyYAML was built without libyaml; coach falls back to pure-Python YAML, "
@@ -127,10 +137,12 @@ def dump(data: Any) -> str:
     Raises:
         yaml.representer.RepresenterError: `data` holds something that is not plain data.
     """
+    import yaml
+
     _warn_if_slow()
     text: str = yaml.dump(
         data,
-        Dumper=_codec.dumper,
+        Dumper=_codec().dumper,
         sort_keys=False,
         allow_unicode=True,
         width=_WIDTH,
@@ -151,7 +163,10 @@ def load(text: str) -> Any:
     Raises:
         yaml.YAMLError: The text is not valid YAML; marked errors carry a `problem_mark`.
     """
+    import yaml
+
     _warn_if_slow()
+    codec = _codec()
     # An alias is spelt with `*`; text without one needs no (costly) per-node alias check.
-    loader = _codec.checking_loader if "*" in text else _codec.loader
+    loader = codec.checking_loader if "*" in text else codec.loader
     return yaml.load(text, Loader=loader)
