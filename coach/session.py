@@ -82,14 +82,23 @@ class Session:
         clock: Clock,
         rng: random.Random,
         name: str | None = None,
+        save: bool = True,
     ) -> tuple[Session, Reply]:
-        """Start a new reflection and save it at once, so even the first answer has a home."""
+        """Start a new reflection and save it at once, so even the first answer has a home.
+
+        Args:
+            save: False leaves the first save to the caller: the TUI draws the first question
+                first and saves right after (nothing has been answered yet to lose).
+        """
         now = clock()
         session_id = store.new_id(now, rng)
         dialogue = Dialogue(pack_file.pack, clock, seed=session_id, participant=name or None)
         session = cls(store, dialogue, pack_file, session_id, _iso(now), clock)
         reply = dialogue.start()
-        session.save()
+        if save:
+            session.save()
+        else:
+            session.path = store.path_for(session_id)
         return session, reply
 
     @classmethod

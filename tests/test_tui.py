@@ -397,3 +397,16 @@ async def test_the_start_button_can_be_reached_at_80x24(tmp_path: Path) -> None:
         begin.focus()
         await pilot.pause()
         assert app.screen.region.contains_region(begin.region), begin.region
+
+
+async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.session is not None and app.session.path is not None
+        doc = store.load(app.session.id)
+        assert doc["status"] != "complete"
+        assert doc["snapshot"]["at"] == app.screen.prompt.step
+        assert app.outcome.path == app.session.path == store.path_for(app.session.id)

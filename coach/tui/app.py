@@ -86,11 +86,16 @@ class CoachApp(App[Outcome]):
         from coach.tui.screens.reflect import ReflectScreen
 
         session, opening = Session.begin(
-            self.setup.store, pack_file, self.setup.clock, self.setup.rng, name=name or None
+            self.setup.store,
+            pack_file,
+            self.setup.clock,
+            self.setup.rng,
+            name=name or None,
+            save=False,
         )
         session.autosave = False
         self.session = session
-        self._remember(session)
+        self._remember(session)  # its first save follows the first question on screen
         if self.setup.due:
             from coach.tui.screens.checkin import CheckinScreen
 

@@ -3,7 +3,7 @@ with the right control for each question under them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
 from coach.engine import Prompt, Reply
@@ -54,24 +55,56 @@ class ReflectScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        # The first screen is composed whole (the lines so far, the question, its control),
+        # so it is laid out and drawn once, not rebuilt by the first mounts.
         pack = self.session.dialogue.pack
+        if self.resumed:
+            lines = self._replay_lines()
+            prompt = self.session.dialogue.current()
+        else:
+            lines, prompt = self._opening_lines()
+        self.prompt = prompt
         with Container(id="top"):
             yield Static(Content(pack.title), id="title")
             yield TraitProgress(id="progress")
-        yield VerticalScroll(id="log")
+        with VerticalScroll(id="log"):
+            yield from lines
         with Container(id="answer"):
-            yield Static(id="hint")
+            if prompt is not None:
+                control, hint = self._control(prompt)
+                yield control
+                yield Static(Content(hint), id="hint")
+            else:
+                yield Static(id="hint")
         yield Footer()
 
-    async def on_mount(self) -> None:
-        log = self.query_one("#log", VerticalScroll)
-        log.anchor()
+    def on_mount(self) -> None:
+        self.query_one("#log", VerticalScroll).anchor()
+        if self.prompt is None:
+            self._finished()
+            return
+        self.query_one(TraitProgress).show(self.prompt.progress)
         if self.resumed:
-            self._replay_log()
-            await self._show_prompt(self.session.dialogue.current(), say=False)
             self._restore_draft()
-        elif self.opening is not None:
-            await self._show(self.opening)
+        else:
+            # A new session's first save (and the YAML writer it imports) waits until the
+            # first question is on screen; nothing has been answered yet that could be lost.
+            self.call_after_refresh(self.coach_app.save_in_background)
+        self.query_one("#control").focus()
+
+    def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
+        """The opening reply as lines of the log, and the question it ends on."""
+        if self.opening is None:
+            return [], self.session.dialogue.current()
+        reply = self.opening
+        lines: list[Static] = [
+            CoachLine(turn.text, followup=turn.kind == "retry")
+            for turn in reply.turns
+            if turn.role == "coach" and turn.kind in ("statement", "retry")
+        ]
+        if reply.prompt is not None:
+            lines.append(CoachLine(reply.prompt.text, followup=reply.prompt.is_followup))
+        return lines, reply.prompt
 
     def draft(self) -> dict[str, str] | None:
         """The unsent text in the answer box, to be saved with the session."""
@@ -93,9 +126,8 @@ class ReflectScreen(Screen[None]):
             control.load_text(str(draft.get("text", "")))
             control.move_cursor(control.document.end)
 
-    def _replay_log(self) -> None:
-        """On resume, show what was said so far, so the leader sees where they are."""
-        log = self.query_one("#log", VerticalScroll)
+    def _replay_lines(self) -> list[Static]:
+        """On resume, what was said so far, so the leader sees where they are."""
         lines: list[Static] = []
         for turn in self.session.dialogue.log:
             if turn.role == "coach":
@@ -107,9 +139,8 @@ class ReflectScreen(Screen[None]):
         # The welcome goes above the last question, so the question stays next to the answer.
         last = max((i for i, line in enumerate(lines) if isinstance(line, CoachLine)), default=0)
         lines.insert(last, CoachLine("Welcome back. Here's where you left off."))
-        log.mount_all(lines)
-        for warning in self.session.warnings:
-            log.mount(CoachLine(f"Note: {warning}."))
+        lines.extend(CoachLine(f"Note: {warning}.") for warning in self.session.warnings)
+        return lines
 
     # -- showing ------------------------------------------------------------------------
 
@@ -139,22 +170,22 @@ class ReflectScreen(Screen[None]):
         answer = self.query_one("#answer", Container)
         # Removal is asynchronous: wait for it, so the new control can take the same id.
         await answer.query("#control").remove()
-        hint = self.query_one("#hint", Static)
-        control: Any
-        if prompt.kind == "rating" and prompt.scale:
-            control = RatingBar(prompt.scale, id="control")
-            hint.update(
-                Content(f"{prompt.scale.min}-{prompt.scale.max}: type a number, or ←/→ and Enter")
-            )
-        elif prompt.kind == "choice":
-            control = ChoiceList(prompt.options, id="control")
-            hint.update(Content("↑/↓ and Enter, or the option's number"))
-        else:
-            control = AnswerBox(id="control")
-            skip = " · Ctrl+N skips" if prompt.can_skip else ""
-            hint.update(Content(f"Enter sends · Ctrl+J new line{skip}"))
-        await answer.mount(control, before=hint)
+        control, hint = self._control(prompt)
+        self.query_one("#hint", Static).update(Content(hint))
+        await answer.mount(control, before=self.query_one("#hint"))
         control.focus()
+
+    @staticmethod
+    def _control(prompt: Prompt) -> tuple[Widget, str]:
+        """The control that answers this prompt, and the hint shown under it."""
+        if prompt.kind == "rating" and prompt.scale:
+            scale = prompt.scale
+            hint = f"{scale.min}-{scale.max}: type a number, or ←/→ and Enter"
+            return RatingBar(scale, id="control"), hint
+        if prompt.kind == "choice":
+            return ChoiceList(prompt.options, id="control"), "↑/↓ and Enter, or the option's number"
+        skip = " · Ctrl+N skips" if prompt.can_skip else ""
+        return AnswerBox(id="control"), f"Enter sends · Ctrl+J new line{skip}"
 
     @staticmethod
     def _same_control(old: Prompt, new: Prompt) -> bool:
