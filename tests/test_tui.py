@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList
+from textual.widgets._footer import FooterKey
 from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text, tiny_file
 
 from coach.catalog import find_pack
@@ -410,3 +411,43 @@ async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path:
         assert doc["status"] != "complete"
         assert doc["snapshot"]["at"] == app.screen.prompt.step
         assert app.outcome.path == app.session.path == store.path_for(app.session.id)
+
+
+async def test_the_footer_keeps_its_keys_while_the_controls_take_turns(tmp_path: Path) -> None:
+    # Textual's footer rebuilds its keys whenever focus moves, which costs a restyle at every
+    # question; the keys shown do not change from one control to the next.
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert [k.description for k in keys] == ["Back", "Skip", "Pause", "Quit", "palette"]
+        for _, _, answer in WHOLE[:2]:  # two answers in the box: the rating bar is next
+            await say(pilot, answer)
+        assert isinstance(control(app), RatingBar)
+        assert list(app.screen.query(FooterKey)) == keys
+
+
+async def test_the_footer_still_follows_a_change_in_the_keys_it_shows() -> None:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Input
+
+    from coach.tui.widgets.footer import KeysFooter
+
+    class Shouting(Input):
+        BINDINGS = [Binding("ctrl+u", "shout", "Shout")]  # noqa: RUF012 (Textual style)
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="plain")
+            yield Shouting(id="loud")
+            yield KeysFooter()
+
+    app = Two()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        assert "Shout" not in [k.description for k in app.screen.query(FooterKey)]
+        app.query_one("#loud").focus()
+        await pilot.pause()
+        assert "Shout" in [k.description for k in app.screen.query(FooterKey)]

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.checkin import ANSWERS, DueItem
 from coach.terminal import printable
+from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -45,7 +46,7 @@ class CheckinScreen(Screen[None]):
                 *[Option(Content(f"{i}) {LABELS[a]}"), id=a) for i, a in enumerate(ANSWERS, 1)],
                 id="checkin-answers",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()

@@ -12,12 +12,13 @@ from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from coach.engine import Prompt, Reply
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.choices import ChoiceList
+from coach.tui.widgets.footer import KeysFooter
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -76,7 +77,7 @@ class ReflectScreen(Screen[None]):
                 yield Static(Content(hint), id="hint")
             else:
                 yield Static(id="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#log", VerticalScroll).anchor()

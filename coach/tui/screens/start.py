@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.session import Session, SessionError
 from coach.store import StoreError
+from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp, Setup
@@ -57,7 +58,7 @@ class StartScreen(Screen[None]):
                     id="packs",
                 )
             yield Button("Start a new reflection", id="begin")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from coach.session import Session
 from coach.terminal import printable
+from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -77,7 +78,7 @@ class SummaryScreen(Screen[None]):
                     yield ActionRow(item, i)
             yield Static(id="where")
             yield Button("Save and finish", id="done", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_where(export=None)
