@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 if [ -z "${PYTHON:-}" ]; then
   if [ -x /work/venv/bin/python ]; then PYTHON=/work/venv/bin/python; else PYTHON=python3; fi
 fi
-for script in engine_turns pack_load pack_check store_save; do
+for script in engine_turns pack_load pack_check store_save answer_turnaround; do
   echo "== bench/$script.py --quick"
   "$PYTHON" "bench/$script.py" --quick
   echo
