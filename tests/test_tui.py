@@ -238,7 +238,8 @@ async def test_a_due_date_that_is_not_a_date_keeps_the_summary_open(tmp_path: Pa
         await pilot.press("ctrl+s")
         assert type(app.screen).__name__ == "SummaryScreen"
         assert app.return_value is None
-        assert notes(app) == ["'2026-02-30' is not a date on the calendar."]
+        assert notes(app) == ["Action item 1: '2026-02-30' is not a date on the calendar."]
+        assert app.screen.query_one("#due-0", Input).has_focus
     assert store.load(session_id)["action_items"] == saved
 
 

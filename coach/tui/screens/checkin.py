@@ -26,7 +26,10 @@ LABELS = {"done": "Done", "partly": "Partly", "not yet": "Not yet", "drop": "Dro
 class CheckinScreen(Screen[None]):
     """Asks about each due item; the answers go to the app, which records them."""
 
-    BINDINGS = [Binding("escape", "later", "Ask me next time")]
+    BINDINGS = [
+        Binding("escape", "later", "Ask me next time"),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
 
     def __init__(self, items: list[DueItem]) -> None:
         super().__init__()

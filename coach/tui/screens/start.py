@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 class StartScreen(Screen[None]):
     """Everything optional: Enter in the name box starts the reflection."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
 
     def __init__(self, setup: Setup) -> None:
         super().__init__()
@@ -42,10 +45,15 @@ class StartScreen(Screen[None]):
             unfinished = setup.unfinished
             if unfinished is not None:
                 when = unfinished.updated_at[:16].replace("T", " ")
+                title = next(
+                    (p.pack.title for p in setup.packs if p.pack.id == unfinished.pack_id),
+                    unfinished.pack_id,
+                )
                 yield Static(
                     Content(
-                        f"You have an unfinished reflection from {when} "
-                        f"({unfinished.answered} of {unfinished.steps} answered)."
+                        f"You have an unfinished reflection: {title}, "
+                        f"{unfinished.answered} of {unfinished.steps} answered, "
+                        f"last saved {when}."
                     )
                 )
                 yield Button("Resume it", id="resume", variant="primary")

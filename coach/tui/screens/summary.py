@@ -44,7 +44,7 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "done", "Save and finish"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
     PALETTE = [("Save and finish", "Keep these action items and close coach", "done")]
 
@@ -119,16 +119,21 @@ class SummaryScreen(Screen[None]):
     def edited_items(self) -> list[dict[str, Any]] | None:
         """The rows as they stand, or None (with a message) when a date is not a date."""
         kept = []
-        for row in self.query(ActionRow):
+        for number, row in enumerate(self.query(ActionRow), start=1):
             text = row.query_one(".action-text", Input).value
-            due = row.query_one(".action-due", Input).value.strip()
+            due_box = row.query_one(".action-due", Input)
+            due = due_box.value.strip()
+            problem = None
             if not ISO_DATE.match(due):
-                self.notify(f"'{due}' is not a date; use YYYY-MM-DD.", severity="error")
-                return None
-            try:
-                date.fromisoformat(due)
-            except ValueError:
-                self.notify(f"'{due}' is not a date on the calendar.", severity="error")
+                problem = f"Action item {number}: '{due}' is not a date; use YYYY-MM-DD."
+            else:
+                try:
+                    date.fromisoformat(due)
+                except ValueError:
+                    problem = f"Action item {number}: '{due}' is not a date on the calendar."
+            if problem:
+                self.notify(problem, severity="error")
+                due_box.focus()  # where to fix it
                 return None
             if text.strip():
                 kept.append({**row.item, "text": text, "due": due})

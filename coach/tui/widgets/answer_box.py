@@ -35,7 +35,7 @@ class AnswerBox(TextArea):
             tab_behavior="focus",
             show_line_numbers=False,
             compact=True,
-            placeholder="Type your answer. Enter sends · Ctrl+J new line",
+            placeholder="Type your answer here",
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
