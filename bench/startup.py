@@ -5,24 +5,30 @@ Textual app measured in the same run.
 
 What is timed: a process started in a pseudo-terminal (100x32, as a leader's terminal would
 be) until its output contains a marker text, read from the terminal's master side:
-  * coach: `python -m coach reflect --name Dana` with a fresh, empty sessions folder and the
-    clock frozen (`COACH_NOW`), so it opens straight on the stock pack's first question;
-    the marker is a phrase of that question.
   * baseline: a minimal Textual app (an `App` whose screen holds a `Static` with a marker text
     and an `Input`), written to a temp file and run with the same interpreter.
-Both are started the same way, run interleaved (which one goes first alternates), 15 times
-each (5 with `--quick`) after one untimed warm-up each. The time includes the interpreter's
-start, every import, building the first screen and writing it to the terminal.
+  * same first screen, no coach: an app with the widgets, layout and style sheet of coach's
+    first screen (title, progress, two lines of the log, the answer box, hint and footer)
+    and none of coach behind it: what that screen costs in Textual alone.
+  * coach, pack cached: `python -m coach reflect --name Dana --pack sales-leader` with a
+    fresh, empty sessions folder and the clock frozen (`COACH_NOW`), so it opens straight on
+    the stock pack's first question (the marker is a phrase of it); the pack cache holds the
+    stock pack, as on every start but a leader's first.
+  * coach, first start: the same with an empty pack cache, so the pack is checked in full.
+All are started the same way, run interleaved (the order rotating each round), 15 times each
+(5 with `--quick`) after one untimed warm-up each. The time includes the interpreter's start,
+every import, building the first screen and writing it to the terminal.
 
-Memory: the process's resident set (`VmRSS` in /proc/<pid>/status) at the moment the marker is
-read, for both.
+Also read when the marker appears: the CPU time of all the process's threads (from
+/proc/<pid>/task/*/schedstat; it moves less than wall time on a shared machine) and the
+resident set (`VmRSS` in /proc/<pid>/status).
 
 Goals: time median / baseline median <= 1.15; RSS median / baseline median <= 1.3.
 
-Then, unless `--no-imports`: `python -X importtime` over both (3 runs each, medians), listing
-what coach imports before its first question that the minimal app does not: those modules'
-own times (self), grouped by top-level package, and the largest single imports
-(cumulative). That is the list of what could be deferred.
+Then, unless `--no-imports`: `python -X importtime` over coach and the minimal app (3 runs
+each, medians), listing what coach imports before its first question that the minimal app
+does not: those modules' own times (self), grouped by top-level package, and the largest
+single imports (cumulative). That is the list of what could be deferred.
 """
 
 from __future__ import annotations
@@ -117,7 +123,20 @@ _ESCAPE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)
 class Start:
     seconds: float
     rss_kb: int
+    cpu_ns: int  # CPU time of all the process's threads when the marker was read
     output: bytes  # everything the process wrote to its terminal, up to the marker
+
+
+def _cpu_ns(pid: int) -> int:
+    """CPU time so far of every thread of `pid`, from the scheduler (ns, not clock ticks)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
+                total += int(stat.read().split()[0])
+        except FileNotFoundError:  # a thread that ended while we looked
+            continue
+    return total
 
 
 def _rss_kb(pid: int) -> int:
@@ -171,7 +190,7 @@ def run_once(argv: Sequence[str], marker: str, env: dict[str, str]) -> Start:
             seen += chunk
             if marker in _text(seen[-20000:]):
                 elapsed = time.perf_counter() - started
-                return Start(elapsed, _rss_kb(proc.pid), seen)
+                return Start(elapsed, _rss_kb(proc.pid), _cpu_ns(proc.pid), seen)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -280,6 +299,14 @@ def report(results: dict[str, list[Start]]) -> None:
         for i, (label, side) in enumerate(SIDES)
     ]
     print(c.table(rows, c.STAT_HEADER))
+    # CPU time moves less than wall time on a shared machine: it leaves out waiting for a core.
+    base_cpu = c.median([s.cpu_ns for s in base])
+    cpu_rows = [
+        c.stat_row(label, [s.cpu_ns for s in results[side]], None if i == 0 else base_cpu)
+        for i, (label, side) in enumerate(SIDES)
+    ]
+    print()
+    print(c.table(cpu_rows, ("CPU time at first screen", *c.STAT_HEADER[1:])))
     base_m = c.median([s.rss_kb for s in base])
     memory = []
     for i, (label, side) in enumerate(SIDES):
