@@ -26,6 +26,7 @@ EPILOG = """\
 environment:
   COACH_SESSIONS_DIR   where sessions are saved (overridden by --sessions)
   COACH_PACKS_DIR      a folder of your own packs (overridden by --packs)
+  COACH_CACHE_DIR      where checked packs are cached (default: your cache folder)
   COACH_NOW            freeze the clock, e.g. 2026-11-28T09:00:00+00:00 (tests, demos)
 """
 
@@ -447,6 +448,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     mine = ", ".join(map(str, dirs)) if dirs else "(none: set --packs or COACH_PACKS_DIR)"
     print(f"your packs   {mine}")
     print(f"stock packs  {stock_dir()}")
+    print(f"cache        {locations.cache_dir()}  (checked packs; safe to delete)")
     return 0
 
 

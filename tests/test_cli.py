@@ -112,6 +112,7 @@ def test_show_actions_list_and_where(tmp_path: Path) -> None:
     assert session_id in table and "complete" in table
     where = coach("where", sessions=tmp_path).stdout
     assert str(tmp_path) in where and "(--sessions)" not in where  # came from the env
+    assert f"cache        {os.environ['COACH_CACHE_DIR']}" in where
 
 
 def test_packs_list_names_the_stock_pack(tmp_path: Path) -> None:
