@@ -64,9 +64,9 @@ def load(text: str, source: str, sha256: str, folder: Path | None = None) -> Pac
     if isinstance(image, dict) and image.get("sha256") == sha256:
         try:
             return load_image(image, source)
-        except PackError:
-            # An entry this engine cannot rebuild (it should not happen): the full check
-            # below decides, and replaces the entry.
+        except (PackError, TypeError, ValueError, AttributeError, KeyError, RecursionError):
+            # An entry this engine cannot rebuild: damaged on disk, or written by hand. The
+            # full check below decides, and replaces the entry.
             image = None
     report = check_pack(text, source)
     if report.errors or report.pack is None:

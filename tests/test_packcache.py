@@ -66,9 +66,25 @@ def test_a_pack_with_errors_has_no_image() -> None:
     assert pack_image(report) is None
 
 
-def test_an_image_of_something_else_is_refused() -> None:
+@pytest.mark.parametrize(
+    "image",
+    [
+        {"image": 99, "sha256": "x", "data": {}, "templates": {}},
+        {"image": 1, "sha256": 5, "data": {}, "templates": {}},
+        {"image": 1, "sha256": "x", "data": {}, "templates": {"{{ a }}": 5}},
+        {"image": 1, "sha256": "x", "data": {}, "templates": {"{{ a }}": [b"a"]}},
+        ["not", "a", "mapping"],
+    ],
+    ids=["format", "sha256", "names", "name", "shape"],
+)
+def test_an_image_of_something_else_is_refused(image: object) -> None:
     with pytest.raises(PackError, match="not a pack image"):
-        load_image({"image": 99, "sha256": "x", "data": {}, "templates": {}}, "x.yaml")
+        load_image(image, "x.yaml")  # type: ignore[arg-type]
+
+
+def test_an_image_whose_data_is_not_a_pack_is_refused_with_the_problems() -> None:
+    with pytest.raises(PackError, match="needs 'pack: 1'"):
+        load_image({"image": 1, "sha256": "x", "data": {"id": "x"}, "templates": {}}, "x.yaml")
 
 
 def _copy_stock(tmp_path: Path) -> Path:
@@ -151,3 +167,20 @@ def test_a_cache_that_cannot_be_written_only_costs_time(
     monkeypatch.setenv("COACH_CACHE_DIR", str(blocker))
     pack = read_pack(_copy_stock(tmp_path))
     assert pack.id == load_pack((ROOT / "prompts" / "sales-leader.yaml").read_text()).id
+
+
+def test_an_entry_with_the_right_key_but_wrong_insides_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import marshal
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    path = _copy_stock(tmp_path)
+    first = read_pack(path)
+    (entry,) = (tmp_path / "cache" / "packs").iterdir()
+    image = marshal.loads(entry.read_bytes())
+    image["data"]["sections"] = {"not": "a list"}
+    entry.write_bytes(marshal.dumps(image))
+    again = read_pack(path)
+    assert [s.id for s in again.steps] == [s.id for s in first.steps]
+    assert marshal.loads(entry.read_bytes())["data"]["sections"] != {"not": "a list"}

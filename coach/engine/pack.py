@@ -431,12 +431,19 @@ def load_image(image: Mapping[str, Any], source: str) -> Pack:
     if not isinstance(image, Mapping) or image.get("image") != IMAGE_FORMAT:
         raise PackError([Problem(source, 0, 0, "not a pack image of this coach")])
     templates, sha256 = image.get("templates"), image.get("sha256")
-    if not isinstance(templates, Mapping) or not isinstance(sha256, str):
+    if (
+        not isinstance(templates, Mapping)
+        or not isinstance(sha256, str)
+        or not all(
+            isinstance(src, str)
+            and isinstance(names, list)
+            and all(isinstance(n, str) for n in names)
+            for src, names in templates.items()
+        )
+    ):
         raise PackError([Problem(source, 0, 0, "not a pack image of this coach")])
     check = _Checker(Located(image.get("data"), source), [])
-    check.seen = {
-        str(src): TemplateInfo(frozenset(str(n) for n in names)) for src, names in templates.items()
-    }
+    check.seen = {src: TemplateInfo(frozenset(names)) for src, names in templates.items()}
     pack = _build(check, sha256, source)
     errors = [p for p in check.problems if p.severity == "error"]
     if pack is None or errors:
