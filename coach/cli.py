@@ -240,9 +240,11 @@ def _run_tui(
     if outcome is None:
         # The app stopped without saying how (a crash): answers were saved as they came.
         session = app.session
-        if session is not None:
+        if session is not None and session.path is not None and session.path.exists():
             print(f"coach stopped unexpectedly. Your answers are saved in {session.path}.")
             print(f"Resume with: coach resume {session.id}")
+        else:  # before the first save, right after the first question: nothing was answered
+            print("coach stopped unexpectedly before anything was answered.")
         return app.return_code or 1
     if outcome.session_id is None:
         return 0

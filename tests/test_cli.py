@@ -265,3 +265,33 @@ def test_listing_and_showing_do_not_load_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["after a save", "before the first save"])
+def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    saved: bool,
+) -> None:
+    import argparse
+    import types
+
+    import coach.tui.app
+    from coach import cli
+    from coach.store import SessionStore
+
+    path = tmp_path / "2026-11-28-0900-abcd.yaml"
+    if saved:
+        path.write_text("schema: 1\n")
+    session = types.SimpleNamespace(path=path, id="2026-11-28-0900-abcd")
+    crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1)
+    monkeypatch.setattr(coach.tui.app, "make_app", lambda setup: crashed)
+    args = argparse.Namespace(name=None, packs=None)
+    code = cli._run_tui(args, SessionStore(tmp_path), None, None, packs=[])
+    out = capsys.readouterr().out
+    assert code == 1
+    if saved:
+        assert f"saved in {path}" in out and "coach resume 2026-11-28-0900-abcd" in out
+    else:
+        assert out == "coach stopped unexpectedly before anything was answered.\n"
