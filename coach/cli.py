@@ -243,7 +243,9 @@ def _run_tui(
         if session is not None and session.path is not None and session.path.exists():
             print(f"coach stopped unexpectedly. Your answers are saved in {session.path}.")
             print(f"Resume with: coach resume {session.id}")
-        else:  # before the first save, right after the first question: nothing was answered
+        elif session is not None and any(t.role == "leader" for t in session.dialogue.log):
+            print(f"coach stopped unexpectedly and could not save your answers to {session.path}.")
+        else:  # before the first save, right after the first question
             print("coach stopped unexpectedly before anything was answered.")
         return app.return_code or 1
     if outcome.session_id is None:

@@ -84,7 +84,8 @@ class Session:
         name: str | None = None,
         save: bool = True,
     ) -> tuple[Session, Reply]:
-        """Start a new reflection and save it at once, so even the first answer has a home.
+        """Start a new reflection, saved at once (unless told otherwise) so even the first
+        answer has a home.
 
         Args:
             save: False leaves the first save to the caller: the TUI draws the first question

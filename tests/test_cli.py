@@ -267,12 +267,22 @@ def test_listing_and_showing_do_not_load_textual() -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("saved", [True, False], ids=["after a save", "before the first save"])
+@pytest.mark.parametrize(
+    ("saved", "answered", "said"),
+    [
+        (True, True, "Your answers are saved in"),
+        (False, True, "could not save your answers to"),
+        (False, False, "before anything was answered"),
+    ],
+    ids=["saved", "answered but not saved", "nothing answered"],
+)
 def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     saved: bool,
+    answered: bool,
+    said: str,
 ) -> None:
     import argparse
     import types
@@ -284,14 +294,15 @@ def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
     path = tmp_path / "2026-11-28-0900-abcd.yaml"
     if saved:
         path.write_text("schema: 1\n")
-    session = types.SimpleNamespace(path=path, id="2026-11-28-0900-abcd")
+    turns = [types.SimpleNamespace(role="leader")] if answered else []
+    session = types.SimpleNamespace(
+        path=path, id="2026-11-28-0900-abcd", dialogue=types.SimpleNamespace(log=turns)
+    )
     crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1)
     monkeypatch.setattr(coach.tui.app, "make_app", lambda setup: crashed)
     args = argparse.Namespace(name=None, packs=None)
     code = cli._run_tui(args, SessionStore(tmp_path), None, None, packs=[])
     out = capsys.readouterr().out
     assert code == 1
-    if saved:
-        assert f"saved in {path}" in out and "coach resume 2026-11-28-0900-abcd" in out
-    else:
-        assert out == "coach stopped unexpectedly before anything was answered.\n"
+    assert said in out
+    assert ("coach resume 2026-11-28-0900-abcd" in out) == saved

@@ -404,9 +404,19 @@ async def test_the_start_button_can_be_reached_at_80x24(tmp_path: Path) -> None:
 async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     app = build(store)
+    drawn_at_save: list[bool] = []
+    real_save = store.save
+
+    def save(doc: dict[str, object]) -> Path:
+        screen = app.screen
+        drawn_at_save.append(bool(screen.query("#control")) and screen.is_mounted)
+        return real_save(doc)
+
+    store.save = save  # type: ignore[method-assign]
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
+        assert drawn_at_save == [True]
         assert app.session is not None and app.session.path is not None
         doc = store.load(app.session.id)
         assert doc["status"] != "complete"
@@ -452,3 +462,32 @@ async def test_the_footer_still_follows_a_change_in_the_keys_it_shows() -> None:
         app.query_one("#loud").focus()
         await pilot.pause()
         assert "Shout" in [k.description for k in app.screen.query(FooterKey)]
+
+
+async def test_a_save_that_fails_is_said_at_once_and_the_next_one_catches_up(
+    tmp_path: Path,
+) -> None:
+    from coach.store import StoreError
+
+    store = SessionStore(tmp_path)
+    app = build(store)
+    real_save = store.save
+    failing = [True]
+
+    def save(doc: dict[str, object]) -> Path:
+        if failing[0]:
+            raise StoreError(tmp_path, "no space left on device")
+        return real_save(doc)
+
+    store.save = save  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Could not save your answers" in n and "no space" in n for n in notes(app))
+        failing[0] = False
+        await say(pilot, WHOLE[0][2])
+        await app.workers.wait_for_complete()
+        assert app.session is not None
+        doc = store.load(app.session.id)
+        assert [t["text"] for t in doc["turns"] if t["role"] == "leader"] == [WHOLE[0][2]]

@@ -222,9 +222,9 @@ def _describe(value: Any) -> str:
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> StoreError:
+    """Turn PyYAML's error into one placed sentence."""
     import yaml
 
-    """Turn PyYAML's error into one placed sentence."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "unknown problem"

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from coach.catalog import PackFile
 from coach.checkin import DueItem
@@ -91,7 +92,9 @@ class CoachApp(App[Outcome]):
             self.setup.clock,
             self.setup.rng,
             name=name or None,
-            save=False,
+            # Without a check-in, the first save follows the first question on screen; a
+            # check-in can take a while, so the session (and its id) is saved first.
+            save=bool(self.setup.due),
         )
         session.autosave = False
         self.session = session
@@ -111,6 +114,8 @@ class CoachApp(App[Outcome]):
 
         assert self.session is not None
         if answers:
+            # The new session's file exists before the old ones are stamped with its id.
+            self.save_now()
             try:
                 records = record(
                     self.setup.store, answers, self.session.id, self.setup.clock().date()
@@ -147,6 +152,18 @@ class CoachApp(App[Outcome]):
         self.run_worker(
             lambda: self._write(doc, number), thread=True, group="save", exit_on_error=False
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A save that failed in its worker (a full disk, a folder gone) is said at once, not
+        discovered at the end: what the leader typed stays in the app and is saved again with
+        the next answer, or with Esc."""
+        if event.worker.group == "save" and event.state == WorkerState.ERROR:
+            self.notify(
+                f"Could not save your answers: {event.worker.error}. Nothing is lost yet; "
+                "coach tries again with your next answer.",
+                severity="error",
+                timeout=10,
+            )
 
     def _write(self, doc: dict[str, Any], number: int) -> None:
         """Write unless a newer save already has: the file never goes back in time."""
