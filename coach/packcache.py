@@ -14,6 +14,7 @@ is checked for shape after reading, and anything unreadable is simply checked ag
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
@@ -32,19 +33,39 @@ ENGINE_DIR = Path(__file__).resolve().parent / "engine"
 
 
 @lru_cache(maxsize=1)
-def engine_fingerprint() -> str:
-    """What the engine is, as far as a cached pack is concerned: a change to any of its files
-    (an upgrade, or a developer's edit) makes every entry stale."""
+def engine_fingerprint() -> str | None:
+    """What built a cached pack: coach's version and the size and time of every engine file
+    (an upgrade or a developer's edit makes every entry stale), and the same of Jinja2 and
+    PyYAML, which decide the templates' names and the YAML's data. None when the files
+    cannot be seen (a zipped or frozen build): then nothing is cached."""
     parts = [__version__, sys.implementation.cache_tag or ""]
-    for entry in sorted(os.scandir(ENGINE_DIR), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
+    try:
+        files = [e for e in os.scandir(ENGINE_DIR) if e.name.endswith(".py")]
+        for entry in sorted(files, key=lambda e: e.name):
             st = entry.stat()
             parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+        for library in ("jinja2", "yaml"):
+            spec = importlib.util.find_spec(library)  # found, not imported
+            origin = spec.origin if spec is not None else None
+            if origin is None:
+                return None
+            st = os.stat(origin)
+            parts.append(f"{library}:{origin}:{st.st_size}:{st.st_mtime_ns}")
+    except OSError:
+        return None
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def entry_path(sha256: str, folder: Path | None = None) -> Path:
-    return (folder or cache_dir()) / "packs" / f"{sha256}-{engine_fingerprint()}.marshal"
+def _usable(folder: Path) -> bool:
+    """Only a folder of this user's that nobody else can write into is read from: an entry
+    is trusted as checked, so a planted one must not be possible."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return True  # not there yet: it will be created private
+    getuid = getattr(os, "getuid", None)
+    owner_ok = getuid is None or st.st_uid == getuid()
+    return owner_ok and not st.st_mode & 0o022
 
 
 def load(text: str, source: str, sha256: str, folder: Path | None = None) -> Pack:
@@ -54,30 +75,43 @@ def load(text: str, source: str, sha256: str, folder: Path | None = None) -> Pac
     Raises:
         PackError: the pack has errors, each with its file:line:col.
     """
-    path = entry_path(sha256, folder)
-    try:
-        image = marshal.loads(path.read_bytes())
-    except FileNotFoundError:
-        image = None
-    except (OSError, ValueError, EOFError, TypeError):
-        image = None  # unreadable or torn: check the pack again, and write a fresh entry
-    if isinstance(image, dict) and image.get("sha256") == sha256:
-        try:
-            return load_image(image, source)
-        except (PackError, TypeError, ValueError, AttributeError, KeyError, RecursionError):
-            # An entry this engine cannot rebuild: damaged on disk, or written by hand. The
-            # full check below decides, and replaces the entry.
-            image = None
+    fingerprint = engine_fingerprint()
+    packs = (folder or cache_dir()) / "packs"
+    use_cache = fingerprint is not None and _usable(packs.parent) and _usable(packs)
+    path = packs / f"{sha256}-{fingerprint}.marshal"
+    if use_cache:
+        pack = _rebuild(path, source, sha256)
+        if pack is not None:
+            return pack
     report = check_pack(text, source)
     if report.errors or report.pack is None:
         raise PackError(report.errors or [Problem(source, 1, 1, "the pack could not be built")])
-    _keep(path, pack_image(report))
+    if use_cache:
+        _keep(path, pack_image(report))
     return report.pack
 
 
+def _rebuild(path: Path, source: str, sha256: str) -> Pack | None:
+    """The pack from its entry, or None when there is none this engine can use."""
+    try:
+        image = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # missing, unreadable or torn: check the pack again, write a fresh entry
+    if not isinstance(image, dict) or image.get("sha256") != sha256:
+        return None
+    try:
+        return load_image(image, source)
+    except (PackError, TypeError, ValueError, AttributeError, KeyError, RecursionError):
+        # An entry this engine cannot rebuild: damaged on disk, or written by hand. The full
+        # check decides, and replaces the entry.
+        return None
+
+
 def _keep(path: Path, image: dict[str, Any] | None) -> None:
-    """Write an entry; a cache that cannot be written (read-only home, full disk) only costs
-    the next start the full check, so that is not an error worth a leader's attention."""
+    """Write an entry, and drop this pack's entries from other engines (they are stale now).
+
+    A cache that cannot be written (read-only home, full disk) only costs the next start the
+    full check, so that is not an error worth a leader's attention."""
     if image is None:
         return
     try:
@@ -87,5 +121,9 @@ def _keep(path: Path, image: dict[str, Any] | None) -> None:
     try:
         ensure_private_dir(path.parent, "cache folder")
         write_atomic(path, data, durable=False)
-    except StoreError:
+        sha256 = path.name.split("-", 1)[0]
+        for old in path.parent.glob(f"{sha256}-*.marshal"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (StoreError, OSError):
         return

@@ -143,7 +143,8 @@ def test_another_engine_does_not_reuse_an_entry(
     monkeypatch.setattr(packcache, "check_pack", counted)
     read_pack(path)
     assert calls == [str(path)]
-    assert len(list((tmp_path / "cache" / "packs").iterdir())) == 2
+    (entry,) = (tmp_path / "cache" / "packs").iterdir()  # the old engine's entry is gone
+    assert entry.name.endswith("-another-engine.marshal")
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00garbage", b"\xda\x01x"], ids=repr)
@@ -184,3 +185,67 @@ def test_an_entry_with_the_right_key_but_wrong_insides_is_checked_again(
     again = read_pack(path)
     assert [s.id for s in again.steps] == [s.id for s in first.steps]
     assert marshal.loads(entry.read_bytes())["data"]["sections"] != {"not": "a list"}
+
+
+def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = packcache.check_pack
+
+    def counted(text: str, source: str) -> object:
+        calls.append(source)
+        return real(text, source)
+
+    monkeypatch.setattr(packcache, "check_pack", counted)
+    return calls
+
+
+def test_a_folder_others_can_write_into_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COACH_CACHE_DIR", str(cache))
+    path = _copy_stock(tmp_path)
+    read_pack(path)
+    cache.chmod(0o777)  # anyone could plant an entry here
+    calls = _count_checks(monkeypatch)
+    read_pack(path)
+    read_pack(path)
+    assert calls == [str(path), str(path)]
+
+
+def test_an_engine_whose_files_cannot_be_seen_caches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(packcache, "engine_fingerprint", lambda: None)
+    calls = _count_checks(monkeypatch)
+    path = _copy_stock(tmp_path)
+    read_pack(path)
+    read_pack(path)
+    assert calls == [str(path), str(path)]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_another_pyyaml_or_jinja2_is_another_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    packcache.engine_fingerprint.cache_clear()
+    before = packcache.engine_fingerprint()
+    other = tmp_path / "yaml_init.py"
+    other.write_text("# another PyYAML\n")
+    real = importlib.util.find_spec
+
+    def find(name: str) -> object:
+        if name == "yaml":
+            return importlib.machinery.ModuleSpec("yaml", None, origin=str(other))
+        return real(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find)
+    packcache.engine_fingerprint.cache_clear()
+    try:
+        assert before is not None and packcache.engine_fingerprint() not in (None, before)
+    finally:
+        packcache.engine_fingerprint.cache_clear()
