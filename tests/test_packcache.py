@@ -93,6 +93,18 @@ def _copy_stock(tmp_path: Path) -> Path:
     return path
 
 
+def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = packcache.check_pack
+
+    def counted(text: str, source: str) -> object:
+        calls.append(source)
+        return real(text, source)
+
+    monkeypatch.setattr(packcache, "check_pack", counted)
+    return calls
+
+
 def test_the_second_read_skips_the_checks_and_the_entry_is_private(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,14 +145,7 @@ def test_another_engine_does_not_reuse_an_entry(
     path = _copy_stock(tmp_path)
     read_pack(path)
     monkeypatch.setattr(packcache, "engine_fingerprint", lambda: "another-engine")
-    calls: list[str] = []
-    real = packcache.check_pack
-
-    def counted(text: str, source: str) -> object:
-        calls.append(source)
-        return real(text, source)
-
-    monkeypatch.setattr(packcache, "check_pack", counted)
+    calls = _count_checks(monkeypatch)
     read_pack(path)
     assert calls == [str(path)]
     (entry,) = (tmp_path / "cache" / "packs").iterdir()  # the old engine's entry is gone
@@ -185,18 +190,6 @@ def test_an_entry_with_the_right_key_but_wrong_insides_is_checked_again(
     again = read_pack(path)
     assert [s.id for s in again.steps] == [s.id for s in first.steps]
     assert marshal.loads(entry.read_bytes())["data"]["sections"] != {"not": "a list"}
-
-
-def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = packcache.check_pack
-
-    def counted(text: str, source: str) -> object:
-        calls.append(source)
-        return real(text, source)
-
-    monkeypatch.setattr(packcache, "check_pack", counted)
-    return calls
 
 
 def test_a_folder_others_can_write_into_is_not_trusted(

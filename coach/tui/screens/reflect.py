@@ -98,11 +98,7 @@ class ReflectScreen(Screen[None]):
         if self.opening is None:
             return [], self.session.dialogue.current()
         reply = self.opening
-        lines: list[Static] = [
-            CoachLine(turn.text, followup=turn.kind == "retry")
-            for turn in reply.turns
-            if turn.role == "coach" and turn.kind in ("statement", "retry")
-        ]
+        lines: list[Static] = [*self._statements(reply)]
         if reply.prompt is not None:
             lines.append(CoachLine(reply.prompt.text, followup=reply.prompt.is_followup))
         return lines, reply.prompt
@@ -146,10 +142,7 @@ class ReflectScreen(Screen[None]):
     # -- showing ------------------------------------------------------------------------
 
     async def _show(self, reply: Reply) -> None:
-        log = self.query_one("#log", VerticalScroll)
-        for turn in reply.turns:
-            if turn.role == "coach" and turn.kind in ("statement", "retry"):
-                log.mount(CoachLine(turn.text, followup=turn.kind == "retry"))
+        self.query_one("#log", VerticalScroll).mount_all(self._statements(reply))
         if reply.prompt is None:
             self._finished()
             return
@@ -175,6 +168,15 @@ class ReflectScreen(Screen[None]):
         self.query_one("#hint", Static).update(Content(hint))
         await answer.mount(control, before=self.query_one("#hint"))
         control.focus()
+
+    @staticmethod
+    def _statements(reply: Reply) -> list[CoachLine]:
+        """What the coach said in a reply before its question (statements, retries)."""
+        return [
+            CoachLine(turn.text, followup=turn.kind == "retry")
+            for turn in reply.turns
+            if turn.role == "coach" and turn.kind in ("statement", "retry")
+        ]
 
     @staticmethod
     def _control(prompt: Prompt) -> tuple[Widget, str]:
@@ -244,7 +246,7 @@ class ReflectScreen(Screen[None]):
             self.prompt = None  # the control may differ: rebuild it
             await self._show(reply)
         elif reply.reason:
-            self.notify(reply.reason, timeout=3)
+            self.notify(reply.reason, timeout=3, markup=False)
 
     async def action_skip(self) -> None:
         reply = self.session.skip()
@@ -253,7 +255,7 @@ class ReflectScreen(Screen[None]):
             self.coach_app.save_in_background()
             await self._show(reply)
         elif reply.reason:
-            self.notify(reply.reason, timeout=3)
+            self.notify(reply.reason, timeout=3, markup=False)
 
     def action_pause(self) -> None:
         self.coach_app.pause()
