@@ -491,3 +491,17 @@ async def test_a_save_that_fails_is_said_at_once_and_the_next_one_catches_up(
         assert app.session is not None
         doc = store.load(app.session.id)
         assert [t["text"] for t in doc["turns"] if t["role"] == "leader"] == [WHOLE[0][2]]
+
+
+async def test_a_bad_due_date_is_quoted_literally_in_its_message(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        app.screen.query_one("#due-0", Input).value = "[bold]soon"
+        await pilot.press("ctrl+s")
+        (notification,) = app._notifications
+        assert notification.markup is False
+        assert "'[bold]soon' is not a date" in notification.message

@@ -121,7 +121,9 @@ class CoachApp(App[Outcome]):
                     self.setup.store, answers, self.session.id, self.setup.clock().date()
                 )
             except StoreError as exc:
-                self.notify(f"Could not update an earlier session: {exc}", severity="error")
+                self.notify(
+                    f"Could not update an earlier session: {exc}", severity="error", markup=False
+                )
                 records = []
             self.session.extra["checkin"] = records
             self.save_now()
@@ -163,6 +165,7 @@ class CoachApp(App[Outcome]):
                 "coach tries again with your next answer.",
                 severity="error",
                 timeout=10,
+                markup=False,
             )
 
     def _write(self, doc: dict[str, Any], number: int) -> None:

@@ -92,7 +92,7 @@ class StartScreen(Screen[None]):
         try:
             session = Session.resume(setup.store, unfinished.id, setup.clock, setup.pack_dirs)
         except (SessionError, StoreError) as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         self.app.pop_screen()
         self.coach_app.resume(session)

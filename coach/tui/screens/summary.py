@@ -132,7 +132,7 @@ class SummaryScreen(Screen[None]):
                 except ValueError:
                     problem = f"Action item {number}: '{due}' is not a date on the calendar."
             if problem:
-                self.notify(problem, severity="error")
+                self.notify(problem, severity="error", markup=False)
                 due_box.focus()  # where to fix it
                 return None
             if text.strip():
