@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.authoring.files import read_text
+from coach.authoring.files import is_conversation_test, read_text, tests_line
 from coach.engine.errors import Problem
 from coach.engine.pack import Report, check_pack
 
@@ -23,10 +23,17 @@ class FileReport:
 
 
 def check_file(path: Path) -> FileReport:
-    """Read and check one pack file; never raises for anything inside the file."""
+    """Read and check one pack file; never raises for anything inside the file.
+
+    A conversation test file named here gets one problem saying so, at its `tests:` line,
+    instead of a list of everything a pack would need and it lacks.
+    """
     text, problems = read_text(path)
     if text is None:
         return FileReport(path, Report(None, tuple(problems)))
+    if is_conversation_test(text):
+        message = "this is a conversation test file, not a pack (run it with coach packs test)"
+        return FileReport(path, Report(None, (Problem(str(path), tests_line(text), 1, message),)))
     return FileReport(path, check_pack(text, str(path)))
 
 

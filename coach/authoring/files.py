@@ -42,10 +42,12 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 
 def expand(paths: list[Path], tests: bool = False) -> list[Path]:
-    """Files as given, and a folder as the `*.yaml` files in it, sorted.
+    """Files as given, and a folder as the `*.yaml` files of one kind in it, sorted.
 
-    With `tests`, a folder gives only its conversation test files (those with a top-level
-    `tests:`), so a pack and its tests can share a folder, as in `examples/packs/`.
+    A pack and its conversation tests can share a folder, as in `examples/packs/`, so a
+    folder gives only its packs, or with `tests` only its test files (see
+    `is_conversation_test`). A file named on its own is always kept: the reader then says
+    what is wrong with it, which is clearer than passing over a file the user asked for.
     """
     found: list[Path] = []
     for path in paths:
@@ -53,9 +55,41 @@ def expand(paths: list[Path], tests: bool = False) -> list[Path]:
             found.append(path)
             continue
         for file in sorted(path.glob("*.yaml")):
-            if not tests or _TESTS.search(file.read_text(encoding="utf-8", errors="replace")):
+            kind = _kind(file)
+            if kind is None or kind == tests:
                 found.append(file)
     return found
 
 
-_TESTS = re.compile(r"^tests:", re.MULTILINE)
+def is_conversation_test(text: str) -> bool:
+    """Whether a file's text is a conversation test file rather than a pack.
+
+    A test file has a top-level `tests:`. A pack's steps live under a top-level `sections:`,
+    which a test file never has, so a pack with a stray `tests:` key is still a pack and is
+    checked as one. Two line searches, not a YAML parse: sorting a folder's files costs a
+    read each, not a parse each.
+    """
+    return bool(_TESTS.search(text)) and not _SECTIONS.search(text)
+
+
+def tests_line(text: str) -> int:
+    """The line of a conversation test file's top-level `tests:`, or 0 if it has none."""
+    found = _TESTS.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
+def _kind(file: Path) -> bool | None:
+    """True for a conversation test file, False for a pack, None when it cannot be read.
+
+    At most `MAX_BYTES` are read; anything longer is refused by `read_text` anyway.
+    """
+    try:
+        with file.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    return is_conversation_test(data.decode("utf-8", errors="replace"))
+
+
+_TESTS = re.compile(r"^tests[ \t]*:", re.MULTILINE)
+_SECTIONS = re.compile(r"^sections[ \t]*:", re.MULTILINE)
