@@ -1,10 +1,11 @@
 """Table-driven walkthroughs: a pack, the answers a leader gives, and the transcript that must
 come out. Goldens live in tests/data/golden; regenerate with COACH_UPDATE_GOLDEN=1 and read the
-diff before committing it."""
+diff before committing it. A missing golden fails: nothing else ever writes one."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -79,13 +80,24 @@ WALKS: dict[str, tuple[str, list[str]]] = {
 }
 
 
+def updating_goldens() -> bool:
+    """Only `COACH_UPDATE_GOLDEN=1`, said on purpose, writes goldens: a missing golden is a
+    failure, never a file that quietly agrees with whatever the engine does today."""
+    return os.environ.get("COACH_UPDATE_GOLDEN") == "1"
+
+
 def compare_with_golden(name: str, actual: dict[str, Any]) -> None:
     golden = GOLDEN / f"{name}.yaml"
-    if os.environ.get("COACH_UPDATE_GOLDEN") or not golden.exists():
+    if updating_goldens():
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(
             yaml.safe_dump(actual, sort_keys=False, allow_unicode=True, width=100),
             encoding="utf-8",
+        )
+    if not golden.exists():
+        pytest.fail(
+            f"no golden file {golden}: "
+            "run with COACH_UPDATE_GOLDEN=1 to write it, then read it before committing it"
         )
     assert actual == yaml.safe_load(golden.read_text(encoding="utf-8"))
 
@@ -116,3 +128,29 @@ def test_the_stock_pack_from_start_to_finish(sales: Pack, clock: Callable[[], da
     assert actual["loyalty"]["trait"] in actual["ratings"]
     assert any(a["source"]["kind"] == "commitment" for a in actual["action_items"])
     compare_with_golden("sales-leader-full", actual)
+
+
+@pytest.mark.parametrize("setting", [None, "", "0", "yes"])
+def test_a_missing_golden_fails_and_is_not_written(
+    setting: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    if setting is None:
+        monkeypatch.delenv("COACH_UPDATE_GOLDEN", raising=False)
+    else:
+        monkeypatch.setenv("COACH_UPDATE_GOLDEN", setting)
+    with pytest.raises(pytest.fail.Exception, match=r"no golden file .*COACH_UPDATE_GOLDEN=1"):
+        compare_with_golden("new-walk", {"turns": []})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_coach_update_golden_1_writes_a_golden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    monkeypatch.setenv("COACH_UPDATE_GOLDEN", "1")
+    compare_with_golden("new-walk", {"turns": ["1 coach/question [a] Hi?"]})
+    monkeypatch.delenv("COACH_UPDATE_GOLDEN")
+    compare_with_golden("new-walk", {"turns": ["1 coach/question [a] Hi?"]})
+    with pytest.raises(AssertionError):
+        compare_with_golden("new-walk", {"turns": []})
