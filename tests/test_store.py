@@ -24,6 +24,7 @@ import coach.store.store as store_module
 from coach.store import (
     INDEX_NAME,
     SCHEMA,
+    SessionBusy,
     SessionStore,
     StoreError,
     ensure_private_dir,
@@ -552,23 +553,36 @@ def test_new_ids_are_deterministic_and_skip_taken_ones(store: SessionStore) -> N
 def test_a_session_cannot_be_locked_twice(store: SessionStore) -> None:
     store.save(make_doc())
     with store.lock("2026-11-28-0900-abcd"):
-        with pytest.raises(StoreError) as caught, store.lock_ref("2026-11-28-0900"):
-            pass
+        with pytest.raises(SessionBusy) as caught:
+            store.acquire("2026-11-28-0900-abcd")
         assert caught.value.message.startswith(
             "session 2026-11-28-0900-abcd is open in another coach process"
         )
         assert f"(process {os.getpid()})" in caught.value.message
-    with store.lock_ref("2026-11") as ref:  # released on leaving the block
-        assert ref == "2026-11-28-0900-abcd"
-    with store.lock_ref(None) as ref:
-        assert ref == "2026-11-28-0900-abcd"
+        assert caught.value.pid == os.getpid()
+    lock = store.acquire("2026-11-28-0900-abcd")  # released on leaving the block
+    assert lock.held
+    lock.release()
+    lock.release()  # twice is harmless
     assert (store.root / ".2026-11-28-0900-abcd.lock").exists()  # kept: deleting races
 
 
-def test_nothing_unfinished_locks_nothing(store: SessionStore) -> None:
-    with store.lock_ref(None) as ref:
-        assert ref is None
-    assert not store.root.exists()
+def test_a_lock_file_that_is_a_link_is_never_written_through(store: SessionStore) -> None:
+    store.save(make_doc())
+    notes = store.root.parent / "notes.txt"
+    notes.write_text("my notes\n")
+    (store.root / ".2026-11-28-0900-abcd.lock").symlink_to(notes)
+    with pytest.raises(StoreError) as caught:
+        store.acquire("2026-11-28-0900-abcd")
+    assert "the lock file is a symbolic link" in str(caught.value)
+    assert notes.read_text() == "my notes\n"
+
+
+def test_a_lock_file_that_is_not_a_file_is_refused(store: SessionStore) -> None:
+    store.save(make_doc())
+    os.mkfifo(store.root / ".2026-11-28-0900-abcd.lock")
+    with pytest.raises(StoreError, match="the lock file is not a plain file"):
+        store.acquire("2026-11-28-0900-abcd")
 
 
 # -- rooms --------------------------------------------------------------------------------

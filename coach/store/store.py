@@ -20,15 +20,16 @@ import random
 import re
 import stat
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from coach.store import yamlio
 from coach.store.atomic import ensure_private_dir, write_atomic
 from coach.store.errors import StoreError
+from coach.transcript import BODY_KEYS, HEADER_KEYS, SCHEMA, listing_fields
 
 if TYPE_CHECKING:
     import yaml
@@ -46,32 +47,13 @@ __all__ = [
     "INDEX_NAME",
     "SCHEMA",
     "Listing",
+    "SessionBusy",
+    "SessionLock",
     "SessionStore",
     "SessionSummary",
     "load_file",
     "read_header",
 ]
-
-SCHEMA = 1
-"""The transcript format version this coach reads and writes."""
-
-HEADER_KEYS = (
-    "schema",
-    "id",
-    "pack",
-    "participant",
-    "status",
-    "started_at",
-    "updated_at",
-    "progress",
-    "ratings",
-    "loyalty",
-    "action_items",
-)
-"""Known header keys, in file order; unknown keys follow them, still in the header."""
-
-BODY_KEYS = ("turns", "snapshot")
-"""Keys written after the header, in this order; a header read stops at the first of them."""
 
 INDEX_NAME = ".index.json"
 """The listing cache inside the sessions folder; deleting it only costs one slower listing."""
@@ -130,59 +112,6 @@ class Listing:
 
     sessions: list[SessionSummary]
     problems: list[StoreError]
-
-
-def _text(value: Any) -> str:
-    """A header value as text; YAML may have read a hand-typed date or version as non-text."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value if isinstance(value, str) else str(value)
-
-
-def _count(value: Any) -> int:
-    """A whole number from the header, or 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _summary_fields(header: Mapping[str, Any]) -> dict[str, Any]:
-    """The listing's view of a header, as JSON-ready data (this is what the cache stores)."""
-    pack = _mapping(header.get("pack"))
-    progress = _mapping(header.get("progress"))
-    name = _mapping(header.get("participant")).get("name")
-    trait = _mapping(header.get("loyalty")).get("trait")
-    items = header.get("action_items")
-    open_actions = 0
-    if isinstance(items, list):
-        open_actions = sum(
-            1
-            for item in items
-            if isinstance(item, Mapping) and item.get("status", "open") == "open"
-        )
-    ratings = {
-        str(trait_id): rating
-        for trait_id, rating in _mapping(header.get("ratings")).items()
-        if isinstance(rating, int) and not isinstance(rating, bool)
-    }
-    return {
-        "id": _text(header.get("id")),
-        "status": _text(header.get("status")),
-        "started_at": _text(header.get("started_at")),
-        "updated_at": _text(header.get("updated_at")),
-        "participant": None if name is None else _text(name),
-        "pack_id": _text(pack.get("id")),
-        "pack_version": _text(pack.get("version")),
-        "ratings": ratings,
-        "loyalty_trait": None if trait is None else _text(trait),
-        "open_actions": open_actions,
-        "answered": _count(progress.get("answered")),
-        "steps": _count(progress.get("steps")),
-    }
 
 
 def _instant(stamp: str) -> float:
@@ -393,39 +322,90 @@ def _in_file_order(path: Path, doc: Mapping[str, Any]) -> dict[str, Any]:
 # -- locks ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _exclusive(session_path: Path, session_id: str) -> Iterator[None]:
-    """Hold an advisory lock on a sidecar `.<id>.lock` next to the session file.
+class SessionBusy(StoreError):
+    """The session is open in another coach process; `pid` names it when known."""
+
+    def __init__(self, path: Path, session_id: str, pid: int | None) -> None:
+        which = f" (process {pid})" if pid else ""
+        how = f"end process {pid}" if pid else "end that process"
+        super().__init__(
+            path,
+            f"session {session_id} is open in another coach process{which}; pause or finish "
+            f"it there first, or, if that coach is stuck or gone, {how} and try again",
+        )
+        self.pid = pid
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.path, self.path.stem, self.pid))
+
+
+class SessionLock:
+    """An advisory lock on a sidecar `.<id>.lock` next to the session file, held from
+    `acquire` until `release` (or the process ends: the kernel drops a dead process's lock, so
+    a lock left behind is simply free again, whatever pid its file still names).
 
     The sidecar is never removed: deleting a lock file while another process waits on it would
-    let two processes hold "the" lock at once.
+    let two processes hold "the" lock at once. It is opened without following symlinks and must
+    be a plain file, so a link planted in a shared folder cannot make coach write elsewhere.
     """
-    if not _HAVE_FLOCK:
-        yield
-        return
-    lock_path = session_path.parent / f".{session_path.stem}.lock"
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise StoreError(lock_path, f"cannot create the lock file ({exc.strerror})") from None
-    try:
+
+    def __init__(self, session_path: Path, session_id: str) -> None:
+        self.session_id = session_id
+        self.path = session_path.parent / f".{session_path.stem}.lock"
+        self._fd: int | None = None
+        if not _HAVE_FLOCK:
+            return
+        flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            which = f" (process {owner})" if owner.isdigit() else ""
-            raise StoreError(
-                session_path, f"session {session_id} is open in another coach process{which}"
-            ) from None
+            fd = os.open(self.path, flags, 0o600)
+        except OSError as exc:
+            if self.path.is_symlink():
+                raise StoreError(
+                    self.path,
+                    "the lock file is a symbolic link; coach does not write through links: "
+                    "remove it if you did not make it",
+                ) from None
+            raise StoreError(self.path, f"cannot create the lock file ({exc.strerror})") from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise StoreError(
+                    self.path, "the lock file is not a plain file; remove it and try again"
+                )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                raise SessionBusy(
+                    session_path, session_id, int(owner) if owner.isdigit() else None
+                ) from None
             with contextlib.suppress(OSError):  # the pid is only a hint for the message above
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-            yield
-        finally:
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        """Let other processes open the session; calling it twice is harmless."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
             fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> SessionLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 # -- the store -----------------------------------------------------------------------------
@@ -623,43 +603,27 @@ class SessionStore:
         """Read the header of a session found by id, id prefix or path."""
         return read_header(self.resolve(ref))
 
-    @contextlib.contextmanager
-    def lock(self, session_id: str) -> Iterator[None]:
-        """Keep other coach processes from resuming this session while the block runs.
+    def acquire(self, session_id: str) -> SessionLock:
+        """Lock a session for this process until the lock is released.
 
         Raises:
-            StoreError: Another process holds it (its pid is named when known).
+            SessionBusy: Another coach process holds it (its pid is named when known).
+            StoreError: The lock file cannot be made, or is a link or not a plain file.
         """
         path = self.path_for(session_id)
         self.ensure_writable()
-        with _exclusive(path, session_id):
-            yield
+        return SessionLock(path, session_id)
 
-    @contextlib.contextmanager
-    def lock_ref(self, ref: str | None) -> Iterator[str | None]:
-        """Resolve what the user typed and lock that session, for `coach resume`.
+    def lock(self, session_id: str) -> SessionLock:
+        """`acquire`, for a `with` block: held for the block only."""
+        return self.acquire(session_id)
 
-        Args:
-            ref: An id, a prefix, a path, or None for the most recently updated unfinished
-                session.
-
-        Yields:
-            What to pass to `load`: the session id (or the path, for a file outside the
-            folder); None when `ref` is None and nothing is unfinished.
-
-        Raises:
-            StoreError: As for `resolve`, or the session is open in another process.
-        """
-        if ref is None:
-            latest = self.latest_unfinished()
-            if latest is None:
-                yield None
-                return
-            path = latest.path
-        else:
-            path = self.resolve(ref)
-        with _exclusive(path, path.stem):
-            yield path.stem if path.parent == self.root else str(path)
+    def remove(self, session_id: str) -> None:
+        """Delete a session's file (one that holds nothing the leader said); its lock file
+        stays, for the reason `SessionLock` gives."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path_for(session_id))
+        self._turn_text.pop(session_id, None)
 
     def _existing(self, path: Path) -> Path:
         if not path.is_file():
@@ -750,7 +714,7 @@ class SessionStore:
                 )
         except StoreError as exc:
             return [stamp, None, [exc.message, exc.line, exc.col]]
-        summary = _summary_fields(header)
+        summary = listing_fields(header)
         return [stamp, [summary[name] for name in _CACHED_FIELDS], None]
 
     def list(self) -> Listing:
