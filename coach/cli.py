@@ -31,6 +31,12 @@ environment:
 """
 
 
+TUI_HELP = (
+    "the full-screen app even without a terminal on stdin/stdout, as under textual-serve "
+    "(setting TEXTUAL_DRIVER does the same)"
+)
+
+
 class UserError(Exception):
     """Something the user can fix; printed as one sentence, exit status 1."""
 
@@ -70,10 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
     p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
     p.add_argument("--name", help="your name, used to greet you and in the transcript")
+    p.add_argument("--tui", action="store_true", help=TUI_HELP)
 
     p = add("resume", "continue an unfinished reflection")
     p.add_argument("id", nargs="?", help="session id or its start (default: the latest unfinished)")
     p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
+    p.add_argument("--tui", action="store_true", help=TUI_HELP)
 
     p = add("show", "print a saved session")
     p.add_argument("id", help="session id, its start, or a session file")
@@ -135,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "reflect"
     if args.command is None:
-        args.plain, args.pack, args.name = False, None, None
+        args.plain, args.pack, args.name, args.tui = False, None, None, False
     try:
         handler = COMMANDS[command if command != "packs" else "packs " + args.packs_command]
         return handler(args)
@@ -143,6 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except (StoreError, PackError, TemplateFailure) as exc:
         return _fail(str(exc))
+    except Exception as exc:
+        from coach.session import SessionError
+
+        if isinstance(exc, SessionError):
+            return _fail(str(exc))
+        raise
     except BrokenPipeError:  # `coach list | head`
         sys.stderr.close()
         return 0
@@ -179,8 +193,14 @@ def _session_env() -> tuple[Any, Any]:
 
 
 def _plain(args: argparse.Namespace) -> bool:
-    """Line mode when asked for, or when there is no terminal to draw on (pipes, scripts)."""
-    return bool(args.plain) or not (sys.stdin.isatty() and sys.stdout.isatty())
+    """Line mode when asked for, or when there is no terminal to draw on (pipes, scripts),
+    unless the app is asked for: `--tui`, or `TEXTUAL_DRIVER` set by a host such as
+    textual-serve that runs the app over pipes."""
+    if args.plain:
+        return True
+    if getattr(args, "tui", False) or os.environ.get("TEXTUAL_DRIVER"):
+        return False
+    return not (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def cmd_reflect(args: argparse.Namespace) -> int:
@@ -197,34 +217,27 @@ def cmd_reflect(args: argparse.Namespace) -> int:
             if not packs:
                 packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
         store.ensure_writable()
-        from coach.checkin import due_items
-
-        due = due_items(store, clock().date(), args.name)
-        return _run_tui(
-            args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished(), due=due
-        )
+        return _run_tui(args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished())
     from coach.linemode import LineMode
 
     pack_file = find_pack(args.pack, _pack_dirs(args))
-    store.ensure_writable()
     session, opening = Session.begin(store, pack_file, clock, rng, name=args.name)
     return LineMode(session, sys.stdin, sys.stdout).run(opening)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from coach.linemode import LineMode
-    from coach.session import Session, SessionError
+    from coach.session import Session
 
     store = _store(args)
     clock, rng = _session_env()
+    session = Session.resume(store, args.id, clock, _pack_dirs(args))
     try:
-        with store.lock_ref(args.id) as ref:
-            session = Session.resume(store, ref, clock, _pack_dirs(args))
-            if not _plain(args):
-                return _run_tui(args, store, clock, rng, packs=[session.pack_file], resume=session)
-            return LineMode(session, sys.stdin, sys.stdout).run()
-    except SessionError as exc:
-        raise UserError(str(exc)) from None
+        if not _plain(args):
+            return _run_tui(args, store, clock, rng, packs=[session.pack_file], resume=session)
+        return LineMode(session, sys.stdin, sys.stdout).run()
+    finally:
+        session.close()
 
 
 def _run_tui(
@@ -236,60 +249,70 @@ def _run_tui(
     setup = Setup(store=store, clock=clock, rng=rng, name=getattr(args, "name", None),
                   pack_dirs=_pack_dirs(args), **parts)  # fmt: skip
     app = make_app(setup)
-    outcome = app.run()
-    if outcome is None:
-        # The app stopped without saying how (a crash): answers were saved as they came.
-        session = app.session
-        if session is not None and session.path is not None and session.path.exists():
-            print(f"coach stopped unexpectedly. Your answers are saved in {session.path}.")
-            print(f"Resume with: coach resume {session.id}")
-        elif session is not None and any(t.role == "leader" for t in session.dialogue.log):
-            print(f"coach stopped unexpectedly and could not save your answers to {session.path}.")
-        else:  # before the first save, right after the first question
-            print("coach stopped unexpectedly before anything was answered.")
-        return app.return_code or 1
-    if outcome.session_id is None:
+    app.run()
+    session = app.session
+    if session is not None and session.ending is not None:
+        for line in session.ending.lines():
+            print(printable(line))
         return 0
-    if outcome.status == "complete":
-        print(f"Saved to {outcome.path}")
-        if outcome.export:
-            print(f"Markdown: {outcome.export}")
-        print(f"Read it again with: coach show {outcome.session_id}")
-    else:
-        print(f"Paused. Everything you wrote is saved in {outcome.path}.")
-        print(f"Resume with: coach resume {outcome.session_id}")
-    return 0
+    if session is None:
+        return app.return_code or 0
+    # The app stopped without saying how (a crash): answers were saved as they came.
+    session.close()
+    if session.path is not None and session.path.exists():
+        print(f"coach stopped unexpectedly. Your answers are saved in {session.path}")
+        print(f"Resume with: coach resume {session.id}")
+    elif any(t.role == "leader" for t in session.dialogue.log):
+        print(f"coach stopped unexpectedly and could not save your answers to {session.path}")
+    else:  # before the first save, right after the first question
+        print("coach stopped unexpectedly before anything was answered.")
+    return app.return_code or 1
 
 
 # -- reading sessions ---------------------------------------------------------------------
 
 
+def _transcript(store: SessionStore, ref: str) -> Any:
+    """A session read whole and checked, found as the user typed it."""
+    from coach.transcript import parse
+
+    path = store.resolve(ref)
+    return parse(store.load(path), path)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     store = _store(args)
-    doc = store.load(args.id)
+    transcript = _transcript(store, args.id)
     if args.format == "md":
         from coach.report import transcript_markdown
 
-        _write(sys.stdout, transcript_markdown(doc))
+        _write(sys.stdout, transcript_markdown(transcript))
     elif args.format == "json":
         import json
 
-        _write(sys.stdout, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(transcript.to_doc(), ensure_ascii=False, indent=2)
+        _write(sys.stdout, _json_safe(text) + "\n")
     else:
-        _write(sys.stdout, store.resolve(args.id).read_text(encoding="utf-8"))
+        _write(sys.stdout, printable(store.resolve(args.id).read_text(encoding="utf-8")))
     return 0
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
+    from coach.transcript import parse
+
     store = _store(args)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[str, str, Any]] = []
     if args.all:
         listing = store.list()
         for problem in listing.problems:
             print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
         for summary in reversed(listing.sessions):  # oldest first, like a to-do list
-            for item in store.load_header(summary.id).get("action_items") or []:
-                rows.append({"session": summary.id, **item})
+            try:
+                header = parse(store.load_header(summary.path), summary.path)
+            except StoreError as exc:
+                print(f"coach: skipped {printable(str(exc))}", file=sys.stderr)
+                continue
+            rows.extend((header.id, header.trait_title(i.trait), i) for i in header.action_items)
     else:
         ref = args.id
         if ref is None:
@@ -297,18 +320,19 @@ def cmd_actions(args: argparse.Namespace) -> int:
             if not listing.sessions:
                 raise UserError(f"there are no sessions in {store.root} yet")
             ref = listing.sessions[0].id
-        doc = store.load(ref)
-        rows = [{"session": doc["id"], **item} for item in doc.get("action_items") or []]
+        transcript = _transcript(store, ref)
+        rows = [
+            (transcript.id, transcript.trait_title(i.trait), i) for i in transcript.action_items
+        ]
     if args.format == "csv":
         import csv
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["session", "id", "due", "status", "trait", "kind", "text"])
-        for row in rows:
-            source = row.get("source") or {}
+        writer.writerow(["session", "id", "due", "status", "trait", "kind", "text", "trait_title"])
+        for session_id, title, item in rows:
             writer.writerow(
-                [row["session"], row.get("id"), row.get("due"), row.get("status"),
-                 row.get("trait") or "", source.get("kind", ""), row.get("text")]
+                [printable(v) for v in (session_id, item.id, item.due, item.status,
+                                        item.trait or "", item.kind, item.text, title)]
             )  # fmt: skip
         return 0
     from coach.report import actions_markdown
@@ -454,6 +478,17 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(f"stock packs  {stock_dir()}")
     print(f"cache        {locations.cache_dir()}  (checked packs; safe to delete)")
     return 0
+
+
+def _json_safe(text: str) -> str:
+    """JSON with the characters a terminal could obey (DEL, C1 controls, bidi overrides)
+    written as `\\u` escapes: still the same JSON, never a control sequence on screen. C0
+    controls are escaped by `json.dumps` itself."""
+    import re
+
+    return re.sub(
+        "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def _write(stream: TextIO, text: str) -> None:

@@ -1,14 +1,17 @@
 """The reflection as plain lines: for scripts, screen readers and terminals without a TUI.
 
-Every prompt is printed and flushed before a line is read; one line is one answer.
+Every prompt is printed and flushed before a line is read; one line is one answer. The check-in,
+the summary and the way out all come from the `Session`; this module only prints them.
 """
 
 from __future__ import annotations
 
 from typing import TextIO
 
+from coach import checkin
 from coach.engine import Prompt, Reply
-from coach.session import Session
+from coach.session import Ending, Session, Summary, due_words
+from coach.store import StoreError
 from coach.terminal import printable
 
 COMMANDS = {
@@ -17,6 +20,10 @@ COMMANDS = {
     ":pause": "stop here; everything is saved and you can resume later",
     ":help": "show these commands",
 }
+
+
+class _Paused(Exception):
+    """The leader stopped (:pause, end of input) while the check-in was asked."""
 
 
 class LineMode:
@@ -34,59 +41,102 @@ class LineMode:
     def run(self, opening: Reply | None = None) -> int:
         """Ask until the reflection ends or the leader pauses.
 
+        Args:
+            opening: The first reply of a new session; None to continue a resumed one.
+
         Returns:
             The exit status: 0 when complete or paused, 130 after Ctrl+C (still saved).
         """
         session = self.session
-        for warning in session.warnings:
-            self.say(f"Note: {warning}.")
-        if opening is not None:
-            self._show(opening)
-        else:
-            self.say(f"Welcome back. Picking up where you left off in session {session.id}.")
-            self._show_prompt(session.dialogue.current())
-            draft = session.extra.get("draft")
-            if isinstance(draft, dict) and draft.get("text"):
-                self.say("You had started typing this (it is not sent yet):")
-                self.say(str(draft["text"]))
         try:
+            for warning in session.warnings:
+                self.say(f"Note: {warning}.")
+            if opening is not None:
+                self._check_in()
+                self._show(opening)
+            else:
+                self.say(f"Welcome back. Picking up where you left off in session {session.id}.")
+                self._show_prompt(session.dialogue.current())
+                if session.draft is not None and session.draft.text:
+                    self.say("You had started typing this (it is not sent yet):")
+                    self.say(session.draft.text)
             while not session.dialogue.finished:
-                self.out.write("> ")
-                self.out.flush()
-                line = self.stdin.readline()
-                if not line:  # end of input
+                line = self._read()
+                if line is None:  # end of input
                     self.say()
-                    self._paused()
-                    return 0
+                    return self._leave(session.pause(session.draft), 0)
                 answer = line.removesuffix("\n").removesuffix("\r")
                 command = answer.strip().lower()
                 if command == ":pause":
-                    self._paused()
-                    return 0
+                    return self._leave(session.pause(), 0)
                 if command == ":help":
                     self._help()
-                    continue
-                if command == ":back":
+                elif command == ":back":
                     self._show(session.back())
-                    continue
-                if command == ":skip":
+                elif command == ":skip":
                     self._show(session.skip())
-                    continue
-                if command.startswith(":") and command[1:].isalpha():
+                elif command.startswith(":") and command[1:].isalpha():
                     self.say(
                         f"There is no command '{answer.strip()}'. Type :help for the commands, "
                         "or answer in your own words."
                     )
-                    continue
-                self._show(session.answer(answer))
+                else:
+                    self._show(session.answer(answer))
+        except _Paused:
+            return self._leave(session.pause(), 0)
         except KeyboardInterrupt:
             self.say()
-            self._paused()
-            return 130
-        self._summary()
-        return 0
+            return self._leave(session.pause(session.draft), 130)
+        self._summary(session.summary())
+        return self._leave(session.finish(), 0)
+
+    def _read(self) -> str | None:
+        self.out.write("> ")
+        self.out.flush()
+        line = self.stdin.readline()
+        return line or None
+
+    # -- the check-in ------------------------------------------------------------------------
+
+    def _check_in(self) -> None:
+        """Ask about the commitments that came due, one at a time; an empty line stops."""
+        questions = self.session.checkin_questions()
+        if not questions:
+            return
+        self.say("── Before we start ──")
+        answers: list[tuple[checkin.DueItem, str]] = []
+        choices = "   ".join(f"{i}) {checkin.LABELS[a]}" for i, a in enumerate(checkin.ANSWERS, 1))
+        for question in questions:
+            self.say(question.text)
+            self.say(f"  {choices}")
+            self.say("  (an empty line: ask me next time)")
+            while True:
+                line = self._read()
+                if line is None or line.strip().lower() == ":pause":
+                    raise _Paused
+                if not line.strip():
+                    break
+                answer = checkin.answer_for(line)
+                if answer is not None:
+                    answers.append((question.due, answer))
+                    break
+                self.say(f"Answer with a number from 1 to {len(checkin.ANSWERS)}, or its word.")
+            if not line.strip():
+                break
+            self.say()
+        try:
+            self.session.check_in(answers)
+        except StoreError as exc:
+            self.say(f"Note: could not update an earlier session: {exc}.")
+        self.say()
+
+    # -- the conversation --------------------------------------------------------------------
 
     def _show(self, reply: Reply) -> None:
+        for turn in reply.turns:
+            understood = getattr(turn, "understood", None)
+            if turn.role == "leader" and understood:
+                self.say(f"  → {understood}")
         for note in reply.notes:
             self.say(note)
             self.say()
@@ -118,45 +168,50 @@ class LineMode:
                 f"{n} = {label}" for n, label in sorted(prompt.scale.labels.items())
             )
             self.say(f"  {labels}")
+        guess = getattr(prompt, "suggested", None)
         for i, option in enumerate(prompt.options, start=1):
-            self.say(f"  {i}) {option.label}")
-
-    def _paused(self) -> None:
-        session = self.session
-        session.save()
-        self.say(f"Paused. Everything you wrote is saved in {session.path}.")
-        self.say(f"Resume with: coach resume {session.id}")
-        self.out.flush()
+            mark = "   (closest to what you said)" if option.id == guess else ""
+            self.say(f"  {i}) {option.label}{mark}")
 
     def _help(self) -> None:
         self.say("Commands (type one on its own line):")
         for name, meaning in COMMANDS.items():
             self.say(f"  {name:<7} {meaning}")
 
-    def _summary(self) -> None:
-        session = self.session
-        d = session.dialogue
-        pack = d.pack
-        self.say()
+    # -- the end -----------------------------------------------------------------------------
+
+    def _summary(self, summary: Summary) -> None:
+        # The closing words were said as the last answer's reply; the rest follows them.
         self.say("── Your reflection ──")
-        titles = {t.id: t.title for t in pack.traits}
-        ratings = d.ratings()
-        for trait in pack.traits:
-            value = ratings.get(trait.id)
-            if value is None:
-                continue
-            top = next((s.scale.max for s in pack.steps if s.trait == trait.id and s.scale), value)
-            self.say(f"  {trait.title:<24} {'●' * value}{'○' * max(0, top - value)}  {value}/{top}")
-        loyalty = d.classification().get("trait")
-        if loyalty:
-            self.say(f"  Loyalty was earned by: {titles.get(loyalty, loyalty)}")
-        items = d.action_items()
-        if items:
+        width = max((len(r.title) for r in summary.ratings), default=0)
+        for row in summary.ratings:
+            self.say(f"  {row.title:<{width}}  {row.bar}  {row.score}".rstrip())
+        self.say(f"  {summary.loyalty}")
+        if summary.action_items:
             self.say()
             self.say("Action items:")
-            for item in items:
-                self.say(f"  [{item.due}] {item.text}")
+            for item in summary.action_items:
+                whose = "your commitment" if item.own else "a suggestion"
+                trait = summary.trait_title(item.trait)
+                about = f", {trait}" if trait else ""
+                self.say(f"  - {item.text}")
+                self.say(f"    due {_day(item.due)} ({whose}{about})")
         self.say()
-        self.say(f"Saved to {session.path}")
-        self.say(f"Read it again with: coach show {session.id}")
+
+    def _leave(self, ending: Ending, status: int) -> int:
+        for line in ending.lines():
+            self.say(line)
         self.out.flush()
+        return status
+
+
+def _day(iso: str) -> str:
+    from datetime import date
+
+    try:
+        return due_words(date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+__all__ = ["LineMode"]

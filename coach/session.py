@@ -1,26 +1,41 @@
-"""A running reflection: the engine's dialogue, saved to the store after every answer.
+"""A running reflection, from its lock to its last line: the one owner of a session's life.
 
-Both front ends (the line mode and the TUI) drive a `Session`, so autosave, resume and the
-transcript layout live in one place.
+Every front end (the line mode, the TUI, later the review and the retro) drives a `Session`:
+it takes the session's lock when the session begins or resumes and holds it until the session
+is paused or finished; it saves after every answer; it runs the check-in on earlier
+commitments, builds the summary, finalises the action items and writes the Markdown copy. The
+front ends only draw what it returns, so they cannot disagree.
 """
 
 from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
+from coach.checkin import DueItem, Question
 from coach.engine import Dialogue, PackError, Reply, RestoreError, Turn
-from coach.store import SessionStore, StoreError
-
-SCHEMA = 1
+from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
+from coach.transcript import (
+    ActionItem,
+    CheckinRecord,
+    Draft,
+    Loyalty,
+    PackRef,
+    Transcript,
+    action_item,
+    parse,
+)
 
 Clock = Callable[[], datetime]
+
+_ID_TRIES = 20
 
 
 class SessionError(Exception):
@@ -58,9 +73,79 @@ def rng_from_env(env: Mapping[str, str] = os.environ) -> random.Random:
     return random.Random(seed) if seed else random.Random()
 
 
+# -- what the session hands its front ends -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRow:
+    """One trait on the summary: the leader's rating, or None when it was skipped."""
+
+    trait: str
+    title: str
+    value: int | None
+    top: int
+
+    @property
+    def bar(self) -> str:
+        if self.value is None:
+            return "skipped"
+        return "█" * self.value + "░" * max(0, self.top - self.value)
+
+    @property
+    def score(self) -> str:
+        return "" if self.value is None else f"{self.value}/{self.top}"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The end of a reflection, as every front end shows it."""
+
+    closing: tuple[str, ...]
+    ratings: tuple[RatingRow, ...]
+    loyalty: str
+    action_items: tuple[ActionItem, ...]
+    titles: Mapping[str, str]
+
+    def trait_title(self, trait: str | None) -> str:
+        return self.titles.get(trait, trait) if trait else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """How a session was left, and the lines that tell the leader where everything is."""
+
+    status: str  # complete | paused | discarded
+    session_id: str
+    path: Path | None
+    export: Path | None = None
+
+    def lines(self) -> list[str]:
+        """The same words after every way out, in every front end. A path always ends its
+        line, so copying it never picks up a full stop."""
+        if self.status == "discarded":
+            return ["Nothing was answered, so nothing was kept."]
+        if self.status == "complete":
+            lines = [f"Saved to {self.path}"]
+            if self.export is not None:
+                lines.append(f"Markdown: {self.export}")
+            return [*lines, f"Read it again with: coach show {self.session_id}"]
+        return [
+            f"Paused. Everything you wrote is saved in {self.path}",
+            f"Resume with: coach resume {self.session_id}",
+        ]
+
+
+def due_words(day: date) -> str:
+    """A due date as people say it ("Fri 4 Dec"), so a wrong one is noticed at once."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+# -- the session ---------------------------------------------------------------------------
+
+
 @dataclass
 class Session:
-    """One leader's reflection and its file."""
+    """One leader's reflection, its file and its lock."""
 
     store: SessionStore
     dialogue: Dialogue
@@ -68,11 +153,15 @@ class Session:
     id: str
     started_at: str
     clock: Clock
+    lock: SessionLock | None = None
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    draft: Draft | None = None
+    checkin: tuple[CheckinRecord, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this coach does not know
     autosave: bool = True  # the TUI saves from a worker thread instead
-    edited_actions: list[dict[str, Any]] | None = None  # the leader's edits on the summary
+    edited_actions: tuple[ActionItem, ...] | None = None  # the leader's edits on the summary
+    ending: Ending | None = None
 
     @classmethod
     def begin(
@@ -84,33 +173,52 @@ class Session:
         name: str | None = None,
         save: bool = True,
     ) -> tuple[Session, Reply]:
-        """Start a new reflection, saved at once (unless told otherwise) so even the first
-        answer has a home.
+        """Start a new reflection under its own lock, saved at once (unless told otherwise) so
+        even the first answer has a home.
 
         Args:
             save: False leaves the first save to the caller: the TUI draws the first question
                 first and saves right after (nothing has been answered yet to lose).
+
+        Raises:
+            StoreError: The folder cannot be written, or no free id could be locked.
         """
         now = clock()
-        session_id = store.new_id(now, rng)
-        dialogue = Dialogue(pack_file.pack, clock, seed=session_id, participant=name or None)
-        session = cls(store, dialogue, pack_file, session_id, _iso(now), clock)
-        reply = dialogue.start()
-        if save:
-            session.save()
+        store.ensure_writable()
+        for _ in range(_ID_TRIES):
+            session_id = store.new_id(now, rng)
+            try:
+                lock = store.acquire(session_id)
+            except SessionBusy:  # another process is starting the same id right now
+                continue
+            if not store.path_for(session_id).exists():
+                break
+            lock.release()
         else:
-            session.path = store.path_for(session_id)
+            raise StoreError(store.root, "cannot find a free session id; try again")
+        dialogue = Dialogue(pack_file.pack, clock, seed=session_id, participant=name or None)
+        session = cls(store, dialogue, pack_file, session_id, _iso(now), clock, lock)
+        session.path = store.path_for(session_id)
+        try:
+            reply = dialogue.start()
+            if save:
+                session.save()
+        except BaseException:
+            lock.release()
+            raise
         return session, reply
 
     @classmethod
     def resume(
         cls, store: SessionStore, ref: str | None, clock: Clock, pack_dirs: list[Path]
     ) -> Session:
-        """Continue a saved reflection: by id or prefix, or the latest unfinished one.
+        """Continue a saved reflection (by id, prefix or path, or the latest unfinished one),
+        locked for this process before its file is read.
 
         Raises:
             SessionError: nothing to resume, the session is complete, or its pack is gone.
-            StoreError: the session file cannot be read.
+            SessionBusy: another coach process has it open.
+            StoreError: the session file cannot be read, or is not a valid transcript.
         """
         if ref is None:
             latest = store.latest_unfinished()
@@ -119,30 +227,43 @@ class Session:
                     f"there is no unfinished session in {store.root}; start one with 'coach'"
                 )
             ref = latest.id
-        doc = store.load(ref)
-        session_id = str(doc["id"])
-        if doc.get("status") == "complete":
-            raise SessionError(
-                f"session {session_id} is already complete; read it with 'coach show {session_id}'"
-            )
-        snapshot = doc.get("snapshot")
-        if not isinstance(snapshot, Mapping):
-            raise SessionError(f"session {session_id} has no snapshot to resume from")
-        pack_info = doc.get("pack") or {}
-        pack_file = _pack_for(pack_info, pack_dirs)
-        turns = [_turn(t) for t in doc.get("turns") or [] if isinstance(t, Mapping)]
+        path = store.resolve(ref)
+        inside = path.parent == store.root
+        lock = store.acquire(path.stem) if inside else SessionLock(path, path.stem)
         try:
-            dialogue = Dialogue.restore(pack_file.pack, snapshot, clock, turns)
-        except RestoreError as exc:
+            return cls._open(store, path, clock, pack_dirs, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open(
+        cls, store: SessionStore, path: Path, clock: Clock, pack_dirs: list[Path], lock: SessionLock
+    ) -> Session:
+        saved = parse(store.load(path), path)
+        if saved.complete:
             raise SessionError(
-                f"session {session_id} cannot resume: {exc}; it can still be read with "
-                f"'coach show {session_id}'"
+                f"session {saved.id} is already complete; read it with 'coach show {saved.id}'"
+            )
+        if saved.snapshot is None:
+            raise SessionError(f"session {saved.id} has no snapshot to resume from")
+        pack_file = _pack_for(saved.pack, pack_dirs)
+        turns = [
+            Turn(t.n, t.role, t.step, t.trait, t.kind, t.text, t.at, t.understood)
+            for t in saved.turns
+        ]
+        try:
+            dialogue = Dialogue.restore(pack_file.pack, saved.snapshot, clock, turns)
+        except (RestoreError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            reason = exc if isinstance(exc, RestoreError) else "its snapshot is damaged"
+            raise SessionError(
+                f"session {saved.id} cannot resume: {reason}; it can still be read with "
+                f"'coach show {saved.id}'"
             ) from None
-        session = cls(store, dialogue, pack_file, session_id, str(doc.get("started_at")), clock)
-        known = {"schema", "id", "pack", "participant", "status", "started_at", "updated_at",
-                 "progress", "ratings", "loyalty", "action_items", "traits", "turns",
-                 "snapshot"}  # fmt: skip
-        session.extra = {k: v for k, v in doc.items() if k not in known}
+        session = cls(
+            store, dialogue, pack_file, saved.id, saved.started_at, clock, lock,
+            path=path, draft=saved.draft, checkin=saved.checkin, extra=dict(saved.extra),
+        )  # fmt: skip
         if dialogue.pack_changed:
             session.warnings.append(
                 f"the pack '{pack_file.pack.id}' changed since this session started; "
@@ -163,7 +284,7 @@ class Session:
 
     def _saved(self, reply: Reply) -> Reply:
         if reply.accepted:
-            self.extra.pop("draft", None)  # what was being typed has now been said
+            self.draft = None  # what was being typed has now been said
         if reply.turns and self.autosave:
             self.save()
         return reply
@@ -177,67 +298,205 @@ class Session:
         self.path = self.store.save(self.to_doc())
         return self.path
 
-    def to_doc(self) -> dict[str, Any]:
-        """The transcript as plain data, in the order docs/transcripts.md documents."""
+    def to_transcript(self) -> Transcript:
+        """The session as the typed transcript, as it stands now."""
         d = self.dialogue
         pack = d.pack
         loyalty = d.classification()
-        return {
-            "schema": SCHEMA,
-            "id": self.id,
-            "pack": {
-                "id": pack.id,
-                "version": pack.version,
-                "sha256": pack.sha256,
-                "path": str(self.pack_file.path),
-            },
-            "participant": {"name": d.participant},
-            "status": self.status,
-            "started_at": self.started_at,
-            "updated_at": _iso(self.clock()),
-            "progress": {"answered": d.answered, "steps": pack.question_count},
-            "ratings": d.ratings(),
-            "loyalty": loyalty,
-            "action_items": (
-                self.edited_actions
-                if self.edited_actions is not None
-                else [a.to_dict() for a in d.action_items()]
-            ),
-            "traits": {t.id: t.title for t in pack.traits},
-            **self.extra,
-            "turns": [t.to_dict() for t in d.log],
-            "snapshot": d.snapshot(),
-        }
+        items = self.edited_actions
+        if items is None:
+            items = tuple(action_item(**_engine_item(a)) for a in d.action_items())
+        return Transcript(
+            id=self.id,
+            pack=PackRef(pack.id, pack.version, pack.sha256, str(self.pack_file.path)),
+            participant=d.participant,
+            status=self.status,
+            started_at=self.started_at,
+            updated_at=_iso(self.clock()),
+            answered=d.answered,
+            steps=pack.question_count,
+            ratings=d.ratings(),
+            loyalty=Loyalty(loyalty.get("answer"), loyalty.get("trait")),
+            action_items=items,
+            traits={t.id: t.title for t in pack.traits},
+            draft=self.draft,
+            checkin=self.checkin,
+            extra=self.extra,
+            turns=d.log,
+            snapshot=d.snapshot(),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        """The transcript as plain data, in the order docs/transcripts.md documents."""
+        return self.to_transcript().to_doc()
+
+    # -- the check-in ----------------------------------------------------------------------
+
+    def checkin_questions(self) -> list[Question]:
+        """What to ask before the first question: the leader's commitments that came due.
+
+        Reading the earlier sessions never stops a reflection from starting.
+        """
+        try:
+            due = checkins.due_items(self.store, self.clock().date(), self.dialogue.participant)
+        except StoreError:
+            return []
+        return checkins.questions(due)
+
+    def check_in(self, answers: Sequence[tuple[DueItem, str]]) -> None:
+        """Record the check-in in this session and in the earlier ones.
+
+        This session is saved first, so its file exists before the old sessions are stamped
+        with its id.
+
+        Raises:
+            StoreError: an earlier session could not be updated (this one keeps the answers).
+        """
+        if not answers:
+            return
+        self.save()
+        self.checkin = tuple(
+            CheckinRecord(due.session_id, due.item.id, due.text, due.due, answer)
+            for due, answer in answers
+        )
+        self.save()
+        checkins.record(self.store, answers, self.id, self.clock().date())
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        """Ratings, the loyalty trait beside the leader's own rating of it, the action items,
+        and the coach's closing words: the one builder every front end draws."""
+        d = self.dialogue
+        pack = d.pack
+        ratings = d.ratings()
+        rows = []
+        for trait in pack.traits:
+            scale = next((s.scale for s in pack.steps if s.trait == trait.id and s.scale), None)
+            if scale is not None:
+                rows.append(RatingRow(trait.id, trait.title, ratings.get(trait.id), scale.max))
+        log = d.log
+        last_leader = max((i for i, t in enumerate(log) if t.role == "leader"), default=-1)
+        closing = tuple(t.text for t in log[last_leader + 1 :] if t.kind == "statement")
+        transcript = self.to_transcript()
+        return Summary(
+            closing=closing if d.finished else (),
+            ratings=tuple(rows),
+            loyalty=self._loyalty_line(ratings),
+            action_items=tuple(transcript.action_items),
+            titles=transcript.traits,
+        )
+
+    def _loyalty_line(self, ratings: Mapping[str, int]) -> str:
+        d = self.dialogue
+        trait = d.pack.trait(d.classification().get("trait"))
+        if trait is None:
+            return "The loyalty question was left open."
+        rating = ratings.get(trait.id)
+        if rating is None:
+            return f"{trait.title} earned your loyalty. You didn't rate yourself on it today."
+        return f"{trait.title} earned your loyalty. You rated yourself {rating} on it today."
+
+    def due_date(self, text: str) -> date | None:
+        """A due date typed on the summary, in the same words the conversation takes
+        ("next Friday", "5 Dec", "2026-12-04"); None when it is not a date."""
+        from coach.engine.dates import parse_due
+
+        typed = text.strip()
+        if not typed:
+            return None
+        try:
+            return date.fromisoformat(typed)
+        except ValueError:
+            pass
+        found = parse_due(typed, self.clock().date(), self.dialogue.pack.lexicon)
+        return found[0] if found else None
+
+    def finish(self, items: Sequence[ActionItem] | None = None) -> Ending:
+        """Make the action items final (the leader's edits, or the engine's), save, write the
+        Markdown copy beside the transcript, and let go of the session.
+
+        Raises:
+            StoreError: the transcript or its Markdown copy could not be written.
+        """
+        from coach.report import transcript_markdown
+
+        if items is not None:
+            self.edited_actions = tuple(
+                ActionItem(f"a{i}", a.text, a.trait, a.due, a.status, a.kind, a.step, a.turn)
+                for i, a in enumerate(items, start=1)
+            )
+        transcript = self.to_transcript()
+        self.path = self.store.save(transcript.to_doc())
+        export = self.store.export(self.id, transcript_markdown(transcript))
+        self.ending = Ending("complete", self.id, self.path, export)
+        self.close()
+        return self.ending
+
+    def pause(self, draft: Draft | None = None) -> Ending:
+        """Stop here: save everything (and what was typed but not sent), or, when nothing was
+        said yet, leave no unfinished session behind.
+
+        Raises:
+            StoreError: the transcript could not be written (the session stays open).
+        """
+        if self.dialogue.finished:
+            return self.finish(self.edited_actions)
+        self.draft = draft
+        if self.to_transcript().has_words():
+            self.save()
+            self.ending = Ending("paused", self.id, self.path)
+        else:
+            self.store.remove(self.id)
+            self.ending = Ending("discarded", self.id, None)
+        self.close()
+        return self.ending
+
+    def close(self) -> None:
+        """Let other processes open this session. The file stays as last saved."""
+        if self.lock is not None:
+            self.lock.release()
 
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _turn(data: Mapping[str, Any]) -> Turn:
-    return Turn(
-        n=int(data.get("n", 0)),
-        role=str(data.get("role", "")),
-        step=str(data.get("step", "")),
-        trait=data.get("trait"),
-        kind=str(data.get("kind", "")),
-        text=str(data.get("text", "")),
-        at=str(data.get("at", "")),
-    )
+def _engine_item(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "trait": item.trait,
+        "due": item.due,
+        "kind": item.kind,
+        "step": item.step,
+        "turn": item.turn,
+        "status": item.status,
+    }
 
 
-def _pack_for(info: Mapping[str, Any], pack_dirs: list[Path]) -> PackFile:
+def _pack_for(info: PackRef, pack_dirs: list[Path]) -> PackFile:
     """The pack a session was started with: its recorded file if it is still there, else the
     pack with the same id."""
-    path = info.get("path")
     try:
-        if path and Path(path).is_file():
-            pack = read_pack(Path(path))
-            if pack.id == info.get("id"):
-                return PackFile(Path(path), pack, False)
-        return find_pack(str(info.get("id")), pack_dirs)
+        if info.path and Path(info.path).is_file():
+            pack = read_pack(Path(info.path))
+            if pack.id == info.id:
+                return PackFile(Path(info.path), pack, False)
+        return find_pack(info.id, pack_dirs)
     except PackError as exc:
         raise SessionError(str(exc)) from None
 
 
-__all__ = ["Session", "SessionError", "StoreError", "clock_from_env", "rng_from_env"]
+__all__ = [
+    "Ending",
+    "RatingRow",
+    "Session",
+    "SessionBusy",
+    "SessionError",
+    "StoreError",
+    "Summary",
+    "clock_from_env",
+    "due_words",
+    "rng_from_env",
+]

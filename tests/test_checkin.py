@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from coach.catalog import find_pack
-from coach.checkin import DueItem, due_items, record
+from coach.checkin import due_items, record
 from coach.store import SessionStore
 from coach.tui.app import Setup, make_app
 
@@ -36,10 +36,10 @@ def test_recording_updates_the_old_session_and_returns_the_new_records(tmp_path:
     records = record(
         store, zip(due, ["done", "partly", "drop"], strict=True), "new", date(2026, 11, 28)
     )
-    assert [r["answer"] for r in records] == ["done", "partly", "drop"]
+    assert [r.answer for r in records] == ["done", "partly", "drop"]
     items = {a["id"]: a for a in store.load(DANA)["action_items"]}
-    assert [items[d.item["id"]]["status"] for d in due] == ["done", "open", "dropped"]
-    assert items[due[0].item["id"]]["checked"] == {
+    assert [items[d.item.id]["status"] for d in due] == ["done", "open", "dropped"]
+    assert items[due[0].item.id]["checked"] == {
         "on": "2026-11-28",
         "answer": "done",
         "in": "new",
@@ -49,9 +49,8 @@ def test_recording_updates_the_old_session_and_returns_the_new_records(tmp_path:
 async def test_the_reflection_opens_with_the_check_in(tmp_path: Path) -> None:
     store = samples(tmp_path)
     clock = lambda: datetime(2026, 11, 28, 9, tzinfo=UTC)  # noqa: E731
-    due: list[DueItem] = due_items(store, clock().date(), "Dana")
     setup = Setup(store=store, packs=[find_pack(None, [])], clock=clock, rng=random.Random(1),
-                  name="Dana", due=due)  # fmt: skip
+                  name="Dana")  # fmt: skip
     app = make_app(setup)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()

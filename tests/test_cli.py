@@ -105,7 +105,7 @@ def test_show_actions_list_and_where(tmp_path: Path) -> None:
     raw = coach("show", session_id, "--format", "yaml", sessions=tmp_path).stdout
     assert yaml.safe_load(raw)["id"] == session_id
     csv_out = coach("actions", "--all", "--format", "csv", sessions=tmp_path).stdout.splitlines()
-    assert csv_out[0] == "session,id,due,status,trait,kind,text" and len(csv_out) > 1
+    assert csv_out[0] == "session,id,due,status,trait,kind,text,trait_title" and len(csv_out) > 1
     listing = json.loads(coach("list", "--format", "json", sessions=tmp_path).stdout)
     assert [s["id"] for s in listing] == [session_id]
     table = coach("list", sessions=tmp_path).stdout
@@ -296,8 +296,9 @@ def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
         path.write_text("schema: 1\n")
     turns = [types.SimpleNamespace(role="leader")] if answered else []
     session = types.SimpleNamespace(
-        path=path, id="2026-11-28-0900-abcd", dialogue=types.SimpleNamespace(log=turns)
-    )
+        path=path, id="2026-11-28-0900-abcd", dialogue=types.SimpleNamespace(log=turns),
+        ending=None, close=lambda: None,
+    )  # fmt: skip
     crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1)
     monkeypatch.setattr(coach.tui.app, "make_app", lambda setup: crashed)
     args = argparse.Namespace(name=None, packs=None)

@@ -37,6 +37,7 @@ def test_every_answer_is_on_disk_at_once(tmp_path: Path, clock: Clock) -> None:
 def test_resume_continues_at_the_same_question(tmp_path: Path, clock: Clock) -> None:
     session, _, store = begin(tmp_path, clock)
     session.answer("They asked me questions and waited for my answer")
+    session.close()
     again = Session.resume(store, None, clock, [])
     prompt = again.dialogue.current()
     assert prompt is not None and prompt.step == "rating"
@@ -49,6 +50,7 @@ def test_a_changed_pack_resumes_with_a_warning_when_the_step_remains(
 ) -> None:
     session, pack_path, store = begin(tmp_path, clock)
     session.answer("They asked me questions and waited for my answer")
+    session.close()
     pack_path.write_text(
         pack_path.read_text().replace("How well do you listen", "How often do you listen")
     )
@@ -64,6 +66,7 @@ def test_a_changed_pack_resumes_with_a_warning_when_the_step_remains(
 def test_a_changed_pack_without_the_step_says_what_to_do(tmp_path: Path, clock: Clock) -> None:
     session, pack_path, store = begin(tmp_path, clock)
     session.answer("They asked me questions and waited for my answer")
+    session.close()
     pack_path.write_text(pack_path.read_text().replace("id: rating", "id: listening_rating"))
     with pytest.raises(SessionError) as caught:
         Session.resume(store, session.id, clock, [])
@@ -79,6 +82,7 @@ def test_a_complete_session_is_not_resumed(tmp_path: Path, clock: Clock) -> None
     for answer in [":skip", "3", "Ask one question by Friday", "5", "fair and equal, fair", "1"]:
         session.skip() if answer == ":skip" else session.answer(answer)
     assert session.status == "complete"
+    session.close()
     with pytest.raises(SessionError, match="already complete"):
         Session.resume(store, session.id, clock, [])
 
@@ -94,6 +98,7 @@ def test_the_sample_sessions_list_show_and_resume(tmp_path: Path, clock: Clock) 
     from conftest import ROOT
 
     from coach.report import transcript_markdown
+    from coach.transcript import parse
 
     folder = tmp_path / "samples"
     shutil.copytree(ROOT / "sessions", folder)
@@ -105,6 +110,6 @@ def test_the_sample_sessions_list_show_and_resume(tmp_path: Path, clock: Clock) 
         ("Dana", "complete"),
     ]
     dana = store.load(listing.sessions[1].id)
-    assert "## Action items" in transcript_markdown(dana)
+    assert "## Action items" in transcript_markdown(parse(dana, listing.sessions[1].path))
     resumed = Session.resume(store, None, clock, [])
     assert resumed.dialogue.current() is not None

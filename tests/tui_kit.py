@@ -66,6 +66,7 @@ def answered(store: SessionStore, answers: Sequence[str], pack: PackFile | None 
     session, _ = Session.begin(store, pack or tiny_file(), clock, random.Random(1), name="Dana")
     for text in answers:
         assert session.answer(text).accepted, text
+    session.close()  # as when that process ends: its lock goes with it
     return session.id
 
 

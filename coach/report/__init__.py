@@ -5,13 +5,16 @@ Templates are ours and ship as package data; the leader's words only ever arrive
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from coach.terminal import printable
+
+if TYPE_CHECKING:
+    from coach.transcript import ActionItem, Transcript
 
 
 def _quote(text: Any) -> str:
@@ -42,11 +45,11 @@ def _environment() -> Environment:
     return env
 
 
-def transcript_markdown(doc: Mapping[str, Any]) -> str:
+def transcript_markdown(transcript: Transcript) -> str:
     """A saved session as a Markdown document: who, when, ratings, loyalty, actions, turns."""
-    return _environment().get_template("transcript.md.j2").render(doc=doc)
+    return _environment().get_template("transcript.md.j2").render(transcript=transcript)
 
 
-def actions_markdown(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Action items (each with its `session`) as a Markdown table."""
+def actions_markdown(rows: Sequence[tuple[str, str, ActionItem]]) -> str:
+    """Action items as a Markdown table; each row is (session id, trait title, item)."""
     return _environment().get_template("actions.md.j2").render(rows=rows)

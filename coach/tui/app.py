@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
@@ -21,6 +21,7 @@ from coach.checkin import DueItem
 from coach.engine import Reply
 from coach.session import Clock, Session
 from coach.store import SessionStore, SessionSummary, StoreError
+from coach.transcript import ActionItem, Draft
 
 
 @dataclass
@@ -35,20 +36,9 @@ class Setup:
     resume: Session | None = None
     unfinished: SessionSummary | None = None
     pack_dirs: list[Path] = field(default_factory=list)
-    due: list[DueItem] = field(default_factory=list)
 
 
-@dataclass
-class Outcome:
-    """How the app ended, for the CLI to print after the terminal is restored."""
-
-    session_id: str | None = None
-    path: Path | None = None
-    status: str = "quit"  # complete | paused | quit
-    export: Path | None = None
-
-
-class CoachApp(App[Outcome]):
+class CoachApp(App[None]):
     """A calm conversation: one question at a time, every answer saved as it is given."""
 
     CSS_PATH = "coach.tcss"
@@ -59,7 +49,6 @@ class CoachApp(App[Outcome]):
         super().__init__()
         self.setup = setup
         self.session: Session | None = setup.resume
-        self.outcome = Outcome()
         self._opening: Reply | None = None
         self._save_lock = threading.Lock()
         self._sequence = 0  # saves asked for
@@ -83,70 +72,56 @@ class CoachApp(App[Outcome]):
             self.push_screen(StartScreen(setup))
 
     def begin(self, pack_file: PackFile, name: str | None) -> None:
-        """Start a new session and show its first question."""
+        """Start a new session (it takes its lock) and show the check-in or its first question."""
         from coach.tui.screens.reflect import ReflectScreen
 
-        session, opening = Session.begin(
-            self.setup.store,
-            pack_file,
-            self.setup.clock,
-            self.setup.rng,
-            name=name or None,
-            # Without a check-in, the first save follows the first question on screen; a
-            # check-in can take a while, so the session (and its id) is saved first.
-            save=bool(self.setup.due),
-        )
+        setup = self.setup
+        try:
+            # The first save follows the first question on screen; nothing is answered yet.
+            session, opening = Session.begin(
+                setup.store, pack_file, setup.clock, setup.rng, name=name or None, save=False
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
+            return
         session.autosave = False
         self.session = session
-        self._remember(session)  # its first save follows the first question on screen
-        if self.setup.due:
+        questions = session.checkin_questions()
+        if questions:
             from coach.tui.screens.checkin import CheckinScreen
 
             self._opening = opening
-            self.push_screen(CheckinScreen(self.setup.due))
+            self.push_screen(CheckinScreen(questions))
             return
         self.push_screen(ReflectScreen(session, opening=opening))
 
     def checked_in(self, answers: list[tuple[DueItem, str]]) -> None:
         """Record the check-in in the old sessions and the new one, then start."""
-        from coach.checkin import record
         from coach.tui.screens.reflect import ReflectScreen
 
-        assert self.session is not None
-        if answers:
-            # The new session's file exists before the old ones are stamped with its id.
-            self.save_now()
-            try:
-                records = record(
-                    self.setup.store, answers, self.session.id, self.setup.clock().date()
-                )
-            except StoreError as exc:
-                self.notify(
-                    f"Could not update an earlier session: {exc}", severity="error", markup=False
-                )
-                records = []
-            self.session.extra["checkin"] = records
-            self.save_now()
-        self.switch_screen(ReflectScreen(self.session, opening=self._opening))
+        session = self.session
+        assert session is not None
+        try:
+            self._synchronously(lambda: session.check_in(answers))
+        except StoreError as exc:
+            self.notify(
+                f"Could not update an earlier session: {exc}", severity="error", markup=False
+            )
+        self.switch_screen(ReflectScreen(session, opening=self._opening))
 
     def resume(self, session: Session) -> None:
         from coach.tui.screens.reflect import ReflectScreen
 
         session.autosave = False
         self.session = session
-        self._remember(session)
         self.push_screen(ReflectScreen(session, resumed=True))
-
-    def _remember(self, session: Session) -> None:
-        self.outcome.session_id = session.id
-        self.outcome.path = session.path
 
     # -- saving ---------------------------------------------------------------------------
 
     def save_in_background(self) -> None:
         """Save the transcript from a worker: the document is built here, on the UI thread,
         where the dialogue lives; only the disk write runs in the thread."""
-        if self.session is None:
+        if self.session is None or self.session.ending is not None:
             return
         doc = self.session.to_doc()
         self._sequence += 1
@@ -177,47 +152,73 @@ class CoachApp(App[Outcome]):
             self.session.path = self.session.store.save(doc)
             self._written = number
 
+    def _draft(self) -> Draft | None:
+        """What the leader had typed but not sent, kept as the session's draft."""
+        draft = getattr(self.screen, "draft", None)
+        found = draft() if callable(draft) else None
+        if not found:
+            return None
+        return Draft(str(found["step"]), str(found["stage"]), str(found["text"]))
+
     def save_now(self) -> None:
-        """Save synchronously: before pausing, quitting, or when the terminal goes away.
-        What the leader had typed but not sent is kept as the session's `draft`."""
+        """Save synchronously: before the summary, or when the terminal goes away."""
         if self.session is None:
             return
-        draft = getattr(self.screen, "draft", None)
-        text = draft() if callable(draft) else None
-        if text:
-            self.session.extra["draft"] = text
-        else:
-            self.session.extra.pop("draft", None)
+        self.session.draft = self._draft()
+        self._synchronously(self.session.save)
+
+    def _synchronously(self, write: Callable[[], object]) -> None:
+        """Write now, on this thread, and make every save still queued in a worker stale:
+        the file never goes back in time, nor comes back after a pause discarded it."""
         with self._save_lock:
-            self.session.save()
+            write()
             self._sequence += 1
             self._written = self._sequence
-        self.outcome.path = self.session.path
 
     def _hang_up(self, signum: int, frame: object) -> None:
         """The terminal is gone: there is no one to show anything to, so save and leave."""
-        if self.session is not None and self.outcome.status != "complete":
-            self.save_now()
+        session = self.session
+        if session is not None and session.ending is None:
+            draft = self._draft()
+            self._synchronously(lambda: session.pause(draft))
         os._exit(0)
 
     # -- leaving --------------------------------------------------------------------------
 
     def pause(self) -> None:
-        self.save_now()
-        self.outcome.status = "paused"
-        self.exit(self.outcome)
+        """Save everything (the unsent draft too) and leave; the CLI says how to resume."""
+        session = self.session
+        if session is not None and session.ending is None:
+            draft = self._draft()
+            try:
+                self._synchronously(lambda: session.pause(draft))
+            except StoreError as exc:
+                self.notify(
+                    f"Could not save: {exc}. Nothing is lost yet: fix it and try again.",
+                    severity="error", timeout=10, markup=False,
+                )  # fmt: skip
+                return
+        self.exit()
 
     async def action_quit(self) -> None:
         """Quit from anywhere (Ctrl+Q): everything is saved first, nothing is lost."""
-        if self.session is not None and self.outcome.status != "complete":
-            self.save_now()
-            self.outcome.status = "paused"
-        self.exit(self.outcome)
+        self.pause()
 
-    def finish(self, export: Path | None) -> None:
-        self.outcome.status = "complete"
-        self.outcome.export = export
-        self.exit(self.outcome)
+    def finish(self, items: list[ActionItem] | None) -> bool:
+        """Make the action items final, write the Markdown copy and leave.
+
+        Returns:
+            False when it could not be saved (said on screen; the app stays open).
+        """
+        session = self.session
+        assert session is not None
+        try:
+            self._synchronously(lambda: session.finish(items))
+        except StoreError as exc:
+            self.notify(f"Could not save: {exc}", severity="error", timeout=10, markup=False)
+            return False
+        self.exit()
+        return True
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -13,14 +13,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.checkin import ANSWERS, DueItem
+from coach.checkin import ANSWERS, LABELS, DueItem, Question
 from coach.terminal import printable
 from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
-
-LABELS = {"done": "Done", "partly": "Partly", "not yet": "Not yet", "drop": "Drop it"}
 
 
 class CheckinScreen(Screen[None]):
@@ -31,9 +29,9 @@ class CheckinScreen(Screen[None]):
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
 
-    def __init__(self, items: list[DueItem]) -> None:
+    def __init__(self, questions: list[Question]) -> None:
         super().__init__()
-        self.items = items
+        self.questions = questions
         self.index = 0
         self.answers: list[tuple[DueItem, str]] = []
 
@@ -55,14 +53,8 @@ class CheckinScreen(Screen[None]):
         self._show()
 
     def _show(self) -> None:
-        due = self.items[self.index]
-        count = f" ({self.index + 1} of {len(self.items)})" if len(self.items) > 1 else ""
-        self.query_one("#item", Static).update(
-            Content(
-                f"Last time you committed to{count}:\n\n    {printable(due.text)}\n\n"
-                f"It was due {due.due}. How did it go?"
-            )
-        )
+        question = self.questions[self.index]
+        self.query_one("#item", Static).update(Content(printable(question.text)))
         options = self.query_one(OptionList)
         options.highlighted = 0
         options.focus()
@@ -78,9 +70,9 @@ class CheckinScreen(Screen[None]):
         self._answer(str(event.option.id))
 
     def _answer(self, answer: str) -> None:
-        self.answers.append((self.items[self.index], answer))
+        self.answers.append((self.questions[self.index].due, answer))
         self.index += 1
-        if self.index < len(self.items):
+        if self.index < len(self.questions):
             self._show()
         else:
             self.coach_app.checked_in(self.answers)

@@ -111,16 +111,16 @@ class ReflectScreen(Screen[None]):
         return None
 
     def _restore_draft(self) -> None:
-        draft = self.session.extra.pop("draft", None)
+        draft = self.session.draft
         control = self.query("#control").first()
         if (
-            isinstance(draft, dict)
+            draft is not None
             and isinstance(control, AnswerBox)
             and self.prompt is not None
-            and draft.get("step") == self.prompt.step
-            and draft.get("stage") == self.prompt.stage
+            and draft.step == self.prompt.step
+            and draft.stage == self.prompt.stage
         ):
-            control.load_text(str(draft.get("text", "")))
+            control.load_text(draft.text)
             control.move_cursor(control.document.end)
 
     def _replay_lines(self) -> list[Static]:

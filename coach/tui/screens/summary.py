@@ -1,11 +1,13 @@
 """The end of a reflection: ratings as a chart, the loyalty trait beside the leader's own
-rating of it, action items to edit before they are final, and where everything was written."""
+rating of it, action items to edit before they are final, and where everything was written.
+
+Everything shown comes from `Session.summary()`, the same data the line mode prints.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,144 +15,188 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Static, TextArea
 
-from coach.session import Session
+from coach.session import Session, due_words
 from coach.terminal import printable
+from coach.transcript import ActionItem
 from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+class ActionRow(Vertical):
+    """One action item, read whole: whose it is and its trait, its words (wrapped, editable),
+    and its due date, which takes the same phrases as the conversation ("next Friday")."""
 
-class ActionRow(Horizontal):
-    """One action item: its text and due date can be edited; it can be removed."""
-
-    def __init__(self, item: dict[str, Any], index: int) -> None:
+    def __init__(self, item: ActionItem, number: int, trait: str) -> None:
         super().__init__(classes="action-row")
         self.item = item
-        self.index = index
+        self.number = number
+        self.trait = trait
 
     def compose(self) -> ComposeResult:
-        yield Input(self.item["text"], id=f"text-{self.index}", classes="action-text")
-        yield Input(self.item["due"], id=f"due-{self.index}", classes="action-due", max_length=10)
-        yield Button("Remove", id=f"remove-{self.index}", classes="remove", compact=True)
+        whose = "Your commitment" if self.item.own else "A suggestion"
+        about = f" · {self.trait}" if self.trait else ""
+        yield Static(Content(printable(f"{self.number}. {whose}{about}")), classes="action-head")
+        yield TextArea(
+            self.item.text, soft_wrap=True, show_line_numbers=False, classes="action-text",
+            compact=True,
+        )  # fmt: skip
+        with Horizontal(classes="action-due-row"):
+            yield Static(Content("Due"), classes="action-due-label")
+            yield Input(self.item.due, classes="action-due", compact=True)
+            yield Static(classes="action-due-words")
+            yield Button("Remove", classes="remove", compact=True)
+
+    @property
+    def text(self) -> str:
+        return self.query_one(".action-text", TextArea).text
+
+    @property
+    def due_box(self) -> Input:
+        return self.query_one(".action-due", Input)
 
 
 class SummaryScreen(Screen[None]):
     """Read, adjust, finish."""
 
+    CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("ctrl+s", "done", "Save and finish"),
-        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+        Binding("ctrl+z", "undo", "Undo remove", show=False),
+        Binding("ctrl+q", "done", "Save and quit", priority=True),
     ]
-    PALETTE = [("Save and finish", "Keep these action items and close coach", "done")]
+    PALETTE = [
+        ("Save and finish", "Keep these action items and close coach", "done"),
+        ("Undo remove", "Bring back the last action item you removed", "undo"),
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.items = [a.to_dict() for a in session.dialogue.action_items()]
+        self.summary = session.summary()
+        self.removed: list[ActionRow] = []
 
     @property
     def coach_app(self) -> CoachApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        d = self.session.dialogue
-        pack = d.pack
-        ratings = d.ratings()
+        summary = self.summary
+        width = max((len(row.title) for row in summary.ratings), default=0)
         with VerticalScroll(id="summary"):
-            for words in self._closing_words():
+            for words in summary.closing:
                 yield Static(Content(printable(words)), classes="closing")
             yield Static(Content.styled("Your reflection", "bold"), classes="heading")
-            for trait in pack.traits:
-                value = ratings.get(trait.id)
-                top = next((s.scale.max for s in pack.steps if s.trait == trait.id and s.scale), 5)
-                bar = ("█" * value + "░" * (top - value)) if value is not None else "skipped"
-                score = f" {value}/{top}" if value is not None else ""
-                yield Static(Content(f"{trait.title:<24} {bar}{score}"), classes="rating-row")
-            yield Static(Content(self._loyalty_line()), id="loyalty")
+            for row in summary.ratings:
+                line = f"{printable(row.title):<{width}}  {row.bar} {row.score}".rstrip()
+                yield Static(Content(line), classes="rating-row")
+            yield Static(Content(printable(summary.loyalty)), id="loyalty")
             yield Static(Content.styled("Action items", "bold"), classes="heading")
+            if not summary.action_items:
+                yield Static(Content("No action items this time."), classes="muted")
             with Vertical(id="actions"):
-                for i, item in enumerate(self.items):
-                    yield ActionRow(item, i)
-            yield Static(id="where")
+                for number, item in enumerate(summary.action_items, start=1):
+                    yield ActionRow(item, number, summary.trait_title(item.trait))
+            with Horizontal(id="undo-bar"):
+                yield Static(id="undo-text")
+                yield Button("Undo", id="undo", compact=True)
+            yield Static(Content(f"Transcript: {printable(str(self.session.path))}"), id="where")
             yield Button("Save and finish", id="done", variant="primary")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self._show_where(export=None)
+        self.query_one("#undo-bar").display = False
+        for row in self.query(ActionRow):
+            self._show_due(row)
 
-    def _closing_words(self) -> list[str]:
-        """What the coach said after the last answer (the pack's closing words)."""
-        log = self.session.dialogue.log
-        last_leader = max((i for i, t in enumerate(log) if t.role == "leader"), default=-1)
-        return [t.text for t in log[last_leader + 1 :] if t.kind == "statement"]
+    # -- due dates in words ----------------------------------------------------------------
 
-    def _loyalty_line(self) -> str:
-        d = self.session.dialogue
-        trait_id = d.classification().get("trait")
-        trait = d.pack.trait(trait_id)
-        if trait is None:
-            return "The loyalty question was left open."
-        rating = d.ratings().get(trait.id)
-        if rating is None:
-            return f"{trait.title} earned your loyalty. You didn't rate yourself on it today."
-        return f"{trait.title} earned your loyalty. You rated yourself {rating} on it today."
+    @on(Input.Changed, ".action-due")
+    def _due_changed(self, event: Input.Changed) -> None:
+        for row in event.input.ancestors:
+            if isinstance(row, ActionRow):
+                self._show_due(row)
+                return
 
-    def _show_where(self, export: Any) -> None:
-        lines = [f"Transcript: {printable(str(self.session.path))}"]
-        if export is not None:
-            lines.append(f"Markdown:   {printable(str(export))}")
-        self.query_one("#where", Static).update(Content("\n".join(lines)))
+    def _show_due(self, row: ActionRow) -> None:
+        """Say the date back as understood, so a wrong one is caught before it is saved."""
+        words = row.query_one(".action-due-words", Static)
+        typed = row.due_box.value
+        day = self.session.due_date(typed)
+        if day is None:
+            words.update(Content("not a date" if typed.strip() else "give a date"))
+            words.add_class("-invalid")
+        else:
+            words.update(Content(f"{due_words(day)}, {day.year}"))
+            words.remove_class("-invalid")
+
+    # -- removing, and taking it back ------------------------------------------------------
 
     @on(Button.Pressed, ".remove")
     def _remove(self, event: Button.Pressed) -> None:
-        row = event.button.parent
-        if isinstance(row, ActionRow):
-            row.remove()
+        for row in event.button.ancestors:
+            if isinstance(row, ActionRow):
+                row.display = False
+                self.removed.append(row)
+                self._show_undo()
+                return
+
+    def action_undo(self) -> None:
+        if not self.removed:
+            return
+        row = self.removed.pop()
+        row.display = True
+        row.query_one(".action-text", TextArea).focus()
+        self._show_undo()
+
+    @on(Button.Pressed, "#undo")
+    def _undo_pressed(self) -> None:
+        self.action_undo()
+
+    def _show_undo(self) -> None:
+        bar = self.query_one("#undo-bar")
+        bar.display = bool(self.removed)
+        if self.removed:
+            text = self.removed[-1].text.strip().split("\n")[0]
+            if len(text) > 40:
+                text = text[:39] + "…"
+            self.query_one("#undo-text", Static).update(
+                Content(printable(f"Removed: {text} (Ctrl+Z brings it back)"))
+            )
+
+    # -- finishing -------------------------------------------------------------------------
 
     @on(Button.Pressed, "#done")
     def _done_pressed(self) -> None:
         self.action_done()
 
-    def edited_items(self) -> list[dict[str, Any]] | None:
+    def edited_items(self) -> list[ActionItem] | None:
         """The rows as they stand, or None (with a message) when a date is not a date."""
         kept = []
-        for number, row in enumerate(self.query(ActionRow), start=1):
-            text = row.query_one(".action-text", Input).value
-            due_box = row.query_one(".action-due", Input)
-            due = due_box.value.strip()
-            problem = None
-            if not ISO_DATE.match(due):
-                problem = f"Action item {number}: '{due}' is not a date; use YYYY-MM-DD."
-            else:
-                try:
-                    date.fromisoformat(due)
-                except ValueError:
-                    problem = f"Action item {number}: '{due}' is not a date on the calendar."
-            if problem:
-                self.notify(problem, severity="error", markup=False)
-                due_box.focus()  # where to fix it
+        for row in self.query(ActionRow):
+            if row in self.removed:
+                continue
+            text = row.text.strip()
+            if not text:
+                continue
+            day = self.session.due_date(row.due_box.value)
+            if day is None:
+                self.notify(
+                    f"Action item {row.number}: '{row.due_box.value}' is not a date; try "
+                    "'next Friday', '5 Dec' or 2026-12-04.",
+                    severity="error",
+                    markup=False,
+                )
+                row.due_box.focus()  # where to fix it
                 return None
-            if text.strip():
-                kept.append({**row.item, "text": text, "due": due})
-        for number, item in enumerate(kept, start=1):
-            item["id"] = f"a{number}"
+            kept.append(replace(row.item, text=text, due=day.isoformat()))
         return kept
 
     def action_done(self) -> None:
+        """Save the items as they stand and close; Ctrl+Q does the same, so no edit is lost."""
         items = self.edited_items()
-        if items is None:
-            return
-        from coach.report import transcript_markdown
-
-        self.session.edited_actions = items
-        self.coach_app.save_now()
-        export = self.session.store.export(
-            self.session.id, transcript_markdown(self.session.to_doc())
-        )
-        self._show_where(export)
-        self.coach_app.finish(export)
+        if items is not None:
+            self.coach_app.finish(items)
