@@ -68,13 +68,6 @@ def _is_group(parser: argparse.ArgumentParser) -> bool:
     return any(isinstance(a, argparse._SubParsersAction) and a.required for a in parser._actions)
 
 
-# Flags documented while the change that adds them to the parser is still on its way: the
-# doc may name them before the parser has them, never the other way round (the check that
-# every parser flag is documented holds for them as for any other). `--tui` was written
-# into coach/cli.py in the same days as its doc line; once it is committed, empty this.
-LANDING = {(("reflect",), "--tui"), (("resume",), "--tui")}
-
-
 # -- the document -------------------------------------------------------------------------
 
 
@@ -242,7 +235,7 @@ def test_the_doc_documents_no_command_or_flag_the_parser_lacks() -> None:
             continue
         known = {flag for action in options(parser) for flag in action.option_strings}
         for flag in row.flags:
-            if flag not in known and (row.words, flag) not in LANDING:
+            if flag not in known:
                 invented.append(f"line {row.line}: `{command}` has no flag {flag}")
     for flag, line in REFERENCE.common.items():
         lacking = [label(w) for w, p in COMMANDS.items() if flag not in _all_flags(p)]
@@ -257,7 +250,6 @@ def test_the_doc_documents_no_command_or_flag_the_parser_lacks() -> None:
 def test_commands_and_flags_named_in_prose_exist() -> None:
     """`coach resume` in a sentence, `--name` in a paragraph: each must be real too."""
     every_flag = {flag for parser in COMMANDS.values() for flag in _all_flags(parser)}
-    every_flag |= {flag for _, flag in LANDING}
     wrong: list[str] = []
     for line, span in REFERENCE.prose:
         words = command_words(span)
@@ -269,7 +261,7 @@ def test_commands_and_flags_named_in_prose_exist() -> None:
             wrong.extend(
                 f"line {line}: `{span}`: `{label(words)}` has no flag {flag}"
                 for flag in flags_in(span)
-                if flag not in _all_flags(parser) and (words, flag) not in LANDING
+                if flag not in _all_flags(parser)
             )
         elif span.startswith("--"):
             wrong.extend(
