@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.engine import Dialogue, Pack, PackError, TemplateFailure, load_pack
+from coach.engine import Dialogue, Pack, PackError, TemplateFailure, Turn, load_pack
 from coach.engine.texts import compile_text
 
 Clock = Callable[[], datetime]
@@ -310,3 +310,223 @@ def test_a_vague_reply_to_a_commitment_probe_keeps_the_commitment(clock: Clock) 
         if not d.finished:  # no timeframe yet: asked once, then the default
             d.answer("whenever")
         assert (d.answers["c"]["action"], d.answers["c"]["due"]) == (action, due)
+
+
+# -- re-asks, options and what the engine understood ----------------------------------------
+
+RATED = load_pack(
+    "pack: 1\nid: r\nversion: '1'\ntitle: R\nsections:\n- id: s\n  steps:\n"
+    "  - {id: free, kind: ask, text: What happened?}\n"
+    "  - {id: score, kind: rating, text: How sure?, scale: {min: 0, max: 10}}\n"
+    "  - {id: plan, kind: commit, text: What will you do?}\n",
+    "r.yaml",
+)
+COMMIT_PROBED = load_pack(
+    "pack: 1\nid: c\nversion: '1'\ntitle: C\nlexicon: {hedges: [no idea]}\n"
+    "sections:\n- id: s\n  steps:\n  - id: c\n    kind: commit\n    text: What will you do?\n"
+    "    probes:\n      budget: 1\n      rules:\n"
+    "      - {if: {followup: false, words_below: 9}, text: What would someone see?}\n",
+    "c.yaml",
+)
+
+
+def at_step(d: Dialogue, answers: list[str]) -> Dialogue:
+    d.start()
+    for answer in answers:
+        d.skip() if answer == ":skip" else d.answer(answer)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("before", "typed", "step", "reason", "logged"),
+    [
+        (["x"], "", "score", "Please answer with a whole number from 0 to 10.", True),
+        (["x"], "  \n ", "score", "Please answer with a whole number from 0 to 10.", True),
+        (["x"], "eleven", "score", "Please answer with a whole number from 0 to 10.", True),
+        ([], "", "free", "Take your time. Type your answer, or :skip if you would rather move on.", False),
+        (["x", "3"], " ", "plan", "Take your time. Type your answer, or :skip if you would rather move on.", False),
+    ],
+)  # fmt: skip
+def test_an_empty_rating_is_asked_again_with_its_range_like_any_off_the_scale(
+    before: list[str], typed: str, step: str, reason: str, logged: bool, clock: Clock
+) -> None:
+    d = at_step(Dialogue(RATED, clock), before)
+    count = len(d.log)
+    reply = d.answer(typed)
+    assert not reply.accepted and reply.reason == reason and reply.notes == (reason,)
+    assert reply.prompt is not None and (reply.prompt.step, reply.prompt.stage) == (step, "main")
+    if logged:  # kept verbatim, with the re-ask, as an answer off the scale is
+        assert [(t.role, t.kind, t.text) for t in d.log[count:]] == [
+            ("leader", "rejected", typed),
+            ("coach", "retry", reason),
+        ]
+        assert reply.turns == tuple(d.log[count:])
+    else:
+        assert len(d.log) == count and reply.turns == ()
+
+
+TO_LOYALTY = [":skip", "3", "Listen more by Friday", "5"]  # tiny: fair ≥ 4 goes to loyalty
+
+
+@pytest.mark.parametrize(
+    ("said", "suggested"),
+    [
+        ("She was fair with me", "fairness"),  # one hit on the second category: not clear
+        ("She listened, and she was fair", "listening"),  # a tie: the pack's first wins
+        ("She was there when it counted", None),  # no keyword at all
+    ],
+)
+def test_a_confirmation_keeps_the_packs_order_and_names_its_guess(
+    said: str, suggested: str | None, tiny: Pack, clock: Clock
+) -> None:
+    d = at_step(Dialogue(tiny, clock), [*TO_LOYALTY, said])
+    prompt = d.current()
+    assert prompt is not None and (prompt.stage, prompt.kind) == ("confirm", "choice")
+    assert [o.id for o in prompt.options] == ["listening", "fairness"]
+    assert prompt.suggested == suggested
+    d.answer("1")  # a number means the pack's option, whatever the guess
+    assert d.variables["loyalty_trait"] == "listening"
+    assert d.current() is not None and d.current().suggested is None  # the focus choice
+
+
+def test_only_a_confirmation_has_a_suggestion(tiny: Pack, clock: Clock) -> None:
+    d = Dialogue(tiny, clock)
+    d.start()
+    seen = []
+    for answer in [":skip", "3", "Listen more", "by Friday", "5", "She was fair", "2", "fair"]:
+        prompt = d.current()
+        assert prompt is not None
+        seen.append((prompt.stage, prompt.suggested))
+        d.skip() if answer == ":skip" else d.answer(answer)
+    assert d.finished
+    assert [s for s in seen if s[1] is not None] == [("confirm", "fairness")]
+
+
+@pytest.mark.parametrize(
+    ("old_options", "answer", "chosen"),
+    [
+        (["fairness", "listening"], "1", "listening"),
+        (["fairness", "listening"], "2", "fairness"),
+        (["fairness", "listening"], "fair", "fairness"),
+        (["listening", "fairness"], "1", "listening"),
+    ],
+)
+def test_a_snapshot_with_the_old_reordered_options_restores_in_the_packs_order(
+    old_options: list[str], answer: str, chosen: str, tiny: Pack, clock: Clock
+) -> None:
+    d = at_step(Dialogue(tiny, clock), [*TO_LOYALTY, "She was fair with me"])
+    snap = json.loads(json.dumps(d.snapshot()))
+    snap["prompt"]["options"] = old_options  # as coach saved it when candidates came first
+    restored = Dialogue.restore(tiny, snap, clock, list(d.log))
+    assert not restored.pack_changed
+    prompt = restored.current()
+    assert prompt is not None and prompt.stage == "confirm"
+    assert [o.id for o in prompt.options] == ["listening", "fairness"]
+    assert prompt.suggested == "fairness"
+    reply = restored.answer(answer)
+    assert reply.accepted and restored.variables["loyalty_trait"] == chosen
+    assert restored.log[-2].understood == {"listening": "Listening", "fairness": "Fairness"}[chosen]
+
+
+def leader_turns(d: Dialogue) -> list[tuple[str, str, str | None]]:
+    return [(t.kind, t.text, t.understood) for t in d.log if t.role == "leader"]
+
+
+@pytest.mark.parametrize(
+    ("pack", "answers", "understood"),
+    [
+        # a choice step: the option's label, however it was typed
+        ("tiny", [*TO_LOYALTY, "She was fair and equal, never a favourite", "2"], "Fairness"),
+        ("tiny", [*TO_LOYALTY, "She was fair and equal, never a favourite", "list"], "Listening"),
+        # a confirmation: the category's label
+        ("tiny", [*TO_LOYALTY, "She was fair with me", "2"], "Fairness"),
+        ("tiny", [*TO_LOYALTY, "She was fair with me", "LIST"], "Listening"),
+        # a rating: the scale's label for the value, when it has one
+        ("tiny", [":skip", "1"], "rarely"),
+        ("tiny", [":skip", "five"], "always"),
+        ("tiny", [":skip", "3"], None),
+        ("rated", ["x", "7"], None),  # a scale without labels: the number says it all
+        ("tiny", [":skip", "9"], None),  # rejected: nothing understood
+        # free text: nothing to interpret
+        ("tiny", ["They asked me questions and waited"], None),
+        # a commitment: the due date, on the turn it became known
+        ("tiny", [":skip", "3", "Ask one question by Friday"], "due Fri 4 Dec"),
+        ("tiny", [":skip", "3", "Listen more"], None),  # no date yet: "by when?" comes
+        ("tiny", [":skip", "3", "Listen more", "next Tuesday"], "due Tue 1 Dec"),
+        ("tiny", [":skip", "3", "Listen more", "whenever"], "due Sat 12 Dec"),  # the default
+        ("tiny", [":skip", "3", "Listen more", ":skip"], "due Sat 12 Dec"),  # skipped: the default
+        ("probed", ["Ride along with Sam twice"], None),  # probed, no date yet
+        ("probed", ["Ride along with Sam twice", "by Friday"], "due Fri 4 Dec"),  # refined
+        ("probed", ["Ride along with Sam twice", "Sit in on two of Sam's calls on Tuesday"], "due Tue 1 Dec"),
+        ("probed", ["Ride along with Sam twice", "no idea"], None),  # then "by when?"
+        ("probed", ["Ride along with Sam twice", "no idea", "12 Dec"], "due Sat 12 Dec"),
+        ("probed", ["Ride along with Sam on 3 Dec", "Sit in on two of Sam's calls"], None),  # known already
+    ],
+)  # fmt: skip
+def test_the_answer_turn_says_what_the_engine_understood(
+    pack: str, answers: list[str], understood: str | None, tiny: Pack, clock: Clock
+) -> None:
+    packs = {"tiny": tiny, "rated": RATED, "probed": COMMIT_PROBED}
+    d = at_step(Dialogue(packs[pack], clock), answers)
+    kind, text, said_back = leader_turns(d)[-1]
+    typed = answers[-1]
+    assert (kind, text) == (("skip", "") if typed == ":skip" else (kind, typed))
+    assert said_back == understood
+    assert [t for t in d.log if t.role == "coach" and t.understood is not None] == []
+
+
+def test_a_commitment_says_its_date_once_each_time_it_is_given(clock: Clock) -> None:
+    d = at_step(Dialogue(COMMIT_PROBED, clock), ["Ride along with Sam by Friday", "on Tuesday"])
+    assert d.finished
+    assert leader_turns(d) == [
+        ("answer", "Ride along with Sam by Friday", "due Fri 4 Dec"),
+        ("answer", "on Tuesday", "due Tue 1 Dec"),
+    ]
+    assert d.answers["c"]["due"] == "2026-12-01"
+
+
+def test_understood_is_saved_only_when_there_is_one() -> None:
+    plain = Turn(3, "leader", "recall", None, "answer", "ok", "2026-11-28T09:00:00+00:00")
+    assert plain.understood is None
+    keys = ["n", "role", "step", "trait", "kind", "text", "at"]
+    assert list(plain.to_dict()) == keys
+    noted = Turn(4, "leader", "rating", "listening", "answer", "1", "t", "rarely")
+    assert list(noted.to_dict()) == [*keys[:-1], "understood", "at"]
+    assert noted.to_dict()["understood"] == "rarely"
+
+
+@pytest.mark.parametrize(
+    ("commitment", "understood"),
+    [
+        ("Am Freitag Sam nach meinem Feedback fragen", "bis Freitag, 4. Dezember"),
+        ("Bis zum 3. März ein Zuhör-Feedback vom Team holen", "bis Mittwoch, 3. März"),
+        ("In zwei Wochen eine offene Frage stellen", "bis Samstag, 12. Dezember"),
+    ],
+)
+def test_the_german_pack_notes_the_due_date_in_german(
+    commitment: str, understood: str, clock: Clock
+) -> None:
+    from conftest import ROOT, read_pack
+
+    german = read_pack(ROOT / "examples" / "packs" / "zuhoeren.de.yaml")
+    d = at_step(Dialogue(german, clock), [":skip", "3", commitment])
+    assert leader_turns(d)[-1] == ("answer", commitment, understood)
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [
+        ("'{{ date }} ({{ weekday }}, {{ day }} {{ month }})'", None),
+        ("'due {{ year }}'", "the message 'due_noted' uses 'year', which is not defined there"),
+    ],
+)
+def test_a_packs_due_noted_may_use_its_four_values(message: str, problem: str | None) -> None:
+    from coach.engine.pack import check_pack
+
+    report = check_pack(
+        "pack: 1\nid: m\nversion: '1'\ntitle: M\n"
+        f"messages:\n  due_noted: {message}\n"
+        "sections:\n- id: s\n  steps:\n  - {id: c, kind: commit, text: What will you do?}\n",
+        "m.yaml",
+    )
+    assert [p.message for p in report.problems] == ([problem] if problem else [])

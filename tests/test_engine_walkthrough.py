@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from coach.engine import Dialogue, Pack, Reply
+from coach.engine import Dialogue, Pack, Reply, Turn
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -39,8 +39,14 @@ def record(dialogue: Dialogue) -> dict[str, Any]:
         "loyalty": dialogue.classification(),
         "variables": dict(dialogue.variables),
         "action_items": [a.to_dict() for a in dialogue.action_items()],
-        "turns": [f"{t.n} {t.role}/{t.kind} [{t.step}] {t.text}" for t in dialogue.log],
+        "turns": [line(t) for t in dialogue.log],
     }
+
+
+def line(turn: Turn) -> str:
+    """A turn as one golden line; what the engine understood follows after ` => `."""
+    said = f"{turn.n} {turn.role}/{turn.kind} [{turn.step}] {turn.text}"
+    return said if turn.understood is None else f"{said} => {turn.understood}"
 
 
 WALKS: dict[str, tuple[str, list[str]]] = {

@@ -33,6 +33,7 @@ CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "clear"))
 MESSAGE_NAMES = {
     "rating_invalid": frozenset(("min", "max")),
     "choice_ambiguous": frozenset(("options",)),
+    "due_noted": frozenset(("date", "weekday", "month", "day")),
 }
 ROOTS = ("answers", "followups", "vars", "ratings", "traits")
 DICT_METHODS = frozenset(("get", "items", "keys", "values"))

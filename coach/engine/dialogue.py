@@ -42,13 +42,24 @@ _UNSET = _Unset()
 Clock = Callable[[], datetime]
 
 
+def _capitalised(name: str) -> str:
+    """A lexicon word as a name is written ("friday" -> "Friday"); the rest is kept as is."""
+    return name[:1].upper() + name[1:]
+
+
 class RestoreError(ValueError):
     """A snapshot that cannot continue with this pack; the message says what to do."""
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One line of the conversation, as saved in the transcript."""
+    """One line of the conversation, as saved in the transcript.
+
+    `understood` is what the engine made of a leader's answer, in the pack's words, so a
+    front end can say it back: the label of the option chosen, the scale's label of a
+    rating, the due date of a commitment (the `due_noted` message) on the turn it became
+    known. None when there was nothing to interpret, or nothing to add to the text.
+    """
 
     n: int
     role: str
@@ -57,17 +68,23 @@ class Turn:
     kind: str
     text: str
     at: str
+    understood: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The turn as a transcript stores it; `understood` only when there is one, so
+        transcripts written before it existed read the same."""
+        data: dict[str, Any] = {
             "n": self.n,
             "role": self.role,
             "step": self.step,
             "trait": self.trait,
             "kind": self.kind,
             "text": self.text,
-            "at": self.at,
         }
+        if self.understood is not None:
+            data["understood"] = self.understood
+        data["at"] = self.at
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +108,12 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """What to ask now. `kind` picks the widget: ask (free text), rating, choice, commit."""
+    """What to ask now. `kind` picks the widget: ask (free text), rating, choice, commit.
+
+    `options` are always in the pack's order, so a number means the same option every time;
+    `suggested` is the id of the option the engine guessed (a classification's best match),
+    for a front end to highlight or preselect, and None when there was no guess.
+    """
 
     step: str
     kind: str
@@ -105,6 +127,7 @@ class Prompt:
     can_skip: bool
     can_back: bool
     progress: Progress
+    suggested: str | None = None
 
     @property
     def is_followup(self) -> bool:
@@ -195,6 +218,7 @@ class Dialogue:
         self._ratings_value: Mapping[str, int] | None = None
         self._stamp_value: str | None = None
         self._sections: dict[str, tuple[SectionProgress, ...]] = {}
+        self._confirm_cache: dict[str, tuple[Option, ...]] = {}
         self._static = {
             "traits": {
                 t.id: {"id": t.id, "title": t.title, "summary": t.summary} for t in pack.traits
@@ -220,9 +244,11 @@ class Dialogue:
         step = self.pack.by_id[state.at]
         prompt = state.prompt
         options = step.options
+        suggested = None
         if state.stage == CONFIRM:
-            by_id = {c.id: c for c in step.classify.categories} if step.classify else {}
-            options = tuple(Option(i, by_id[i].label) for i in prompt["options"] if i in by_id)
+            options = self._confirm_options(step)
+            guess = state.pending.get("guess")
+            suggested = guess if any(o.id == guess for o in options) else None
         kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice"}.get(state.stage, step.kind)
         section = self.pack.section_by_id[step.section]
         return Prompt(
@@ -238,6 +264,7 @@ class Dialogue:
             can_skip=step.skippable or state.stage != MAIN,
             can_back=bool(state.history) or state.stage != MAIN,
             progress=self._progress(step),
+            suggested=suggested,
         )
 
     @property
@@ -257,33 +284,36 @@ class Dialogue:
         step = self.pack.by_id[state.at]
         turns: list[Turn] = []
         if not text.strip():
+            if state.stage == MAIN and step.kind == "rating":
+                # A rating has one right shape, so say it, as for any answer off the scale.
+                return self._reject(step, text, self._rating_reason(step), turns)
             reason = self._message("empty_answer")
             return Reply(False, self.current(), (reason,), reason)
         if state.stage == MAIN:
             return self._answer_main(step, text, turns)
         if state.stage == PROBE:
-            self._leader(step, "answer", text, turns)
+            understood = self._refine_commitment(step, text) if step.kind == "commit" else None
+            self._leader(step, "answer", text, turns, understood)
             state.followups.setdefault(step.id, []).append(text)
-            if step.kind == "commit":
-                self._refine_commitment(step, text)
             if self._probe(step, text, turns):
                 return self._reply(True, turns)
             return self._after_probes(step, turns)
         if state.stage == DUE:
-            self._leader(step, "answer", text, turns)
+            understood = self._settle_due(step, text)
+            self._leader(step, "answer", text, turns, understood)
             state.followups.setdefault(step.id, []).append(text)
-            self._settle_due(step, text)
             self._complete(step, turns)
             return self._reply(True, turns)
         # CONFIRM
-        options = state.prompt["options"]
-        labels = self._confirm_labels(step, options)
+        options = self._confirm_options(step)
+        labels = [(o.id, o.label) for o in options]
         picked = match_choice(text, labels)
         if len(picked) != 1:
             return self._reject(step, text, self._choice_reason(picked, labels), turns)
-        self._leader(step, "answer", text, turns)
+        chosen = options[picked[0]]
+        self._leader(step, "answer", text, turns, chosen.label)
         assert step.classify is not None
-        state.vars[step.classify.into] = options[picked[0]]
+        state.vars[step.classify.into] = chosen.id
         self._complete(step, turns, classified=True)
         return self._reply(True, turns)
 
@@ -298,14 +328,15 @@ class Dialogue:
         if state.stage == MAIN and not step.skippable:
             reason = self._message("cannot_skip")
             return Reply(False, self.current(), (reason,), reason)
-        self._leader(step, "skip", "", turns)
+        # Skipping "by when?" makes the step's default the due date: say it back on the skip.
+        understood = self._settle_due(step, "") if state.stage == DUE else None
+        self._leader(step, "skip", "", turns, understood)
         if state.stage == MAIN:
             state.skipped.append(step.id)
             self._complete(step, turns, classified=True)
         elif state.stage == PROBE:
             self._after_probes(step, turns)
         elif state.stage == DUE:
-            self._settle_due(step, "")
             self._complete(step, turns)
         else:  # CONFIRM: keep the best guess, if there was one
             guess = state.pending.get("guess")
@@ -462,14 +493,33 @@ class Dialogue:
         self._stamp_value = None
         self._ratings_value = None
 
-    def _turn(self, role: str, step: Step, kind: str, text: str, turns: list[Turn]) -> None:
+    def _turn(
+        self,
+        role: str,
+        step: Step,
+        kind: str,
+        text: str,
+        turns: list[Turn],
+        understood: str | None = None,
+    ) -> None:
         self._state.turn_count += 1
-        turn = Turn(self._state.turn_count, role, step.id, step.trait, kind, text, self._stamp())
+        turn = Turn(
+            self._state.turn_count,
+            role,
+            step.id,
+            step.trait,
+            kind,
+            text,
+            self._stamp(),
+            understood,
+        )
         self.log.append(turn)
         turns.append(turn)
 
-    def _leader(self, step: Step, kind: str, text: str, turns: list[Turn]) -> None:
-        self._turn("leader", step, kind, text, turns)
+    def _leader(
+        self, step: Step, kind: str, text: str, turns: list[Turn], understood: str | None = None
+    ) -> None:
+        self._turn("leader", step, kind, text, turns, understood)
         if kind == "answer" and self._state.stage == MAIN:
             self._state.answer_turns[step.id] = self._state.turn_count
 
@@ -561,35 +611,59 @@ class Dialogue:
             return self._message("choice_ambiguous", options=names)
         return self._message("choice_invalid")
 
-    def _confirm_labels(self, step: Step, options: list[str]) -> list[tuple[str, str]]:
-        assert step.classify is not None
-        by_id = {c.id: c.label for c in step.classify.categories}
-        return [(i, by_id.get(i, i)) for i in options]
+    def _rating_reason(self, step: Step) -> str:
+        assert step.scale is not None
+        return self._message("rating_invalid", min=step.scale.min, max=step.scale.max)
+
+    def _confirm_options(self, step: Step) -> tuple[Option, ...]:
+        """A classification's categories as the options of its confirmation, in the pack's
+        order (never the engine's ranking: a number always means the same category, and a
+        snapshot that saved another order still answers right)."""
+        options = self._confirm_cache.get(step.id)
+        if options is None:
+            categories = step.classify.categories if step.classify else ()
+            options = self._confirm_cache[step.id] = tuple(
+                Option(c.id, c.label) for c in categories
+            )
+        return options
+
+    def _due_noted(self, due: date) -> str:
+        """The `due_noted` message for a due date, in the pack's own day and month names."""
+        lexicon = self.pack.lexicon
+        return self._message(
+            "due_noted",
+            date=due.isoformat(),
+            weekday=_capitalised(lexicon.weekdays[due.weekday()]),
+            month=_capitalised(lexicon.months[due.month - 1]),
+            day=due.day,
+        )
 
     def _answer_main(self, step: Step, text: str, turns: list[Turn]) -> Reply:
         state = self._state
         value: Any = text
+        understood: str | None = None
         if step.kind == "rating":
             assert step.scale is not None
             number = parse_number(text, self.pack.lexicon)
             low, high = step.scale.min, step.scale.max
             if number is None or number != int(number) or not low <= number <= high:
-                return self._reject(
-                    step, text, self._message("rating_invalid", min=low, max=high), turns
-                )
+                return self._reject(step, text, self._rating_reason(step), turns)
             value = int(number)
+            understood = step.scale.labels.get(value)
         elif step.kind == "choice":
             labels = [(o.id, o.label) for o in step.options]
             picked = match_choice(text, labels)
             if len(picked) != 1:
                 return self._reject(step, text, self._choice_reason(picked, labels), turns)
             value = step.options[picked[0]].id
-        self._leader(step, "answer", text, turns)
-        if step.kind == "commit":
+            understood = step.options[picked[0]].label
+        elif step.kind == "commit":
             value = {"action": text, "due": None, "when": None}
             found = parse_due(text, self._today(), self.pack.lexicon)
             if found:
                 value["due"], value["when"] = found[0].isoformat(), found[1]
+                understood = self._due_noted(found[0])
+        self._leader(step, "answer", text, turns, understood)
         state.answers[step.id] = value
         self._ratings_value = None
         if step.kind == "choice":
@@ -622,20 +696,26 @@ class Dialogue:
             return True
         return False
 
-    def _refine_commitment(self, step: Step, text: str) -> None:
+    def _refine_commitment(self, step: Step, text: str) -> str | None:
         """A probe's answer to a commitment is usually the sharper version of it: use it,
         unless it is a hedge or a few words ("no idea", "by Friday"); then keep the first
-        answer and take only a timeframe from the reply."""
+        answer and take only a timeframe from the reply.
+
+        Returns:
+            The `due_noted` line when the reply gave the due date, else None.
+        """
         value = self._state.answers.get(step.id)
         if not isinstance(value, dict):
-            return
+            return None
         lexicon = self.pack.lexicon
         vague = find_phrase(text, lexicon.hedges, prefix=False) is not None
         if word_count(text) >= REFINED_WORDS and not vague:
             value["action"] = text
         found = parse_due(text, self._today(), self.pack.lexicon)
-        if found:
-            value["due"], value["when"] = found[0].isoformat(), found[1]
+        if not found:
+            return None
+        value["due"], value["when"] = found[0].isoformat(), found[1]
+        return self._due_noted(found[0])
 
     def _after_probes(self, step: Step, turns: list[Turn]) -> Reply:
         state = self._state
@@ -652,16 +732,22 @@ class Dialogue:
         self._complete(step, turns)
         return self._reply(True, turns)
 
-    def _settle_due(self, step: Step, text: str) -> None:
+    def _settle_due(self, step: Step, text: str) -> str | None:
+        """The answer to "by when?": its timeframe, or the step's default when it has none.
+
+        Returns:
+            The `due_noted` line for the date now set (None only without a commitment).
+        """
         value = self._state.answers.get(step.id)
         if not isinstance(value, dict):
-            return
+            return None
         today = self._today()
         found = parse_due(text, today, self.pack.lexicon) if text else None
         if found is None:
             found = parse_due(step.default_due, today, self.pack.lexicon)
         when, words = found if found else (today + timedelta(days=14), step.default_due)
         value["due"], value["when"] = when.isoformat(), words
+        return self._due_noted(when)
 
     def _classify(self, step: Step, turns: list[Turn]) -> bool:
         """Sort the answer into a category; True when a confirmation question is now asked."""
@@ -683,7 +769,6 @@ class Dialogue:
             state.vars[classify.into] = guess
             return False
         candidates = [c for score, _, c in ranked if score > 0]
-        options = candidates + [c.id for c in classify.categories if c.id not in candidates]
         labels = {c.id: c.label for c in classify.categories}
         extra = {
             "guess": guess,
@@ -694,7 +779,9 @@ class Dialogue:
         text_out = self._render(classify.text, step, extra)
         state.stage = CONFIRM
         state.pending["guess"] = guess
-        state.prompt = {"text": text_out, "options": options}
+        # `options` in the pack's order, for readers of snapshots that still take the order
+        # from here; this engine always takes it from the pack (`_confirm_options`).
+        state.prompt = {"text": text_out, "options": [c.id for c in classify.categories]}
         self._turn("coach", step, "confirm", text_out, turns)
         return True
 

@@ -51,6 +51,7 @@ DEFAULT_MESSAGES = {
     "ask_due": "By when will you do that? A day or a date is enough.",
     "cannot_skip": "This one can't be skipped. A short answer is fine.",
     "cannot_go_back": "This is the first question, so there is nothing to go back to.",
+    "due_noted": "due {{ weekday[:3] }} {{ day }} {{ month[:3] }}",
 }
 
 TOP_KEYS = (
