@@ -151,15 +151,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except (StoreError, PackError, TemplateFailure) as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # `coach list | head`
+        sys.stderr.close()
+        return 0
     except Exception as exc:
         from coach.session import SessionError
 
         if isinstance(exc, SessionError):
             return _fail(str(exc))
         raise
-    except BrokenPipeError:  # `coach list | head`
-        sys.stderr.close()
-        return 0
 
 
 def _fail(message: str) -> int:

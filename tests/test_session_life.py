@@ -1,0 +1,352 @@
+"""A session's life belongs to `Session`: one process at a time, the same check-in, summary and
+way out in every front end, and nothing accepted is ever lost.
+
+Two processes need real processes; everything else drives the line mode in-process over plain
+streams, which is what it takes."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import DATA, ROOT
+
+from coach import checkin
+from coach.catalog import PackFile, find_pack
+from coach.linemode import LineMode
+from coach.session import RatingRow, Session, Summary
+from coach.store import SessionBusy, SessionStore
+from coach.transcript import ActionItem
+
+TINY = DATA / "packs" / "tiny.yaml"
+# The tiny pack from start to finish (see tests/data/packs/tiny.yaml).
+TINY_ANSWERS = ["They asked me questions and waited", "3", "Ask one question by Friday", "5",
+                "fair and equal, fair", "1"]  # fmt: skip
+
+
+def tiny() -> PackFile:
+    return find_pack(str(TINY), [])
+
+
+def run_lines(session: Session, answers: list[str], opening: object = None) -> str:
+    out = io.StringIO()
+    LineMode(session, io.StringIO("".join(a + "\n" for a in answers)), out).run(opening)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def begin(
+    store: SessionStore, clock: Callable[[], datetime], name: str = "Dana"
+) -> tuple[Session, object]:
+    return Session.begin(store, tiny(), clock, random.Random(1), name=name)
+
+
+# -- one process at a time ----------------------------------------------------------------
+
+
+class Reflection:
+    """`coach reflect --plain` in a real process, answered a line at a time."""
+
+    def __init__(self, sessions: Path, *args: str) -> None:
+        env = {**os.environ, "COACH_SESSIONS_DIR": str(sessions), "PYTHONIOENCODING": "utf-8"}
+        env.pop("COACH_NOW", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "coach", *args, "--pack", str(TINY)]
+            if args[0] == "reflect"
+            else [sys.executable, "-m", "coach", *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+
+    def prompt(self) -> str:
+        """Everything printed up to the next '> ' prompt."""
+        assert self.proc.stdout is not None
+        seen = ""
+        while not seen.endswith("> "):
+            char = self.proc.stdout.read(1)
+            if not char:
+                break
+            seen += char
+        return seen
+
+    def answer(self, text: str) -> str:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+        return self.prompt()
+
+    def end(self) -> tuple[int, str]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        assert self.proc.stdout is not None
+        rest = self.proc.stdout.read()
+        return self.proc.wait(timeout=30), rest
+
+
+def coach(sessions: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COACH_SESSIONS_DIR": str(sessions), "PYTHONIOENCODING": "utf-8"}
+    env.pop("COACH_NOW", None)
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *args], input="", capture_output=True, text=True,
+        env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+
+
+def test_a_second_process_is_refused_and_the_first_loses_nothing(tmp_path: Path) -> None:
+    first = Reflection(tmp_path, "reflect", "--plain", "--name", "Dana")
+    first.prompt()
+    first.answer(TINY_ANSWERS[0])
+    (path,) = tmp_path.glob("*.yaml")
+    session_id = path.stem
+    for args in (
+        ["resume", "--plain", session_id],
+        ["resume", "--plain"],
+        ["resume", "--tui", session_id],
+    ):
+        second = coach(tmp_path, *args)
+        assert second.returncode == 1, second
+        assert second.stderr.count("\n") == 1, second.stderr
+        assert (
+            f"session {session_id} is open in another coach process (process {first.proc.pid})"
+            in second.stderr
+        )
+        assert "Traceback" not in second.stderr
+    for text in TINY_ANSWERS[1:3]:
+        first.answer(text)
+    code, rest = first.end()
+    assert code == 0 and "Resume with: coach resume" in rest
+    saved = [t["text"] for t in yaml.safe_load(path.read_text())["turns"] if t["role"] == "leader"]
+    assert saved[:3] == TINY_ANSWERS[:3]
+
+
+def test_the_lock_of_a_killed_process_is_taken_over(tmp_path: Path) -> None:
+    first = Reflection(tmp_path, "reflect", "--plain", "--name", "Dana")
+    first.prompt()
+    first.answer(TINY_ANSWERS[0])
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(timeout=30)
+    (path,) = tmp_path.glob("*.yaml")
+    lock = tmp_path / f".{path.stem}.lock"
+    assert lock.read_text().strip() == str(first.proc.pid)  # its pid is still written there
+    again = coach(tmp_path, "resume", "--plain", path.stem)
+    assert again.returncode == 0, again.stderr
+    assert "Welcome back" in again.stdout and "Resume with: coach resume" in again.stdout
+
+
+def test_a_session_open_here_cannot_be_resumed_in_process(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, _ = begin(store, clock)
+    session.answer(TINY_ANSWERS[0])
+    with pytest.raises(SessionBusy):
+        Session.resume(store, session.id, clock, [])
+    session.pause()
+    Session.resume(store, session.id, clock, []).close()
+
+
+def test_two_new_sessions_in_the_same_minute_with_the_same_seed_get_two_ids(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    first, _ = begin(store, clock)
+    second, _ = begin(store, clock)  # the same seeded rng: the same first id is tried
+    assert first.id != second.id
+    assert (tmp_path / f"{first.id}.yaml").exists() and (tmp_path / f"{second.id}.yaml").exists()
+
+
+# -- line mode: check-in, summary, Markdown copy, honest exits --------------------------------
+
+
+def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    clock = lambda: datetime(2026, 11, 28, 9, tzinfo=UTC)  # noqa: E731
+    session, opening = Session.begin(
+        store, find_pack(None, []), clock, random.Random(1), name="Dana"
+    )
+    out = run_lines(session, ["1", "part", "nonsense", "4", ":pause"], opening)
+    assert out.index("── Before we start ──") < out.index("── ", out.index("Before we start") + 20)
+    assert "Last time you committed to (1 of 3):" in out
+    assert "Answer with a number from 1 to 4, or its word." in out
+    saved = store.load(session.id)
+    assert [c["answer"] for c in saved["checkin"]] == ["done", "partly", "drop"]
+    statuses = [a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]][:3]
+    assert statuses == ["done", "open", "dropped"]
+    assert out.rstrip().endswith(f"Resume with: coach resume {session.id}")
+
+
+def test_an_empty_line_leaves_the_rest_of_the_check_in_for_next_time(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    clock = lambda: datetime(2026, 11, 28, 9, tzinfo=UTC)  # noqa: E731
+    session, opening = Session.begin(
+        store, find_pack(None, []), clock, random.Random(1), name="Dana"
+    )
+    out = run_lines(session, ["done", "", ":pause"], opening)
+    assert "(2 of 3)" in out and "(3 of 3)" not in out
+    assert [c["answer"] for c in store.load(session.id)["checkin"]] == ["done"]
+
+
+def test_a_whole_line_mode_session_ends_with_a_summary_and_a_markdown_copy(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    out = run_lines(session, TINY_ANSWERS, opening)
+    assert "── Your reflection ──" in out
+    markdown = tmp_path / f"{session.id}.md"
+    assert markdown.is_file() and "## Action items" in markdown.read_text()
+    lines = out.rstrip().split("\n")
+    assert lines[-3:] == [
+        f"Saved to {tmp_path / (session.id + '.yaml')}",
+        f"Markdown: {markdown}",
+        f"Read it again with: coach show {session.id}",
+    ]
+    assert not session.lock or not session.lock.held
+
+
+def test_resume_then_pause_says_how_to_resume_and_a_full_stop_never_ends_a_path(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    run_lines(session, TINY_ANSWERS[:1], opening)
+    again = Session.resume(store, session.id, clock, [])
+    out = run_lines(again, [":pause"])
+    path = tmp_path / f"{session.id}.yaml"
+    assert [line.removeprefix("> ") for line in out.rstrip().split("\n")[-2:]] == [
+        f"Paused. Everything you wrote is saved in {path}",
+        f"Resume with: coach resume {session.id}",
+    ]
+
+
+def test_a_session_with_nothing_said_is_not_left_behind(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    out = run_lines(session, [":pause"], opening)
+    assert "Nothing was answered, so nothing was kept." in out
+    assert "Resume with" not in out
+    assert list(tmp_path.glob("*.yaml")) == []
+    assert store.latest_unfinished() is None
+
+
+def test_a_rating_left_empty_is_asked_again_with_its_range(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    out = run_lines(session, [TINY_ANSWERS[0], "   ", ":pause"], opening)
+    after = out[out.index("(1-5)") :]
+    assert "from 1 to 5" in after
+
+
+# -- one builder for every front end ----------------------------------------------------------
+
+MARKER = Summary(
+    closing=("closing words from the session",),
+    ratings=(RatingRow("t", "Marker trait", 2, 7),),
+    loyalty="Marker loyalty line.",
+    action_items=(ActionItem("a1", "marker action item", "t", "2027-01-05", kind="suggestion"),),
+    titles={"t": "Marker trait"},
+)
+
+
+def test_line_mode_prints_the_sessions_summary_and_nothing_of_its_own(
+    tmp_path: Path, clock: Callable[[], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Session, "summary", lambda self: MARKER)
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    out = run_lines(session, TINY_ANSWERS, opening)
+    summary = out[out.index("── Your reflection ──") :]
+    assert "Marker trait  ██░░░░░  2/7" in summary
+    assert "Marker loyalty line." in summary
+    assert (
+        "marker action item" in summary and "due Tue 5 Jan (a suggestion, Marker trait)" in summary
+    )
+
+
+async def test_the_app_draws_the_sessions_summary_and_nothing_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_kit import answered, resumed
+
+    monkeypatch.setattr(Session, "summary", lambda self: MARKER)
+    store = SessionStore(tmp_path)
+    session_id = answered(store, TINY_ANSWERS[:-1])
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("1")  # the last answer: the summary follows
+        await pilot.pause()
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "closing words from the session" in shown
+        assert "Marker trait  ██░░░░░ 2/7" in shown
+        assert "Marker loyalty line." in shown
+        assert "A suggestion · Marker trait" in shown
+        area = app.screen.query_one(".action-text")
+        assert area.text == "marker action item"  # type: ignore[attr-defined]
+
+
+def test_both_front_ends_ask_the_sessions_check_in_questions(
+    tmp_path: Path, clock: Callable[[], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = ActionItem("a1", "marker commitment", None, "2026-11-20")
+    questions = checkin.questions([checkin.DueItem("old", item)])
+    monkeypatch.setattr(Session, "checkin_questions", lambda self: questions)
+    monkeypatch.setattr(Session, "check_in", lambda self, answers: None)
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    out = run_lines(session, ["", ":pause"], opening)
+    assert questions[0].text in out
+
+
+async def test_the_app_asks_the_sessions_check_in_questions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_kit import build
+
+    item = ActionItem("a1", "marker commitment", None, "2026-11-20")
+    questions = checkin.questions([checkin.DueItem("old", item)])
+    monkeypatch.setattr(Session, "checkin_questions", lambda self: questions)
+    app = build(SessionStore(tmp_path))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#item").render()) == questions[0].text
+
+
+# -- the app: a busy session is not opened ------------------------------------------------------
+
+
+async def test_resume_it_on_the_start_screen_refuses_a_session_open_elsewhere(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    from textual.widgets import Button
+    from tui_kit import build
+
+    store = SessionStore(tmp_path)
+    session, _ = begin(store, clock)
+    session.answer(TINY_ANSWERS[0])  # open here, as if in another terminal
+    before = (tmp_path / f"{session.id}.yaml").read_bytes()
+    app = build(store, unfinished=store.latest_unfinished())
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.screen.query_one("#resume", Button).press()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        (note,) = app._notifications
+        assert f"session {session.id} is open in another coach process" in note.message
+    assert app.session is None
+    assert (tmp_path / f"{session.id}.yaml").read_bytes() == before
