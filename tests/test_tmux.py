@@ -67,28 +67,80 @@ class Terminal:
         raise AssertionError(f"{texts} did not appear; the terminal shows:\n{history}")
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
+REFLECT = [sys.executable, "-m", "coach", "reflect", "--name", "Dana",
+           "--pack", str(DATA / "packs" / "tiny.yaml")]  # fmt: skip
+RESUME = [sys.executable, "-m", "coach", "resume"]
+
+
+def open_terminal(tmp_path: Path, *commands: list[str]) -> Terminal:
+    """A 100x32 tmux window running the commands one after another, then keeping the pane:
+    the shell stays after coach exits, so its last words can be read from it."""
     term = Terminal(f"coach-test-{uuid.uuid4().hex[:12]}")
     env = {
         "COACH_SESSIONS_DIR": str(tmp_path / "sessions"),
         "COACH_NOW": NOW.isoformat(),
         "TERM": "tmux-256color",
     }
-    command = [sys.executable, "-m", "coach", "reflect", "--name", "Dana",
-               "--pack", str(DATA / "packs" / "tiny.yaml")]  # fmt: skip
-    # The shell stays after coach exits, so its last words can be read from the pane.
-    script = f"cd {shlex.quote(str(ROOT))} && {shlex.join(command)}; echo coach-exit=$?; sleep 60"
+    steps = " && ".join(shlex.join(c) for c in commands)
+    script = f"cd {shlex.quote(str(ROOT))} && {steps}; echo coach-exit=$?; sleep 60"
     args = ["new-session", "-d", "-s", "coach", "-x", "100", "-y", "32"]
     for name, value in env.items():
         args += ["-e", f"{name}={value}"]
     term.tmux(*args, script)
+    return term
+
+
+def close_terminal(term: Terminal) -> None:
     socket = Path(term.tmux("display-message", "-p", "#{socket_path}").strip())
+    subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+    socket.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = open_terminal(tmp_path, REFLECT)
     try:
         yield term
     finally:
-        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
-        socket.unlink(missing_ok=True)
+        close_terminal(term)
+
+
+def test_pause_resume_and_pause_again_each_say_how_to_resume(tmp_path: Path) -> None:
+    t = open_terminal(tmp_path, REFLECT, RESUME, RESUME)
+    try:
+        t.wait_for("Think of someone who really listened", "Enter sends")
+        t.type("They asked me questions about my week and waited for every answer")
+        t.wait_for("How well do you listen to your team?")
+        t.keys("Escape")
+        t.wait_for("Welcome back. Here's where you left off.", "How well do you listen")
+        t.keys("3")
+        t.wait_for("What is one thing you will do to listen better")
+        t.keys("Escape")
+        t.wait_for("Welcome back. Here's where you left off.", "one thing you will do")
+        # A key typed the instant the screen appears can meet the terminal's replies to the
+        # app's start-up queries; a first character proves keys arrive, and becomes a draft.
+        t.tmux("send-keys", "-t", "coach", "-l", "Ride along")
+        t.wait_for("Ride along")
+        t.keys("Escape")
+        try:
+            done = t.wait_for("coach-exit=0")
+        except AssertionError:
+            # A lone ESC right after typing can be held as the start of an Alt+key by the
+            # terminal parser; a person presses it again, and so does this test.
+            t.keys("Escape")
+            done = t.wait_for("coach-exit=0")
+        done = t.tmux("capture-pane", "-p", "-J", "-t", "coach", "-S", "-200")  # unwrapped
+    finally:
+        close_terminal(t)
+    (path,) = (tmp_path / "sessions").glob("*.yaml")
+    assert done.count(f"Resume with: coach resume {path.stem}") == 3, done
+    assert done.count(f"Everything you wrote is saved in {path}") == 3, done
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [t["text"] for t in doc["turns"] if t["role"] == "leader"][:2] == [
+        "They asked me questions about my week and waited for every answer",
+        "3",
+    ]
+    assert doc["draft"]["text"] == "Ride along"
 
 
 def test_a_whole_session_typed_into_the_real_coach(terminal: Terminal, tmp_path: Path) -> None:
