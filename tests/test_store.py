@@ -562,9 +562,35 @@ def test_a_session_cannot_be_locked_twice(store: SessionStore) -> None:
         assert caught.value.pid == os.getpid()
     lock = store.acquire("2026-11-28-0900-abcd")  # released on leaving the block
     assert lock.held
+    assert (store.root / ".2026-11-28-0900-abcd.lock").read_text() == f"{os.getpid()}\n"
     lock.release()
     lock.release()  # twice is harmless
-    assert (store.root / ".2026-11-28-0900-abcd.lock").exists()  # kept: deleting races
+    assert not (store.root / ".2026-11-28-0900-abcd.lock").exists()  # removed while still held
+
+
+def test_a_lock_whose_file_was_replaced_is_taken_on_the_new_file(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a removing release opens: the file we locked is gone or replaced by the time
+    we hold it. The lock must then be taken again on the file that is there now."""
+    store.save(make_doc())
+    real_flock = store_module.fcntl.flock
+    calls = []
+
+    def racing_flock(fd: int, op: int) -> None:
+        real_flock(fd, op)
+        if op & store_module.fcntl.LOCK_EX and not calls:
+            calls.append(fd)
+            path = store.root / ".2026-11-28-0900-abcd.lock"
+            path.unlink()  # another owner released it in between
+            path.write_text("")
+
+    monkeypatch.setattr(store_module.fcntl, "flock", racing_flock)
+    lock = store.acquire("2026-11-28-0900-abcd")
+    held = os.fstat(lock._fd)  # noqa: SLF001 - the descriptor it holds
+    there = os.stat(store.root / ".2026-11-28-0900-abcd.lock")
+    assert (held.st_ino, len(calls)) == (there.st_ino, 1)
+    lock.release()
 
 
 def test_a_lock_file_that_is_a_link_is_never_written_through(store: SessionStore) -> None:

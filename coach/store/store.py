@@ -64,6 +64,7 @@ _ID_ATTEMPTS = 1000
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _BODY_LINE = re.compile(rb"(?:turns|snapshot):(?:[ \t]|\r?\n|$)")
 _CANDIDATES_SHOWN = 5
+_LOCK_TRIES = 10
 _FOLDER = "sessions folder"
 
 log = logging.getLogger(__name__)
@@ -344,9 +345,11 @@ class SessionLock:
     `acquire` until `release` (or the process ends: the kernel drops a dead process's lock, so
     a lock left behind is simply free again, whatever pid its file still names).
 
-    The sidecar is never removed: deleting a lock file while another process waits on it would
-    let two processes hold "the" lock at once. It is opened without following symlinks and must
-    be a plain file, so a link planted in a shared folder cannot make coach write elsewhere.
+    The sidecar is removed on release while the lock is still held; whoever locks it checks
+    afterwards that the file they locked is still the one at that path (else they lost a race
+    with a release and try again), so two processes can never both hold "the" lock. It is
+    opened without following symlinks and must be a plain file, so a link planted in a shared
+    folder cannot make coach write elsewhere.
     """
 
     def __init__(self, session_path: Path, session_id: str) -> None:
@@ -355,6 +358,19 @@ class SessionLock:
         self._fd: int | None = None
         if not _HAVE_FLOCK:
             return
+        for _ in range(_LOCK_TRIES):
+            fd = self._open()
+            try:
+                if self._lock(fd, session_path):
+                    self._fd = fd
+                    return
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)  # the file was removed by a releasing owner: lock the new one
+        raise StoreError(self.path, "cannot take the lock: it keeps being replaced")
+
+    def _open(self) -> int:
         flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
         flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
@@ -367,25 +383,33 @@ class SessionLock:
                     "remove it if you did not make it",
                 ) from None
             raise StoreError(self.path, f"cannot create the lock file ({exc.strerror})") from None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise StoreError(
-                    self.path, "the lock file is not a plain file; remove it and try again"
-                )
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-                raise SessionBusy(
-                    session_path, session_id, int(owner) if owner.isdigit() else None
-                ) from None
-            with contextlib.suppress(OSError):  # the pid is only a hint for the message above
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        except BaseException:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
-            raise
-        self._fd = fd
+            raise StoreError(
+                self.path, "the lock file is not a plain file; remove it and try again"
+            )
+        return fd
+
+    def _lock(self, fd: int, session_path: Path) -> bool:
+        """Lock `fd`; False when the file is no longer the one at `self.path`."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise SessionBusy(
+                session_path, self.session_id, int(owner) if owner.isdigit() else None
+            ) from None
+        held = os.fstat(fd)
+        try:
+            there = os.stat(self.path, follow_symlinks=False)
+        except FileNotFoundError:
+            return False
+        if (held.st_dev, held.st_ino) != (there.st_dev, there.st_ino):
+            return False
+        with contextlib.suppress(OSError):  # the pid is only a hint for the busy message
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        return True
 
     @property
     def held(self) -> bool:
@@ -397,6 +421,8 @@ class SessionLock:
         if fd is None:
             return
         try:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)  # still ours: nobody else can hold it right now
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
@@ -619,8 +645,7 @@ class SessionStore:
         return self.acquire(session_id)
 
     def remove(self, session_id: str) -> None:
-        """Delete a session's file (one that holds nothing the leader said); its lock file
-        stays, for the reason `SessionLock` gives."""
+        """Delete a session's file (one that holds nothing the leader said)."""
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path_for(session_id))
         self._turn_text.pop(session_id, None)
