@@ -60,9 +60,17 @@ def pack_paths(user_dirs: list[Path]) -> list[tuple[Path, bool]]:
     found: list[tuple[Path, bool]] = []
     for folder in user_dirs:
         if folder.is_dir():
-            found.extend((p, False) for p in sorted(folder.glob("*.yaml")))
+            found.extend((p, False) for p in sorted(folder.glob("*.yaml")) if not _is_test(p))
     found.extend((p, True) for p in sorted(stock_dir().glob("*.yaml")))
     return found
+
+
+def _is_test(path: Path) -> bool:
+    """A conversation test file kept beside its pack (as in examples/packs/) is no pack."""
+    from coach.authoring.files import is_conversation_test, read_text
+
+    text, _problems = read_text(path)
+    return text is not None and is_conversation_test(text)
 
 
 def list_packs(user_dirs: list[Path]) -> tuple[list[PackFile], list[PackError]]:

@@ -12,7 +12,7 @@ import random
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coach.catalog import find_pack
+from coach.catalog import PackFile, find_pack
 from coach.session import Session
 from coach.store import SessionStore
 
@@ -91,13 +91,20 @@ def answer_for(step: str, stage: str, answers: dict[str, list[str]]) -> str:
 def make(
     store: SessionStore, name: str, when: datetime, answers: dict[str, list[str]], stop: int
 ) -> str:
-    pack_file = find_pack("sales-leader", [])
+    found = find_pack("sales-leader", [])
+    # Recorded relative to the checkout, so a sample names no one's machine.
+    pack_file = PackFile(found.path.relative_to(ROOT), found.pack, found.stock)
     session, _ = Session.begin(store, pack_file, lambda: when, random.Random(name), name=name)
     for _ in range(stop):
         prompt = session.dialogue.current()
         if prompt is None:
             break
-        session.answer(answer_for(prompt.step, prompt.stage, answers))
+        answer = answer_for(prompt.step, prompt.stage, answers)
+        if prompt.stage == "confirm" and prompt.suggested:  # agree with the coach's reading
+            ids = [option.id for option in prompt.options]
+            answer = str(ids.index(prompt.suggested) + 1)
+        session.answer(answer)
+    session.close()
     return session.id
 
 

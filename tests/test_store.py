@@ -587,7 +587,7 @@ def test_a_lock_whose_file_was_replaced_is_taken_on_the_new_file(
 
     monkeypatch.setattr(store_module.fcntl, "flock", racing_flock)
     lock = store.acquire("2026-11-28-0900-abcd")
-    held = os.fstat(lock._fd)  # noqa: SLF001 - the descriptor it holds
+    held = os.fstat(lock._fd)
     there = os.stat(store.root / ".2026-11-28-0900-abcd.lock")
     assert (held.st_ino, len(calls)) == (there.st_ino, 1)
     lock.release()
