@@ -201,7 +201,12 @@ class CoachApp(App[None]):
         self.exit()
 
     async def action_quit(self) -> None:
-        """Quit from anywhere (Ctrl+Q): everything is saved first, nothing is lost."""
+        """Quit from anywhere (Ctrl+Q): everything is saved first, nothing is lost. A screen
+        holding edits of its own (the summary) says how to leave with them."""
+        leave = getattr(self.screen, "leave", None)
+        if callable(leave):
+            leave()
+            return
         self.pause()
 
     def finish(self, items: list[ActionItem] | None) -> bool:

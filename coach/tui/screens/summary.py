@@ -66,7 +66,7 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "done", "Save and finish"),
         Binding("ctrl+z", "undo", "Undo remove", show=False),
-        Binding("ctrl+q", "done", "Save and quit", priority=True),
+        Binding("ctrl+q", "app.quit", "Save and quit", priority=True),
     ]
     PALETTE = [
         ("Save and finish", "Keep these action items and close coach", "done"),
@@ -195,8 +195,12 @@ class SummaryScreen(Screen[None]):
             kept.append(replace(row.item, text=text, due=day.isoformat()))
         return kept
 
+    def leave(self) -> None:
+        """Ctrl+Q here finishes with the edits: a complete session is never left as paused."""
+        self.action_done()
+
     def action_done(self) -> None:
-        """Save the items as they stand and close; Ctrl+Q does the same, so no edit is lost."""
+        """Save the items as they stand and close."""
         items = self.edited_items()
         if items is not None:
             self.coach_app.finish(items)
