@@ -124,3 +124,15 @@ async def test_a_long_item_is_read_whole_at_80x24(tmp_path: Path) -> None:
         assert head == "1. Your commitment · Listening"
         due = rows(app)[0].query_one(".action-due", Input)
         assert due.value == "2026-12-04"
+
+
+async def test_the_theme_chosen_is_kept_for_the_next_session(tmp_path: Path) -> None:
+    store, _, app = at_summary(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+    again = resumed(store, answered(store, ["They asked me questions and waited"]))
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert again.theme == "textual-light"

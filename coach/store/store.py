@@ -55,6 +55,11 @@ __all__ = [
     "read_header",
 ]
 
+PREFERENCES_NAME = ".preferences.json"
+"""The leader's choices that outlive a session (the app's theme), beside the sessions."""
+
+_PREFERENCES_MAX = 64_000
+
 INDEX_NAME = ".index.json"
 """The listing cache inside the sessions folder; deleting it only costs one slower listing."""
 
@@ -643,6 +648,33 @@ class SessionStore:
     def lock(self, session_id: str) -> SessionLock:
         """`acquire`, for a `with` block: held for the block only."""
         return self.acquire(session_id)
+
+    def preference(self, name: str) -> str | None:
+        """A remembered choice, or None. A missing, odd or oversized file is no choice made."""
+        path = self.root / PREFERENCES_NAME
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > _PREFERENCES_MAX:
+                return None
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        value = data.get(name) if isinstance(data, dict) else None
+        return value if isinstance(value, str) else None
+
+    def remember(self, name: str, value: str) -> None:
+        """Keep a choice for next time; a folder that cannot be written only forgets it."""
+        path = self.root / PREFERENCES_NAME
+        data: dict[str, Any] = {}
+        with contextlib.suppress(OSError, ValueError):
+            if path.is_file() and not path.is_symlink():
+                loaded = json.loads(path.read_bytes()[:_PREFERENCES_MAX])
+                data = loaded if isinstance(loaded, dict) else {}
+        data[name] = value
+        try:
+            self.ensure_writable()
+            write_atomic(path, json.dumps(data, indent=2).encode("utf-8"), durable=False)
+        except StoreError as exc:
+            log.debug("cannot remember %s: %s", name, exc)
 
     def remove(self, session_id: str) -> None:
         """Delete a session's file (one that holds nothing the leader said)."""

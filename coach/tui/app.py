@@ -62,6 +62,10 @@ class CoachApp(App[None]):
             signal.signal(signal.SIGHUP, self._hang_up)
 
         setup = self.setup
+        theme = setup.store.preference("theme")
+        if theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        self._theme_ready = True
         if self.session is not None:
             self.push_screen(ReflectScreen(self.session, resumed=True))
         elif len(setup.packs) == 1 and setup.name is not None and setup.unfinished is None:
@@ -70,6 +74,11 @@ class CoachApp(App[None]):
             from coach.tui.screens.start import StartScreen
 
             self.push_screen(StartScreen(setup))
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette stays chosen next time, after a resume too."""
+        if getattr(self, "_theme_ready", False):
+            self.setup.store.remember("theme", theme)
 
     def begin(self, pack_file: PackFile, name: str | None) -> None:
         """Start a new session (it takes its lock) and show the check-in or its first question."""
