@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList
+from textual.widgets import Button, Input, OptionList, TextArea
 from textual.widgets._footer import FooterKey
 from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text, tiny_file
 
@@ -73,7 +73,7 @@ async def test_a_whole_session_from_the_first_question_to_the_summary(tmp_path: 
         assert rows[1].startswith("Fairness") and "2/5" in rows[1]
         loyalty = shown(app.screen.query_one("#loyalty"))
         assert "Listening earned your loyalty. You rated yourself 2 on it today." in loyalty
-        texts = [i.value for i in app.screen.query(".action-text").results(Input)]
+        texts = [a.text for a in app.screen.query(".action-text").results(TextArea)]
         assert texts[0] == "I'll ask more questions"
     messages = list({id(m): m for m in messages}.values())  # the hook sees each hop of a bubble
     sent = [m.value for m in messages if isinstance(m, AnswerBox.Submitted)]
@@ -156,9 +156,10 @@ async def test_pause_saves_every_answer_and_resume_continues_at_the_same_questio
         await say(pilot, "4")
         paused_at = app.screen.prompt
         await pilot.press("escape")
-    outcome = app.return_value
+    assert app.session is not None
+    outcome = app.session.ending
     assert outcome is not None and outcome.status == "paused"
-    assert outcome.session_id is not None and outcome.path == store.path_for(outcome.session_id)
+    assert outcome.path == store.path_for(outcome.session_id)
     doc = store.load(outcome.session_id)
     assert doc["status"] == "in_progress"
     assert leader_turns(doc) == [
@@ -194,55 +195,6 @@ async def test_pause_saves_every_answer_and_resume_continues_at_the_same_questio
     )
 
 
-async def test_the_summary_saves_the_edited_action_items_and_a_markdown_export(
-    tmp_path: Path,
-) -> None:
-    store = SessionStore(tmp_path)
-    session_id = answered(store, BEFORE_FOCUS)
-    app = resumed(store, session_id)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
-        screen = app.screen
-        assert type(screen).__name__ == "SummaryScreen"
-        original = [dict(i) for i in screen.items]
-        assert len(original) == 3
-        screen.query_one("#text-0", Input).value = "Ask Sam one open question [TODO] on Monday"
-        screen.query_one("#due-0", Input).value = "2026-12-07"
-        screen.query_one("#remove-1", Button).press()
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-    outcome = app.return_value
-    assert outcome is not None and outcome.status == "complete"
-    doc = store.load(session_id)
-    assert doc["status"] == "complete"
-    assert doc["action_items"] == [
-        {**original[0], "text": "Ask Sam one open question [TODO] on Monday", "due": "2026-12-07"},
-        {**original[2], "id": "a2"},
-    ]
-    assert outcome.export is not None and outcome.export.is_file()
-    markdown = outcome.export.read_text(encoding="utf-8")
-    assert "Ask Sam one open question [TODO] on Monday" in markdown
-    assert original[1]["text"] not in markdown.split("Action items")[-1]
-
-
-async def test_a_due_date_that_is_not_a_date_keeps_the_summary_open(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path)
-    session_id = answered(store, BEFORE_FOCUS)
-    app = resumed(store, session_id)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
-        saved = store.load(session_id)["action_items"]
-        app.screen.query_one("#due-0", Input).value = "2026-02-30"
-        await pilot.press("ctrl+s")
-        assert type(app.screen).__name__ == "SummaryScreen"
-        assert app.return_value is None
-        assert notes(app) == ["Action item 1: '2026-02-30' is not a date on the calendar."]
-        assert app.screen.query_one("#due-0", Input).has_focus
-    assert store.load(session_id)["action_items"] == saved
-
-
 HOSTILE = [
     "[TODO] call Sam",
     "[/b]",
@@ -268,7 +220,8 @@ async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
     doc = store.load(app.session.id)
     assert [t for _, _, t in leader_turns(doc)] == ["[bold]x", "\n".join(HOSTILE)]
 
-    # The same lines replayed on resume.
+    # The same lines replayed on resume (the first app has let go, as its process would).
+    app.session.close()
     again = resumed(store, app.session.id)
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -421,7 +374,7 @@ async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path:
         doc = store.load(app.session.id)
         assert doc["status"] != "complete"
         assert doc["snapshot"]["at"] == app.screen.prompt.step
-        assert app.outcome.path == app.session.path == store.path_for(app.session.id)
+        assert app.session.path == store.path_for(app.session.id)
 
 
 async def test_the_footer_keeps_its_keys_while_the_controls_take_turns(tmp_path: Path) -> None:
@@ -491,17 +444,3 @@ async def test_a_save_that_fails_is_said_at_once_and_the_next_one_catches_up(
         assert app.session is not None
         doc = store.load(app.session.id)
         assert [t["text"] for t in doc["turns"] if t["role"] == "leader"] == [WHOLE[0][2]]
-
-
-async def test_a_bad_due_date_is_quoted_literally_in_its_message(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path)
-    session_id = answered(store, BEFORE_FOCUS)
-    app = resumed(store, session_id)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
-        app.screen.query_one("#due-0", Input).value = "[bold]soon"
-        await pilot.press("ctrl+s")
-        (notification,) = app._notifications
-        assert notification.markup is False
-        assert "'[bold]soon' is not a date" in notification.message

@@ -26,8 +26,9 @@ async def test_a_draft_is_saved_on_pause_and_offered_on_resume(
         await pilot.pause()
         app.screen.query_one("#control", AnswerBox).text = "half a thought [TODO] {{ x }}"
         await pilot.press("escape")
-    assert app.return_value is not None and app.return_value.status == "paused"
-    session_id = app.return_value.session_id
+    assert app.session is not None and app.session.ending is not None
+    assert app.session.ending.status == "paused"
+    session_id = app.session.ending.session_id
     doc = store.load(str(session_id))
     assert doc["draft"] == {
         "step": "recall",
