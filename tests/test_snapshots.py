@@ -98,11 +98,18 @@ def test_a_choice_after_resume(snap_compare: Compare, store: SessionStore) -> No
     snap(snap_compare, resumed(store, session_id), SMALL)
 
 
+LONG_COMMITMENT = (
+    "I'll sit with each of the four new reps for a whole afternoon of calls, let them lead "
+    "every one, and ask what they would do differently"
+)
+
+
 @pytest.mark.parametrize("size", [WIDE, SMALL], ids=["100x32", "80x24"])
 def test_summary(snap_compare: Compare, store: SessionStore, size: tuple[int, int]) -> None:
+    """Long action items wrap whole, with whose they are, their trait and their date."""
     session_id = answered(
         store,
-        ["ok", "They asked me questions and waited", "2", "I'll ask more questions", "by Friday",
+        ["ok", "They asked me questions and waited", "2", LONG_COMMITMENT, "by Friday",
          "2", "I pick favourites sometimes", "She listened", "1"],
     )  # fmt: skip
     snap(snap_compare, resumed(store, session_id), size, ["fairness"])
