@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -167,7 +168,8 @@ def test_two_new_sessions_in_the_same_minute_with_the_same_seed_get_two_ids(
 # -- line mode: check-in, summary, Markdown copy, honest exits --------------------------------
 
 
-def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> None:
+def after_the_samples(tmp_path: Path) -> tuple[SessionStore, Session, Any]:
+    """Dana's new session in a copy of the samples, on a day her commitments are due."""
     folder = tmp_path / "s"
     shutil.copytree(ROOT / "sessions", folder)
     store = SessionStore(folder)
@@ -175,6 +177,11 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
     session, opening = Session.begin(
         store, find_pack(None, []), clock, random.Random(1), name="Dana"
     )
+    return store, session, opening
+
+
+def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> None:
+    store, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["1", "part", "nonsense", "4", ":pause"], opening)
     assert out.index("── Before we start ──") < out.index("── ", out.index("Before we start") + 20)
     assert "Last time you committed to (1 of 3):" in out
@@ -187,13 +194,7 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
 
 
 def test_an_empty_line_leaves_the_rest_of_the_check_in_for_next_time(tmp_path: Path) -> None:
-    folder = tmp_path / "s"
-    shutil.copytree(ROOT / "sessions", folder)
-    store = SessionStore(folder)
-    clock = lambda: datetime(2026, 11, 28, 9, tzinfo=UTC)  # noqa: E731
-    session, opening = Session.begin(
-        store, find_pack(None, []), clock, random.Random(1), name="Dana"
-    )
+    store, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["done", "", ":pause"], opening)
     assert "(2 of 3)" in out and "(3 of 3)" not in out
     assert [c["answer"] for c in store.load(session.id)["checkin"]] == ["done"]

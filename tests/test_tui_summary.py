@@ -29,14 +29,19 @@ def rows(app: CoachApp) -> list[ActionRow]:
     return list(app.screen.query(ActionRow))
 
 
+async def open_summary(pilot: object, app: CoachApp) -> None:
+    """Answer the last question; the summary follows."""
+    await pilot.pause()  # type: ignore[attr-defined]
+    await say(pilot, "fairness")  # type: ignore[arg-type]
+    assert type(app.screen).__name__ == "SummaryScreen"
+
+
 async def test_edits_a_due_phrase_and_a_removal_are_saved_with_a_markdown_copy(
     tmp_path: Path,
 ) -> None:
     store, session_id, app = at_summary(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
-        assert type(app.screen).__name__ == "SummaryScreen"
+        await open_summary(pilot, app)
         first, second, *_ = rows(app)
         first.query_one(TextArea).text = "Ask Sam one open question [TODO] on Monday"
         first.due_box.value = "next Friday"
@@ -60,8 +65,7 @@ async def test_edits_a_due_phrase_and_a_removal_are_saved_with_a_markdown_copy(
 async def test_a_removed_item_comes_back_with_undo(tmp_path: Path) -> None:
     store, session_id, app = at_summary(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
+        await open_summary(pilot, app)
         first = rows(app)[0]
         first.query_one(".remove", Button).press()
         await pilot.pause()
@@ -79,8 +83,7 @@ async def test_ctrl_q_on_the_summary_keeps_the_edits_and_never_says_resume(
 ) -> None:
     store, session_id, app = at_summary(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
+        await open_summary(pilot, app)
         rows(app)[0].query_one(TextArea).text = "Edited, then Ctrl+Q"
         await pilot.press("ctrl+q")
     assert app.session is not None and app.session.ending is not None
@@ -94,8 +97,7 @@ async def test_a_date_that_is_not_a_date_keeps_the_summary_open_and_is_quoted_li
 ) -> None:
     store, session_id, app = at_summary(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
+        await open_summary(pilot, app)
         saved = store.load(session_id)["action_items"]
         first = rows(app)[0]
         first.due_box.value = "[bold]soon"
@@ -113,8 +115,7 @@ async def test_a_date_that_is_not_a_date_keeps_the_summary_open_and_is_quoted_li
 async def test_a_long_item_is_read_whole_at_80x24(tmp_path: Path) -> None:
     _, _, app = at_summary(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await say(pilot, "fairness")
+        await open_summary(pilot, app)
         area = rows(app)[0].query_one(TextArea)
         area.text = LONG
         await pilot.pause()
