@@ -1,7 +1,9 @@
-"""The `coach` command end to end, in a subprocess, as a leader or a script would run it."""
+"""The `coach` command end to end, as a leader or a script would run it: in a subprocess where
+the process matters (the entry point, signals, what gets imported), in-process otherwise."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -9,7 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,8 +26,15 @@ FULL = [
 
 
 def coach(
-    *args: str, stdin: str = "", sessions: Path, env: dict[str, str] | None = None
+    *args: str,
+    stdin: str = "",
+    sessions: Path,
+    env: dict[str, str] | None = None,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
+    """Run `coach ARGS` as a script would. In-process over plain streams unless the process
+    itself is what a test is about (`process=True`): the command takes its streams, its
+    environment and its arguments, and nothing else, so both ways give the same result."""
     environment = {
         **os.environ,
         "COACH_SESSIONS_DIR": str(sessions),
@@ -32,15 +43,56 @@ def coach(
         **(env or {}),
     }
     environment.pop("COACH_PACKS_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "coach", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=ROOT,
-        timeout=60,
-    )
+    if process:
+        return subprocess.run(
+            [sys.executable, "-m", "coach", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=ROOT,
+            timeout=60,
+        )
+    return _in_process(list(args), stdin, environment)
+
+
+def _in_process(args: list[str], stdin: str, environment: dict[str, str]) -> Any:
+    import contextlib
+    import io
+
+    from coach import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environment)
+    cwd = os.getcwd()
+    try:
+        os.chdir(ROOT)
+        with (
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            _stdin(io.StringIO(stdin)),
+        ):
+            try:
+                code = cli.main(args)
+            except SystemExit as exc:  # argparse: bad usage, --help, --version
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(["coach", *args], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _stdin(stream: Any) -> Iterator[None]:
+    old = sys.stdin
+    sys.stdin = stream
+    try:
+        yield
+    finally:
+        sys.stdin = old
 
 
 def only_session(sessions: Path) -> dict:
@@ -51,7 +103,9 @@ def only_session(sessions: Path) -> dict:
 
 def test_a_whole_line_mode_reflection(tmp_path: Path) -> None:
     answers = "\n".join(["3"] * 200) + "\n"
-    result = coach("reflect", "--plain", "--name", "Dana", stdin=answers, sessions=tmp_path)
+    result = coach(
+        "reflect", "--plain", "--name", "Dana", stdin=answers, sessions=tmp_path, process=True
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "(1-5)" in out
