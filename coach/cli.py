@@ -7,6 +7,7 @@ Heavy imports (Textual, Jinja2 reports) happen only inside the subcommands that 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import Any, TextIO
 from coach import __version__
 from coach.engine import PackError, TemplateFailure
 from coach.store import SessionStore, StoreError, locations
-from coach.terminal import printable
+from coach.terminal import json_safe, printable
 
 DESCRIPTION = """\
 A reflection coach for sales leaders. Run `coach` to start a guided reflection on the five
@@ -137,11 +138,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Sanitised:
+    """A text stream that passes everything through the terminal sanitiser: installed as
+    stdout and stderr for every command that does not draw the app, so no document, table,
+    path or error message can carry a control sequence to the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(printable(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return self._stream.encoding
+
+
+def _prepare_streams() -> None:
+    """Text in and out never crashes: bytes that are not valid in the locale's encoding are
+    read as escapes (line mode says so and asks again) and written as replacements."""
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "replace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            # Not possible once a stream has been read from, or when it is not a text file.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for the `coach` script and `python -m coach`."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    _prepare_streams()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Sanitised(out), _Sanitised(err)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
     command = args.command or "reflect"
+    if command not in ("reflect", "resume"):  # those draw the app on the real terminal
+        sys.stdout, sys.stderr = _Sanitised(out), _Sanitised(err)
+    try:
+        return _dispatch(args, command)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _dispatch(args: argparse.Namespace, command: str) -> int:
     if args.command is None:
         args.plain, args.pack, args.name, args.tui = False, None, None, False
     try:
@@ -291,9 +346,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         import json
 
         text = json.dumps(transcript.to_doc(), ensure_ascii=False, indent=2)
-        _write(sys.stdout, _json_safe(text) + "\n")
+        _write(sys.stdout, json_safe(text) + "\n")
     else:
-        _write(sys.stdout, printable(store.resolve(args.id).read_text(encoding="utf-8")))
+        _write(sys.stdout, store.resolve(args.id).read_text(encoding="utf-8"))
     return 0
 
 
@@ -350,7 +405,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         data = [s.to_dict() for s in listing.sessions]
         import json
 
-        _write(sys.stdout, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        _write(sys.stdout, json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return 0
     if not listing.sessions:
         print(f"No sessions yet in {store.root}. Start one with: coach")
@@ -480,19 +535,9 @@ def cmd_where(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json_safe(text: str) -> str:
-    """JSON with the characters a terminal could obey (DEL, C1 controls, bidi overrides)
-    written as `\\u` escapes: still the same JSON, never a control sequence on screen. C0
-    controls are escaped by `json.dumps` itself."""
-    import re
-
-    return re.sub(
-        "[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text
-    )
-
-
 def _write(stream: TextIO, text: str) -> None:
-    stream.write(text)
+    """Every document coach prints goes through the one sanitiser (JSON is escaped before)."""
+    stream.write(printable(text))
     stream.flush()
 
 

@@ -91,10 +91,21 @@ class LineMode:
         return self._leave(session.finish(), 0)
 
     def _read(self) -> str | None:
-        self.out.write("> ")
-        self.out.flush()
-        line = self.stdin.readline()
-        return line or None
+        """The next line, or None at the end of input. A line with bytes that are not text in
+        the terminal's encoding is refused on its own, and the leader asked to type it again:
+        every other line is still read and answered."""
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = self.stdin.readline()
+            bad = next((i for i, ch in enumerate(line) if "\udc80" <= ch <= "\udcff"), None)
+            if bad is None:
+                return line or None
+            encoding = getattr(self.stdin, "encoding", None) or "UTF-8"
+            self.say(
+                f"That line is not {encoding} text (an invalid byte at character {bad + 1}), "
+                "so none of it was used; please type it again."
+            )
 
     # -- the check-in ------------------------------------------------------------------------
 

@@ -62,6 +62,10 @@ def clock_from_env(env: Mapping[str, str] = os.environ) -> Clock:
         raise SessionError(
             f"COACH_NOW={value!r} is not an ISO 8601 time such as 2026-11-28T09:00:00+00:00"
         ) from None
+    if not 1900 <= frozen.year <= 9000:
+        raise SessionError(
+            f"COACH_NOW={value!r} is out of range: give a time between the years 1900 and 9000"
+        )
     if frozen.tzinfo is None:
         frozen = frozen.astimezone()
     return lambda: frozen
@@ -254,7 +258,13 @@ class Session:
         ]
         try:
             dialogue = Dialogue.restore(pack_file.pack, saved.snapshot, clock, turns)
-        except (RestoreError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            # A hand-edited snapshot shows its damage here, not at the leader's next answer.
+            dialogue.current()
+            dialogue.ratings()
+            dialogue.classification()
+            dialogue.action_items()
+            dialogue.snapshot()
+        except (RestoreError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             reason = exc if isinstance(exc, RestoreError) else "its snapshot is damaged"
             raise SessionError(
                 f"session {saved.id} cannot resume: {reason}; it can still be read with "

@@ -1,14 +1,31 @@
-"""Making text safe to print on a terminal without changing what it says."""
+"""Making text safe to print on a terminal without changing what it says: the one sanitiser
+every output to a terminal passes through (DESIGN.md, principle 7)."""
 
 from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, and the C1 controls (which some terminals obey).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, the C1 controls (which some terminals obey, U+009B
+# is a whole CSI), and the bidi embeddings, overrides and isolates, which reorder what follows
+# them on screen and can make one name or answer read as another.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """`text` with control characters shown as visible escapes (`\\x1b`), so an answer that
-    contains an escape sequence is displayed, never executed by the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """`text` with control characters and bidi overrides shown as visible escapes (`\\x1b`,
+    `\\u202e`), so an answer that holds an escape sequence is displayed, never obeyed.
+
+    Idempotent: what it returns has nothing left to escape.
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the same characters written as JSON's own `\\u` escapes: still the same
+    JSON, never a control sequence on screen (`json.dumps` already escapes C0 controls)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
