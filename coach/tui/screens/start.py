@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coach.session import Session, SessionError
 from coach.store import StoreError
+from coach.terminal import printable
 from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -51,9 +52,11 @@ class StartScreen(Screen[None]):
                 )
                 yield Static(
                     Content(
-                        f"You have an unfinished reflection: {title}, "
-                        f"{unfinished.answered} of {unfinished.steps} answered, "
-                        f"last saved {when}."
+                        printable(
+                            f"You have an unfinished reflection: {title}, "
+                            f"{unfinished.answered} of {unfinished.steps} answered, "
+                            f"last saved {when}."
+                        )
                     )
                 )
                 yield Button("Resume it", id="resume", variant="primary")
@@ -62,7 +65,10 @@ class StartScreen(Screen[None]):
             if len(setup.packs) > 1:
                 yield Static(Content("Which reflection?"))
                 yield OptionList(
-                    *[Option(Content(p.pack.title), id=str(i)) for i, p in enumerate(setup.packs)],
+                    *[
+                        Option(Content(printable(p.pack.title)), id=str(i))
+                        for i, p in enumerate(setup.packs)
+                    ],
                     id="packs",
                 )
             yield Button("Start a new reflection", id="begin")
