@@ -8,8 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from coach.engine import Pack, load_pack
+
+# Property tests: quick while developing, thorough in CI (.ci/run runs with CI=true).
+settings.register_profile("dev", max_examples=40)
+settings.register_profile("ci", max_examples=500)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
