@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -18,7 +19,9 @@ from coach.engine import Scale
 
 
 class RatingBar(Widget, can_focus=True):
-    """One row of values, the chosen one highlighted."""
+    """One row of values, the chosen one highlighted; every box as tall as the tallest, so a
+    label that wraps ("about half the time" at 80 columns) does not leave its box hanging
+    below the others."""
 
     BINDINGS = [
         Binding("left,h", "move(-1)", "Lower", show=False),
@@ -27,6 +30,7 @@ class RatingBar(Widget, can_focus=True):
     ]
 
     value: reactive[int | None] = reactive(None)
+    tallest = 0  # lines of the tallest label, which every box is given
 
     @dataclass
     class Chosen(Message):
@@ -46,7 +50,18 @@ class RatingBar(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         for n in range(self.scale.min, self.scale.max + 1):
             label = self.scale.labels.get(n, "")
-            yield Static(Content(f" {n} \n{label}"), classes="rating-value", id=f"rating-{n}")
+            yield RatingValue(Content(f" {n} \n{label}"), classes="rating-value", id=f"rating-{n}")
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual sizes each box of a row on its own (and a box of `height: 1fr` in a bar of
+        # `height: auto` would fill the screen), so the bar finds its tallest label here,
+        # before its boxes are laid out, and each box takes that height. The narrowest share
+        # of the width (1fr boxes differ by a cell at most) wraps the most, so it decides.
+        boxes = list(self.query_children(RatingValue))
+        if boxes and width:
+            inner = max(1, width // len(boxes) - boxes[0].styles.gutter.width)
+            self.tallest = max(box.natural_height(container, viewport, inner) for box in boxes)
+        return super().get_content_height(container, viewport, width)
 
     def validate_value(self, value: int | None) -> int | None:
         if value is None:
@@ -73,3 +88,16 @@ class RatingBar(Widget, can_focus=True):
     def action_choose(self) -> None:
         if self.value is not None:
             self.post_message(self.Chosen(self, self.value))
+
+
+class RatingValue(Static):
+    """One value of the bar and its label, as tall as the tallest label in the bar."""
+
+    def natural_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines this label needs on its own at `width`."""
+        return super().get_content_height(container, viewport, width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        bar = self.parent
+        tallest = bar.tallest if isinstance(bar, RatingBar) else 0
+        return max(self.natural_height(container, viewport, width), tallest)
