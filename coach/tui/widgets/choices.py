@@ -8,16 +8,35 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coach.engine import Option as ChoiceOption
+from coach.terminal import printable
+
+SUGGESTED = "  (suggested)"
 
 
 class ChoiceList(OptionList):
-    """The options of a choice question, `1) …`, `2) …`; Enter or the number sends."""
+    """The options of a choice question, `1) …`, `2) …`; Enter or the number sends.
 
-    def __init__(self, options: tuple[ChoiceOption, ...], *, id: str | None = None) -> None:
+    The options stay in the pack's order, so a number always means the same option; the one
+    the coach guessed (`suggested`, an option id) is marked and highlighted first, so Enter
+    takes it."""
+
+    def __init__(
+        self,
+        options: tuple[ChoiceOption, ...],
+        *,
+        suggested: str | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(
-            *[Option(Content(f"{i}) {o.label}"), id=o.id) for i, o in enumerate(options, 1)],
+            *[
+                Option(_label(i, o.label, o.id == suggested), id=o.id)
+                for i, o in enumerate(options, 1)
+            ],
             id=id,
         )
+        self.suggested = next((i for i, o in enumerate(options) if o.id == suggested), None)
+        if self.suggested is not None:
+            self.highlighted = self.suggested
 
     def on_key(self, event: events.Key) -> None:
         character = event.character
@@ -25,3 +44,9 @@ class ChoiceList(OptionList):
             event.stop()
             self.highlighted = int(character) - 1
             self.action_select()
+
+
+def _label(number: int, label: str, suggested: bool) -> Content:
+    """`2) Listening`, with a muted mark on the coach's guess; pack text stays literal."""
+    text = Content(f"{number}) {printable(label)}")
+    return Content.assemble(text, (SUGGESTED, "$text-muted")) if suggested else text

@@ -21,10 +21,24 @@ SHOWN = 4_000  # characters of one answer drawn in the log; the transcript keeps
 
 class LeaderLine(Static):
     """What the leader typed, exactly (control characters shown as escapes). A huge paste is
-    drawn in part, so the screen stays quick; the saved transcript has every character."""
+    drawn in part, so the screen stays quick; the saved transcript has every character.
 
-    def __init__(self, text: str, *, note: str = "") -> None:
+    `understood` is what the coach made of it, said back: after a pick (a rating or a choice)
+    as `4 · most of the time`, after free text on a muted line of its own, `→ due Fri 4 Dec`.
+    """
+
+    def __init__(
+        self, text: str, *, note: str = "", understood: str | None = None, pick: bool = False
+    ) -> None:
         shown = printable(text[:SHOWN]) if text else note
         if len(text) > SHOWN:
             shown += f" … ({len(text) - SHOWN:,} more characters, saved in full)"
-        super().__init__(Content(shown), classes="muted" if not text else "")
+        content = Content(shown)
+        if understood and understood.strip().casefold() != text.strip().casefold():
+            said = printable(understood)
+            if pick and text:
+                content = Content.assemble(content, f" · {said}")
+            else:
+                content = Content.assemble(content, "\n", (f"→ {said}", "$text-muted"))
+        super().__init__(content, classes="muted" if not text else "")
+        self.understood = understood
