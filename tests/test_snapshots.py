@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_kit import answered, build, resumed, say, steady, tiny_file
+from tui_kit import STOCK_TO_RATING, answered, build, resumed, say, steady, tiny_file
 
 from coach.catalog import find_pack
 from coach.store import SessionStore
@@ -87,6 +87,21 @@ def test_a_probe_under_the_answer_it_follows(snap_compare: Compare, store: Sessi
 def test_a_rating(snap_compare: Compare, store: SessionStore) -> None:
     answers = ["They asked me questions about my week and waited for every answer"]
     snap(snap_compare, build(store), SMALL, answers)
+
+
+def test_a_rating_whose_labels_wrap_refusing_a_skip(
+    snap_compare: Compare, store: SessionStore
+) -> None:
+    """Every box as tall as the tallest label; the refusal under the bar, covering nothing."""
+    session_id = answered(store, STOCK_TO_RATING, pack=find_pack(None, []))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        steady(pilot.app)  # type: ignore[arg-type]
+
+    app = resumed(store, session_id)
+    assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
 def test_a_choice_after_resume(snap_compare: Compare, store: SessionStore) -> None:

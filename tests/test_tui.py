@@ -7,14 +7,29 @@ with `Setup(resume=...)`, so each test presses only the keys it is about.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList, TextArea
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
-from tui_kit import WHOLE, answered, build, control, resumed, say, shown, text, tiny_file
+from tui_kit import (
+    STOCK_TO_RATING,
+    WHOLE,
+    answered,
+    build,
+    clock,
+    control,
+    footer,
+    resumed,
+    say,
+    shown,
+    text,
+    tiny_file,
+)
 
 from coach.catalog import find_pack
 from coach.store import SessionStore
@@ -120,19 +135,35 @@ async def test_back_asks_the_previous_question_again_with_its_own_control(tmp_pa
     ]
 
 
-async def test_back_at_the_first_question_says_why_and_stays(tmp_path: Path) -> None:
+def hint(app: CoachApp) -> Static:
+    return app.screen.query_one("#hint", Static)
+
+
+def refused(app: CoachApp) -> str | None:
+    """The refusal the hint line is showing, or None when it shows the control's own hint."""
+    line = hint(app)
+    return text(line) if line.has_class("-refusal") else None
+
+
+async def test_back_at_the_first_question_says_why_under_the_control_and_stays(
+    tmp_path: Path,
+) -> None:
     app = build(SessionStore(tmp_path))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        normal = text(hint(app))
         await pilot.press("ctrl+b")
         assert app.screen.prompt.step == "recall"
-        assert len(notes(app)) == 1 and notes(app)[0]
+        assert refused(app) == "This is the first question, so there is nothing to go back to."
+        assert notes(app) == []  # nothing covers the control
+        await pilot.press("x")  # typing an answer ends it
+        assert refused(app) is None and text(hint(app)) == normal
 
 
 async def test_skip_moves_on_where_the_pack_allows_and_nowhere_else(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     app = build(store)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.prompt.can_skip
         await pilot.press("ctrl+n")
@@ -140,9 +171,46 @@ async def test_skip_moves_on_where_the_pack_allows_and_nowhere_else(tmp_path: Pa
         assert text(app.screen.query(LeaderLine).last()) == "(skipped)"
         await pilot.press("ctrl+n")  # a rating here cannot be skipped
         assert app.screen.prompt.step == "rating"
-        assert len(notes(app)) == 1 and notes(app)[0]
+        assert refused(app) == "This one can't be skipped. A short answer is fine."
+        assert notes(app) == []
+        await pilot.press("right")  # any key on the control ends it
+        assert refused(app) is None and text(hint(app)).startswith("1-5: type a number")
         await app.workers.wait_for_complete()
     assert leader_turns(store.load(app.session.id)) == [("skip", "recall", "")]
+
+
+async def test_an_empty_answer_is_answered_under_the_box_until_the_next_answer(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert refused(app) == "Take your time. A few words are enough. Ctrl+N skips this one."
+        assert notes(app) == []
+        await say(pilot, WHOLE[1][2])
+        assert app.screen.prompt.step == "rating"
+        assert refused(app) is None
+        await app.workers.wait_for_complete()
+    assert [t for _, _, t in leader_turns(store.load(app.session.id))] == [WHOLE[1][2]]
+
+
+async def test_a_refusal_longer_than_a_line_is_shown_whole_at_80_columns(tmp_path: Path) -> None:
+    # The stock pack's own "can't skip" is 86 characters: the hint line wraps it, and the
+    # rating bar stays whole above it.
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, STOCK_TO_RATING, pack=find_pack(None, [])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        said = refused(app)
+        assert said is not None and len(said) > 78
+        assert " ".join(shown(hint(app)).split()) == said
+        screen = app.screen
+        assert screen.region.contains_region(hint(app).region)
+        assert screen.region.contains_region(control(app).region)
+        assert not control(app).region.overlaps(hint(app).region)
 
 
 async def test_pause_saves_every_answer_and_resume_continues_at_the_same_question(
@@ -377,19 +445,45 @@ async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path:
         assert app.session.path == store.path_for(app.session.id)
 
 
+SCROLL = ["PgUp", "PgDn", "Scroll"]
+REST = [*SCROLL, "Pause", "Quit", "palette"]
+
+
 async def test_the_footer_keeps_its_keys_while_the_controls_take_turns(tmp_path: Path) -> None:
     # Textual's footer rebuilds its keys whenever focus moves, which costs a restyle at every
-    # question; the keys shown do not change from one control to the next.
+    # question; from the rating bar to the answer box of the commitment the keys stay the same
+    # (Back, no Skip), in the same order although only the box binds PgUp/PgDn itself.
     store = SessionStore(tmp_path)
-    app = build(store)
+    app = resumed(store, answered(store, [WHOLE[1][2]]))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        keys = list(app.screen.query(FooterKey))
-        assert [k.description for k in keys] == ["Back", "Skip", "Pause", "Quit", "palette"]
-        for _, _, answer in WHOLE[:2]:  # two answers in the box: the rating bar is next
-            await say(pilot, answer)
         assert isinstance(control(app), RatingBar)
+        keys = list(app.screen.query(FooterKey))
+        assert footer(app) == ["Back", *REST]
+        await say(pilot, "2")
+        assert isinstance(control(app), AnswerBox)
         assert list(app.screen.query(FooterKey)) == keys
+
+
+async def test_the_footer_shows_back_and_skip_only_where_the_question_allows_them(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    app = build(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = control(app)
+        assert footer(app) == ["Skip", *REST]  # the first question: nothing to go back to
+        await say(pilot, "ok")  # a probe in the same answer box: focus does not move
+        assert control(app) is box and app.screen.prompt.stage == "probe"
+        await pilot.pause()
+        assert footer(app) == ["Back", "Skip", *REST]
+        await say(pilot, WHOLE[1][2])  # the rating cannot be skipped
+        assert isinstance(control(app), RatingBar)
+        await pilot.pause()
+        assert footer(app) == ["Back", *REST]
+        width = sum(key.outer_size.width for key in app.screen.query(FooterKey))
+        assert width <= 80
 
 
 async def test_the_footer_still_follows_a_change_in_the_keys_it_shows() -> None:
@@ -444,3 +538,199 @@ async def test_a_save_that_fails_is_said_at_once_and_the_next_one_catches_up(
         assert app.session is not None
         doc = store.load(app.session.id)
         assert [t["text"] for t in doc["turns"] if t["role"] == "leader"] == [WHOLE[0][2]]
+
+
+# -- what a new leader met at 80x24 and 100x32 -----------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)], ids=["80x24", "100x32"])
+async def test_the_rating_boxes_are_as_tall_as_the_tallest_label(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, STOCK_TO_RATING, pack=find_pack(None, [])))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        bar = control(app)
+        assert isinstance(bar, RatingBar)
+        boxes = list(bar.query(".rating-value"))
+        heights = {box.outer_size.height for box in boxes}
+        assert len(heights) == 1, [box.outer_size for box in boxes]
+        assert heights.pop() > 4  # a label does wrap here, or this proves nothing
+        for n, box in enumerate(boxes, 1):
+            label = app.screen.prompt.scale.labels[n]
+            inside = [line.strip("│") for line in shown(box).splitlines()[1:-1]]
+            assert " ".join(" ".join(inside).split()) == f"{n} {label}"
+            assert bar.region.contains_region(box.region)
+
+
+async def test_page_keys_scroll_the_conversation_from_the_rating_bar(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, STOCK_TO_RATING, pack=find_pack(None, [])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log")
+        assert log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y
+        await pilot.press("pageup")
+        assert log.scroll_y < log.max_scroll_y
+        assert control(app).has_focus
+        await pilot.press("pagedown")
+        assert log.scroll_y == log.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.press("4")  # an answer brings the newest lines back into view
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        assert log.scroll_y == log.max_scroll_y
+        await app.workers.wait_for_complete()
+
+
+async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    stock = find_pack(None, [])
+    app = resumed(store, answered(store, STOCK_TO_RATING[:1], pack=stock))  # a free-text question
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = control(app)
+        assert isinstance(box, AnswerBox)
+        log = app.screen.query_one("#log")
+        box.text = "a short answer"
+        await pilot.pause()
+        await pilot.press("pageup")  # a box that shows all it holds has no use for them
+        assert log.scroll_y < log.max_scroll_y
+        assert footer(app)[-6:] == REST
+        log.scroll_end(animate=False)
+        box.text = "\n".join(f"line {n}" for n in range(30))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.max_scroll_y > 0
+        assert "Scroll" not in footer(app)  # the footer says the keys are the box's now
+        box.move_cursor(box.document.end)
+        row = box.cursor_location[0]
+        at = log.scroll_y
+        await pilot.press("pageup")
+        assert box.cursor_location[0] < row and log.scroll_y == at
+        box.text = "short again"
+        await pilot.pause()
+        await pilot.pause()
+        assert footer(app)[-6:] == REST
+
+
+async def test_what_the_coach_understood_is_said_back_and_replayed(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, [WHOLE[1][2]])
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("5")  # the tiny pack labels 1 and 5 only
+        await say(pilot, "I'll ask one open question in each 1:1 by Friday")
+        await say(pilot, "3")  # no label: nothing to say back
+        live = [text(line) for line in app.screen.query(LeaderLine)]
+        assert live[-3:] == [
+            "5 · always",
+            "I'll ask one open question in each 1:1 by Friday\n→ due Fri 4 Dec",
+            "3",
+        ]
+        await pilot.press("escape")
+    again = resumed(store, session_id)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert [text(line) for line in again.screen.query(LeaderLine)] == live
+
+
+async def test_a_confirmation_says_back_the_option_and_a_skipped_due_date(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, [*LEADER_TEXTS[:4]])  # at "by when?"
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.screen.prompt.stage == "due"
+        await pilot.press("ctrl+n")
+        assert text(app.screen.query(LeaderLine).last()).startswith("(skipped)\n→ due ")
+        await app.workers.wait_for_complete()
+    store2 = SessionStore(tmp_path / "two")
+    app = resumed(store2, answered(store2, BEFORE_FOCUS[:-1]))  # at the confirmation
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        assert text(app.screen.query(LeaderLine).last()) == "1 · Listening"
+        await app.workers.wait_for_complete()
+
+
+async def test_the_guess_is_marked_and_highlighted_and_the_order_kept() -> None:
+    from textual.app import App, ComposeResult
+
+    from coach.engine import Option
+    from coach.tui.widgets.choices import ChoiceList
+
+    options = (Option("listening", "Listening"), Option("fairness", "Fairness"))
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ChoiceList(options, suggested="fairness", id="control")
+
+    app = One()
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        choices = app.query_one(ChoiceList)
+        labels = [str(choices.get_option_at_index(i).prompt) for i in range(2)]
+        assert labels == ["1) Listening", "2) Fairness  (suggested)"]
+        assert choices.highlighted == 1
+
+
+async def test_the_confirmation_on_screen_marks_the_coach_s_guess(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, BEFORE_FOCUS[:-1]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        choices = control(app)
+        assert isinstance(choices, OptionList)
+        assert app.screen.prompt.suggested == "listening"
+        assert choices.highlighted == 0
+        assert "(suggested)" in str(choices.get_option_at_index(0).prompt)
+        assert "(suggested)" not in str(choices.get_option_at_index(1).prompt)
+
+
+def test_every_hint_fits_on_one_line_at_80_columns_and_names_only_what_works(
+    tmp_path: Path,
+) -> None:
+    # Every prompt of a whole tiny-pack session, through the engine: each kind of control and
+    # of follow-up. At 80 columns the hint line is 78 wide (the answer area's padding).
+    from dataclasses import replace
+
+    from coach.engine import Scale
+    from coach.session import Session
+    from coach.tui.screens.reflect import ReflectScreen
+
+    session, reply = Session.begin(
+        SessionStore(tmp_path), tiny_file(), clock, random.Random(1), name="Dana"
+    )
+    prompts = [reply.prompt]
+    for _, _, answer in WHOLE[:-1]:
+        prompts.append(session.answer(answer).prompt)
+    session.close()
+    hints = {}
+    for prompt in prompts:
+        assert prompt is not None
+        said = hints[f"{prompt.step}/{prompt.stage}"] = ReflectScreen._hint(prompt)
+        assert len(said) <= 78, said
+        skips = prompt.kind not in ("rating", "choice") and prompt.can_skip
+        assert ("Ctrl+N" in said) == skips, (prompt.step, prompt.stage, said)
+    assert hints["commit/main"] == "Enter sends · Ctrl+J new line"  # it cannot be skipped
+    assert hints["commit/due"] == "Enter sends · Ctrl+J new line · Ctrl+N skips"
+    assert hints["rating/main"] == "1-5: type a number, or ←/→ and Enter"
+    assert hints["loyalty/confirm"] == "↑/↓ and Enter, or the option's number"
+    ten = replace(prompts[2], scale=Scale(0, 10, {}))  # one key picks, so "10" cannot be typed
+    assert ReflectScreen._hint(ten) == "0-10: ←/→ and Enter"
+
+
+async def test_the_hint_follows_the_question_when_the_answer_box_stays(tmp_path: Path) -> None:
+    # From a rating to the commitment and on to its "by when?": the same box, new hints.
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, LEADER_TEXTS[:3]))  # at the commitment
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = control(app)
+        assert text(hint(app)) == "Enter sends · Ctrl+J new line"
+        await say(pilot, "I'll ask more questions")
+        assert control(app) is box and app.screen.prompt.stage == "due"
+        assert text(hint(app)) == "Enter sends · Ctrl+J new line · Ctrl+N skips"

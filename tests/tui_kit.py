@@ -17,6 +17,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, TextArea
+from textual.widgets._footer import FooterKey, FooterLabel
 
 from coach.catalog import PackFile, find_pack
 from coach.session import Session
@@ -42,6 +43,13 @@ WHOLE = (
     ("loyalty", "main", "She listened"),
     ("loyalty", "confirm", "listening"),
     ("focus", "main", "fairness"),
+)
+
+# The stock pack's first trait up to its rating, whose labels wrap at 80 and 100 columns
+# ("about half the time", "most of the time", "it's how I coach").
+STOCK_TO_RATING = (
+    "She rode along on my calls and showed me how to open with a question",
+    "He came on calls with me every week and ran the first call himself while I watched",
 )
 
 
@@ -94,6 +102,17 @@ async def say(pilot: Pilot[Any], answer: str) -> None:
         await pilot.press("enter")
     else:  # pragma: no cover - a new kind of control needs a new branch here
         raise AssertionError(f"no way to answer with {widget!r}")
+
+
+def footer(app: CoachApp) -> list[str]:
+    """The footer as read from left to right: each key's description, or for a group of keys
+    (PgUp PgDn Scroll) the keys and then the group's label."""
+    parts = app.screen.query("FooterKey, FooterLabel")
+    return [
+        (part.description or part.key_display) if isinstance(part, FooterKey) else text(part)
+        for part in parts
+        if isinstance(part, FooterKey | FooterLabel)
+    ]
 
 
 def text(widget: Widget) -> str:

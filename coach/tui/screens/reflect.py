@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Static, TextArea
 
-from coach.engine import Prompt, Reply
+from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.choices import ChoiceList
@@ -27,12 +27,34 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 
+PICKS = ("rating", "choice")  # controls whose answer is a pick, said back as `4 · often`
+NOTES = {"skip": "(skipped)", "back": "(back to answer again)"}  # the leader's non-answers
+SCROLL = Binding.Group("Scroll")  # the footer shows `PgUp PgDn Scroll`
+
+
 class ReflectScreen(Screen[None]):
     """One question at a time; every answer goes to the engine, then to disk."""
 
+    # Back and Skip are in the footer only where the question allows them (`check_action`);
+    # where it does not, the same key runs `refused`, which says why under the control.
+    # PgUp/PgDn scroll the conversation from any control, except one that has more lines
+    # than it shows (a long answer), which pages itself as in any editor.
     BINDINGS = [
         Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+b", "refused('back')", show=False, priority=True),
         Binding("ctrl+n", "skip", "Skip", priority=True),
+        Binding("ctrl+n", "refused('skip')", show=False, priority=True),
+        Binding(
+            "pageup", "scroll_log(-1)", "Scroll up", key_display="PgUp", group=SCROLL, priority=True
+        ),
+        Binding(
+            "pagedown",
+            "scroll_log(1)",
+            "Scroll down",
+            key_display="PgDn",
+            group=SCROLL,
+            priority=True,
+        ),
         Binding("escape", "pause", "Pause", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
@@ -50,6 +72,17 @@ class ReflectScreen(Screen[None]):
         self.opening = opening
         self.resumed = resumed
         self.prompt: Prompt | None = None
+        self.hint = ""  # the control's own hint, shown again after a refusal
+        self._pages_itself = False  # the control has more lines than it shows
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in the order of BINDINGS, whichever control has the focus: Textual lists
+        a key where it first meets it, and the answer box and the option list bind PgUp and
+        PgDn too, which would move Scroll to the front of the footer for them alone."""
+        bindings = super().active_bindings
+        order = {b.key: n for n, b in enumerate(self.BINDINGS) if isinstance(b, Binding)}
+        return dict(sorted(bindings.items(), key=lambda item: order.get(item[0], len(order))))
 
     @property
     def coach_app(self) -> CoachApp:
@@ -72,9 +105,9 @@ class ReflectScreen(Screen[None]):
             yield from lines
         with Container(id="answer"):
             if prompt is not None:
-                control, hint = self._control(prompt)
-                yield control
-                yield Static(Content(hint), id="hint")
+                self.hint = self._hint(prompt)
+                yield self._control(prompt)
+                yield Static(Content(self.hint), id="hint")
             else:
                 yield Static(id="hint")
         yield KeysFooter()
@@ -124,15 +157,24 @@ class ReflectScreen(Screen[None]):
             control.move_cursor(control.document.end)
 
     def _replay_lines(self) -> list[Static]:
-        """On resume, what was said so far, so the leader sees where they are."""
+        """On resume, what was said so far, so the leader sees where they are: the same lines
+        as when it was answered, what the coach understood included."""
+        pack = self.session.dialogue.pack
         lines: list[Static] = []
+        asked = ""  # the kind of control the last question had: a rating and a choice are picks
         for turn in self.session.dialogue.log:
             if turn.role == "coach":
                 lines.append(
                     CoachLine(turn.text, followup=turn.kind in ("probe", "due", "confirm"))
                 )
+                if turn.kind == "question" and turn.step in pack.by_id:
+                    asked = pack.by_id[turn.step].kind
+                elif turn.kind in ("probe", "due", "confirm"):
+                    asked = "choice" if turn.kind == "confirm" else "ask"
             elif turn.kind in ("answer", "rejected"):
-                lines.append(LeaderLine(turn.text))
+                lines.append(self._leader_line(turn.text, turn, pick=asked in PICKS))
+            elif turn.kind in NOTES:
+                lines.append(self._leader_line("", turn, note=NOTES[turn.kind]))
         # The welcome goes above the last question, so the question stays next to the answer.
         last = max((i for i, line in enumerate(lines) if isinstance(line, CoachLine)), default=0)
         lines.insert(last, CoachLine("Welcome back. Here's where you left off."))
@@ -156,16 +198,19 @@ class ReflectScreen(Screen[None]):
         if say:
             log.mount(CoachLine(prompt.text, followup=prompt.is_followup))
         self.query_one(TraitProgress).show(prompt.progress)
-        if self.prompt is not None and self._same_control(self.prompt, prompt):
-            self.prompt = prompt
+        log.anchor()  # back to the newest line, if the leader had scrolled up
+        same = self.prompt is not None and self._same_control(self.prompt, prompt)
+        self.prompt = prompt
+        self.hint = self._hint(prompt)
+        self._show_hint()
+        self.refresh_bindings()  # Back and Skip may come or go with the question
+        if same:
             self._focus_control()
             return
-        self.prompt = prompt
         answer = self.query_one("#answer", Container)
         # Removal is asynchronous: wait for it, so the new control can take the same id.
         await answer.query("#control").remove()
-        control, hint = self._control(prompt)
-        self.query_one("#hint", Static).update(Content(hint))
+        control = self._control(prompt)
         await answer.mount(control, before=self.query_one("#hint"))
         control.focus()
 
@@ -179,16 +224,29 @@ class ReflectScreen(Screen[None]):
         ]
 
     @staticmethod
-    def _control(prompt: Prompt) -> tuple[Widget, str]:
-        """The control that answers this prompt, and the hint shown under it."""
+    def _control(prompt: Prompt) -> Widget:
+        """The control that answers this prompt."""
+        if prompt.kind == "rating" and prompt.scale:
+            return RatingBar(prompt.scale, id="control")
+        if prompt.kind == "choice":
+            suggested = getattr(prompt, "suggested", None)
+            return ChoiceList(prompt.options, suggested=suggested, id="control")
+        return AnswerBox(id="control")
+
+    @staticmethod
+    def _hint(prompt: Prompt) -> str:
+        """The hint under the control: one line at 80 columns, naming only keys that work on
+        this control for this question."""
         if prompt.kind == "rating" and prompt.scale:
             scale = prompt.scale
-            hint = f"{scale.min}-{scale.max}: type a number, or ←/→ and Enter"
-            return RatingBar(scale, id="control"), hint
+            # A number key picks at once, so only a scale of single digits can be typed.
+            typed = "type a number, or " if scale.min >= 0 and scale.max <= 9 else ""
+            return f"{scale.min}-{scale.max}: {typed}←/→ and Enter"
         if prompt.kind == "choice":
-            return ChoiceList(prompt.options, id="control"), "↑/↓ and Enter, or the option's number"
+            numbers = ", or the option's number" if len(prompt.options) <= 9 else ""
+            return f"↑/↓ and Enter{numbers}"
         skip = " · Ctrl+N skips" if prompt.can_skip else ""
-        return AnswerBox(id="control"), f"Enter sends · Ctrl+J new line{skip}"
+        return f"Enter sends · Ctrl+J new line{skip}"
 
     @staticmethod
     def _same_control(old: Prompt, new: Prompt) -> bool:
@@ -202,6 +260,51 @@ class ReflectScreen(Screen[None]):
             control.clear()
         control.focus()
 
+    def _show_hint(self, refusal: str | None = None) -> None:
+        """The control's hint, or why what was just asked for cannot be done, in the same
+        place under the control (a toast would cover it), until the next answer or key."""
+        hint = self.query_one("#hint", Static)
+        hint.update(Content(self.hint if refusal is None else refusal))
+        hint.set_class(refusal is not None, "-refusal")
+
+    def _end_refusal(self) -> None:
+        if self.query_one("#hint").has_class("-refusal"):
+            self._show_hint()
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys a control has not kept for itself (arrows, Tab, ...) end a refusal; typing
+        # into the answer box does it through `TextArea.Changed`.
+        self._end_refusal()
+
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        self._end_refusal()
+        self.call_after_refresh(self._check_page_keys)
+
+    def _check_page_keys(self) -> None:
+        """PgUp/PgDn go to a control with more lines than it shows; the footer follows."""
+        pages_itself = self._control_pages()
+        if pages_itself != self._pages_itself:
+            self._pages_itself = pages_itself
+            self.refresh_bindings()
+
+    def _control_pages(self) -> bool:
+        focused = self.focused
+        if focused is None or focused.id != "control" or not focused.size.height:
+            return False  # a control not laid out yet has everything below its top to scroll
+        return focused.max_scroll_y > 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back and Skip only where this question allows them; PgUp/PgDn as said above."""
+        prompt = self.prompt
+        if action in ("back", "skip"):
+            return prompt is not None and getattr(prompt, f"can_{action}")
+        if action == "refused":
+            return prompt is not None and not getattr(prompt, f"can_{parameters[0]}")
+        if action == "scroll_log":
+            return not self._control_pages()
+        return True
+
     def _finished(self) -> None:
         from coach.tui.screens.summary import SummaryScreen
 
@@ -210,11 +313,24 @@ class ReflectScreen(Screen[None]):
 
     # -- answering -----------------------------------------------------------------------
 
+    @staticmethod
+    def _leader_line(
+        text: str, turn: Turn | None, *, note: str = "", pick: bool = False
+    ) -> LeaderLine:
+        """The leader's line, with what the coach understood of it (`Turn.understood`)."""
+        understood = getattr(turn, "understood", None)
+        return LeaderLine(text, note=note, understood=understood, pick=pick)
+
+    @staticmethod
+    def _leader_turn(reply: Reply) -> Turn | None:
+        return next((turn for turn in reply.turns if turn.role == "leader"), None)
+
     async def _send(self, text: str) -> None:
         log = self.query_one("#log", VerticalScroll)
+        pick = self.prompt is not None and self.prompt.kind in PICKS
         reply = self.session.answer(text)
         if reply.turns:
-            log.mount(LeaderLine(text))
+            log.mount(self._leader_line(text, self._leader_turn(reply), pick=pick))
             self.coach_app.save_in_background()
         await self._show(reply)
 
@@ -222,7 +338,8 @@ class ReflectScreen(Screen[None]):
     async def _answered(self, event: AnswerBox.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self.notify("Take your time. Type your answer, or Ctrl+N to skip.", timeout=3)
+            skip = " Ctrl+N skips this one." if self.prompt and self.prompt.can_skip else ""
+            self._show_hint(f"Take your time. A few words are enough.{skip}")
             return
         await self._send(event.value)
 
@@ -240,22 +357,39 @@ class ReflectScreen(Screen[None]):
         reply = self.session.back()
         if reply.accepted:
             self.query_one("#log", VerticalScroll).mount(
-                LeaderLine("", note="(back to answer again)")
+                self._leader_line("", self._leader_turn(reply), note=NOTES["back"])
             )
             self.coach_app.save_in_background()
             self.prompt = None  # the control may differ: rebuild it
             await self._show(reply)
         elif reply.reason:
-            self.notify(reply.reason, timeout=3, markup=False)
+            self._show_hint(reply.reason)
 
     async def action_skip(self) -> None:
         reply = self.session.skip()
         if reply.accepted:
-            self.query_one("#log", VerticalScroll).mount(LeaderLine("", note="(skipped)"))
+            # Skipping "by when?" still sets a due date; the engine says which.
+            self.query_one("#log", VerticalScroll).mount(
+                self._leader_line("", self._leader_turn(reply), note=NOTES["skip"])
+            )
             self.coach_app.save_in_background()
             await self._show(reply)
         elif reply.reason:
-            self.notify(reply.reason, timeout=3, markup=False)
+            self._show_hint(reply.reason)
+
+    async def action_refused(self, what: str) -> None:
+        """Back or Skip where the question does not allow it: the engine says why."""
+        if what == "back":
+            await self.action_back()
+        elif what == "skip":
+            await self.action_skip()
+
+    def action_scroll_log(self, pages: int) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        if pages < 0:
+            log.scroll_page_up(animate=False)
+        else:
+            log.scroll_page_down(animate=False)
 
     def action_pause(self) -> None:
         self.coach_app.pause()
