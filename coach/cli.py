@@ -88,11 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="session id, its start, or a session file")
     p.add_argument("--format", choices=("md", "json", "yaml"), default="md")
 
-    p = add("actions", "print action items from one session or all of them")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("id", nargs="?", help="session id (default: the latest session)")
-    group.add_argument("--all", action="store_true", help="action items from every session")
-    p.add_argument("--format", choices=("md", "csv"), default="md")
+    p = add(
+        "actions",
+        "print action items (one session's, or --all), or mark one: actions done|drop SESSION:ITEM",
+    )
+    p.add_argument(
+        "target",
+        nargs="*",
+        metavar="ID | done REF | drop REF",
+        help="a session id (default: the latest session); or `done`/`drop` and an item as "
+        "SESSION:ITEM, e.g. 2026-11-02-0930-vmyh:a1",
+    )
+    p.add_argument("--all", action="store_true", help="action items from every session")
+    p.add_argument("--status", choices=("open", "done", "dropped"), help="only items with it")
+    p.add_argument("--leader", metavar="NAME", help="only this leader's items")
+    p.add_argument("--format", choices=("md", "csv", "ics", "todo"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--why", metavar="TEXT", help="with drop: why it was let go")
 
     p = add("list", "list saved sessions, newest first")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -353,47 +365,65 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
-    from coach.transcript import parse
+    from coach.actions import ActionError, Row, every_row, keep, mark, rows_of
 
     store = _store(args)
-    rows: list[tuple[str, str, Any]] = []
-    if args.all:
-        listing = store.list()
-        for problem in listing.problems:
+    target = list(args.target)
+    if target and target[0] in ("done", "drop"):
+        if len(target) != 2 or args.all:
+            raise UserError(f"name one item: coach actions {target[0]} SESSION:ITEM")
+        clock, _rng = _session_env()
+        status = "done" if target[0] == "done" else "dropped"
+        try:
+            row = mark(store, target[1], status, clock().date(), why=args.why)
+        except ActionError as exc:
+            raise UserError(str(exc)) from None
+        print(f"Marked {status}: {row.ref} {' '.join(row.item.text.split())}")
+        return 0
+    if args.why is not None:
+        raise UserError("--why goes with: coach actions drop SESSION:ITEM --why TEXT")
+    if len(target) > 1 or (target and args.all):
+        raise UserError("give one session id, or --all")
+    rows: list[Row]
+    if args.all or (not target and (args.status or args.leader)):
+        problems: list[StoreError] = []
+        rows = list(every_row(store, problems))
+        for problem in problems:
             print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
-        for summary in reversed(listing.sessions):  # oldest first, like a to-do list
-            try:
-                header = parse(store.load_header(summary.path), summary.path)
-            except StoreError as exc:
-                print(f"coach: skipped {printable(str(exc))}", file=sys.stderr)
-                continue
-            rows.extend((header.id, header.trait_title(i.trait), i) for i in header.action_items)
     else:
-        ref = args.id
+        ref = target[0] if target else None
         if ref is None:
             listing = store.list()
             if not listing.sessions:
                 raise UserError(f"there are no sessions in {store.root} yet")
             ref = listing.sessions[0].id
-        transcript = _transcript(store, ref)
-        rows = [
-            (transcript.id, transcript.trait_title(i.trait), i) for i in transcript.action_items
-        ]
+        rows = rows_of(_transcript(store, ref))
+    rows = [row for row in rows if keep(row, args.status, args.leader)]
+    from coach.report import exports
+
     if args.format == "csv":
-        import csv
+        text = exports.actions_csv(rows)
+    elif args.format == "ics":
+        clock, _rng = _session_env()
+        text = exports.actions_ics(rows, clock())
+    elif args.format == "todo":
+        text = exports.actions_todo(rows)
+    else:
+        from coach.report import actions_markdown
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["session", "id", "due", "status", "trait", "kind", "text", "trait_title"])
-        for session_id, title, item in rows:
-            writer.writerow(
-                [printable(v) for v in (session_id, item.id, item.due, item.status,
-                                        item.trait or "", item.kind, item.text, title)]
-            )  # fmt: skip
-        return 0
-    from coach.report import actions_markdown
-
-    _write(sys.stdout, actions_markdown(rows))
+        text = actions_markdown([(r.session, r.trait_title, r.item) for r in rows])
+    _emit(text, args.output)
     return 0
+
+
+def _emit(text: str, output: str | None) -> None:
+    """A text export to stdout, or written atomically to the file named by -o."""
+    if output is None:
+        _write(sys.stdout, text)
+        return
+    from coach.store import write_atomic
+
+    write_atomic(Path(output), text.encode("utf-8"))
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -8,7 +8,9 @@ import re
 # C0 controls except tab and newline, DEL, the C1 controls (which some terminals obey, U+009B
 # is a whole CSI), and the bidi embeddings, overrides and isolates, which reorder what follows
 # them on screen and can make one name or answer read as another.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A carriage return is kept where it ends a line (CRLF, as iCalendar and CSV files write
+# them); alone it moves the cursor back over what was printed, so it is escaped.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def _escape(match: re.Match[str]) -> str:

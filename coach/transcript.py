@@ -94,11 +94,13 @@ class Loyalty:
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """What a later session's check-in heard about an action item."""
+    """What was last heard about an action item: at a later session's check-in (`in_session`
+    names it), or marked from the command line (`in_session` empty, `why` optional)."""
 
     on: str
     answer: str
-    in_session: str
+    in_session: str = ""
+    why: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,11 +280,12 @@ def _item_doc(item: ActionItem) -> dict[str, Any]:
         "source": source,
     }
     if item.checked is not None:
-        doc["checked"] = {
-            "on": item.checked.on,
-            "answer": item.checked.answer,
-            "in": item.checked.in_session,
-        }
+        checked: dict[str, Any] = {"on": item.checked.on, "answer": item.checked.answer}
+        if item.checked.in_session:
+            checked["in"] = item.checked.in_session
+        if item.checked.why is not None:
+            checked["why"] = item.checked.why
+        doc["checked"] = checked
     return doc
 
 
@@ -519,6 +522,7 @@ def _item(r: _Reader, raw: Any, where: Where) -> ActionItem:
             r.text(c.get("on"), (*where, "checked", "on")),
             r.text(c.get("answer"), (*where, "checked", "answer")),
             r.text(c.get("in"), (*where, "checked", "in")),
+            r.maybe_text(c.get("why"), (*where, "checked", "why")),
         )
     text = m.get("text")
     if text is None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from coach import cli
 from coach.store import SessionStore, load_file
 
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 DANGEROUS = [
     "\x1b]52;c;cHduZWQ=\x07",
     "\x1b[2J",
@@ -59,6 +59,8 @@ COMMANDS = [
     ["actions", SAMPLE],
     ["actions", "--all", "--format", "csv"],
     ["actions", "--all"],
+    ["actions", "--all", "--format", "ics"],
+    ["actions", "--all", "--format", "todo"],
     ["list"],
     ["list", "--format", "json"],
 ]

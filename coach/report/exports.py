@@ -1,0 +1,82 @@
+"""Action items for other tools: CSV for a spreadsheet, iCalendar VTODOs for a calendar or a
+task app (written with the `icalendar` library), and todo.txt lines.
+
+Every function takes `coach.actions.Row`s and returns text; the CLI decides where it goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.actions import Row
+
+CSV_COLUMNS = ["session", "id", "due", "status", "trait", "kind", "text", "trait_title"]
+_ICS_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "dropped": "CANCELLED"}
+
+
+def actions_csv(rows: Sequence[Row]) -> str:
+    """One row per item under a header row; text cells exactly as written."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        item = row.item
+        writer.writerow(
+            [row.session, item.id, item.due, item.status, item.trait or "", item.kind,
+             item.text, row.trait_title]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def actions_ics(rows: Sequence[Row], stamp: datetime) -> str:
+    """A calendar of VTODO entries with their DUE dates, one per item.
+
+    Args:
+        stamp: The DTSTAMP of every entry (the export's time; frozen by COACH_NOW in tests).
+    """
+    from icalendar import Calendar, Todo
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//coach//action items//EN")
+    calendar.add("version", "2.0")
+    for row in rows:
+        item = row.item
+        todo = Todo()
+        todo.add("uid", f"{row.session}-{item.id}@coach")
+        todo.add("dtstamp", stamp)
+        todo.add("summary", " ".join(item.text.split()))
+        if item.due:
+            todo.add("due", date.fromisoformat(item.due))
+        todo.add("status", _ICS_STATUS.get(item.status, "NEEDS-ACTION"))
+        if row.trait_title:
+            todo.add("categories", [row.trait_title])
+        whose = "your commitment" if item.own else f"a {item.kind}"
+        todo.add("description", f"From reflection {row.session} ({whose}).")
+        calendar.add_component(todo)
+    text: str = calendar.to_ical().decode("utf-8")
+    return text
+
+
+def actions_todo(rows: Sequence[Row]) -> str:
+    """todo.txt: one line per item, `x` for done, `+trait`, `due:` and `session:` tags."""
+    lines = []
+    for row in rows:
+        item = row.item
+        words = " ".join(item.text.split())
+        parts = ["x"] if item.status == "done" else []
+        parts.append(words)
+        if item.trait:
+            parts.append(f"+{item.trait}")
+        if item.due:
+            parts.append(f"due:{item.due}")
+        parts.append(f"session:{row.session}")
+        parts.append(f"item:{item.id}")
+        if item.status == "dropped":
+            parts.append("status:dropped")
+        lines.append(" ".join(parts))
+    return "".join(line + "\n" for line in lines)

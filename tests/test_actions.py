@@ -1,0 +1,118 @@
+"""Action items across sessions: filters, formats other tools read back, and marking one done
+or dropped in its own session's file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOW, ROOT
+
+from coach import cli
+from coach.store import SessionStore
+
+DANA = "2026-11-02-0930-vmyh"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "sessions", tmp_path / "s")
+    monkeypatch.setenv("COACH_SESSIONS_DIR", str(tmp_path / "s"))
+    monkeypatch.setenv("COACH_NOW", NOW.isoformat())
+    return tmp_path / "s"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_done_and_drop_mark_the_item_in_its_own_file(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "actions", "done", f"{DANA[:10]}:a1")
+    assert code == 0 and out.startswith(f"Marked done: {DANA}:a1 ")
+    assert run(capsys, "actions", "drop", f"{DANA}:a2", "--why", "Priya left")[0] == 0
+    items = SessionStore(folder).load(DANA)["action_items"]
+    assert items[0]["status"] == "done" and items[0]["checked"] == {
+        "on": "2026-11-28",
+        "answer": "done",
+    }
+    assert items[1]["status"] == "dropped" and items[1]["checked"]["why"] == "Priya left"
+    assert (
+        items[0]["text"]
+        == "Ask each rep for their plan before I give mine, at Thursday's pipeline review"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["done", "nope"], "'nope' is not an action item; name one as SESSION:ITEM"),
+        (["done", f"{DANA}:a99"], f"session {DANA} has no action item 'a99' (it has: a1, a2"),
+        (["done"], "name one item: coach actions done SESSION:ITEM"),
+        (["--why", "x"], "--why goes with: coach actions drop SESSION:ITEM --why TEXT"),
+        (["done", "zzz:a1"], "no session id starts with 'zzz'"),
+    ],
+)
+def test_a_bad_reference_is_one_sentence(
+    folder: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    before = (folder / f"{DANA}.yaml").read_bytes()
+    code, _, err = run(capsys, "actions", *args)
+    assert code == 1 and err.count("\n") == 1 and said in err
+    assert (folder / f"{DANA}.yaml").read_bytes() == before
+
+
+def test_an_item_of_a_session_open_elsewhere_is_not_marked(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with SessionStore(folder).lock(DANA):
+        code, _, err = run(capsys, "actions", "done", f"{DANA}:a1")
+    assert code == 1 and "is open in another coach process" in err
+
+
+def test_filters_by_status_and_leader(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "actions", "done", f"{DANA}:a1")
+    _, out, _ = run(capsys, "actions", "--all", "--status", "done", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["session"], r["id"]) for r in rows] == [(DANA, "a1")]
+    _, out, _ = run(capsys, "actions", "--leader", "sam", "--format", "csv")
+    assert {r["session"] for r in csv.DictReader(io.StringIO(out))} == {"2026-11-20-1605-dl20"}
+    _, out, _ = run(capsys, "actions", "--all", "--leader", "nobody")
+    assert out.strip() == "No action items."
+
+
+def test_ics_is_read_back_by_icalendar(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from icalendar import Calendar
+
+    run(capsys, "actions", "drop", f"{DANA}:a2")
+    _, out, _ = run(capsys, "actions", "--all", "--format", "ics")
+    todos = Calendar.from_ical(out).walk("VTODO")
+    assert len(todos) == 9
+    first, second = todos[0], todos[1]
+    assert str(first["uid"]) == f"{DANA}-a1@coach"
+    assert first.decoded("due").isoformat() == "2026-11-05"
+    assert str(first["summary"]).startswith("Ask each rep for their plan")
+    assert str(second["status"]) == "CANCELLED"
+    assert "\r\n" in out  # iCalendar's line ends survive the terminal sanitiser
+
+
+def test_todo_txt_lines(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "actions", "done", f"{DANA}:a1")
+    _, out, _ = run(capsys, "actions", DANA, "--format", "todo")
+    lines = out.splitlines()
+    assert lines[0].startswith("x Ask each rep for their plan")
+    assert lines[0].endswith(f"+inspires_creativity due:2026-11-05 session:{DANA} item:a1")
+    assert not lines[1].startswith("x ")
+
+
+def test_output_to_a_file(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "items.csv"
+    code, out, _ = run(capsys, "actions", "--all", "--format", "csv", "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("session,id,due,status,trait,kind,text,trait_title\n")
