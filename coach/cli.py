@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--why", metavar="TEXT", help="with drop: why it was let go")
 
+    p = add("share", "copy sessions into a folder your coach reads (a shared or synced folder)")
+    p.add_argument("ids", nargs="*", metavar="ID", help="session ids or their starts")
+    p.add_argument("--all", action="store_true", help="every session")
+    p.add_argument("--to", metavar="DIR", required=True, help="the coach's folder")
+    p.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="ratings, loyalty trait and action items only: none of your answers",
+    )
+
     p = add("list", "list saved sessions, newest first")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -426,6 +436,28 @@ def _emit(text: str, output: str | None) -> None:
     write_atomic(Path(output), text.encode("utf-8"))
 
 
+def cmd_share(args: argparse.Namespace) -> int:
+    from coach.share import share, share_all
+
+    store = _store(args)
+    if bool(args.ids) == bool(args.all):
+        raise UserError("name the sessions to share, or --all")
+    clock, _rng = _session_env()
+    at = clock().isoformat(timespec="seconds")
+    to = Path(args.to).expanduser()
+    done = (
+        share_all(store, to, at, args.summary_only)
+        if args.all
+        else share(store, args.ids, to, at, args.summary_only)
+    )
+    for problem in done.skipped:
+        print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+    what = "summaries" if args.summary_only else "sessions"
+    count = len(done.written)
+    print(f"Shared {count} {what if count != 1 else what[:-1]} to {to}")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
     listing = store.list()
@@ -576,6 +608,7 @@ COMMANDS = {
     "resume": cmd_resume,
     "show": cmd_show,
     "actions": cmd_actions,
+    "share": cmd_share,
     "list": cmd_list,
     "packs list": cmd_packs_list,
     "packs check": cmd_packs_check,

@@ -249,6 +249,11 @@ class Session:
             raise SessionError(
                 f"session {saved.id} is already complete; read it with 'coach show {saved.id}'"
             )
+        if saved.shared is not None:
+            raise SessionError(
+                f"session {saved.id} is a copy shared with a coach: it can be read "
+                f"('coach show {saved.id}'), not resumed"
+            )
         if saved.snapshot is None:
             raise SessionError(f"session {saved.id} has no snapshot to resume from")
         pack_file = _pack_for(saved.pack, pack_dirs)

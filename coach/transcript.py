@@ -29,6 +29,7 @@ __all__ = [
     "Draft",
     "Loyalty",
     "PackRef",
+    "Shared",
     "Transcript",
     "TranscriptError",
     "Turn",
@@ -55,6 +56,7 @@ HEADER_KEYS = (
     "traits",
     "draft",
     "checkin",
+    "shared",
 )
 """Known header keys, in file order; keys this coach does not know follow them, kept as read."""
 
@@ -140,6 +142,15 @@ class CheckinRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Shared:
+    """Set on a copy a leader shared with a coach (`coach share`): when, and whether it holds
+    only the summary (ratings, loyalty trait, action items) and none of the answers."""
+
+    at: str
+    summary_only: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     """What the leader had typed but not sent when the session was paused."""
 
@@ -201,6 +212,7 @@ class Transcript:
     traits: Mapping[str, str] = field(default_factory=dict)
     draft: Draft | None = None
     checkin: tuple[CheckinRecord, ...] = ()
+    shared: Shared | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     turns: Sequence[TurnLike] = ()
     snapshot: Mapping[str, Any] | None = None
@@ -226,6 +238,15 @@ class Transcript:
 
     def with_items(self, items: Sequence[ActionItem]) -> Transcript:
         return replace(self, action_items=tuple(items))
+
+    def shared_copy(self, at: str, summary_only: bool) -> Transcript:
+        """The copy a coach receives. A summary keeps ratings, the loyalty trait and the
+        action items, and drops every answer: the turns, the loyalty words, the draft, the
+        snapshot. Neither copy can be resumed: it has no snapshot."""
+        copy = replace(self, snapshot=None, draft=None, shared=Shared(at, summary_only))
+        if summary_only:
+            copy = replace(copy, turns=(), loyalty=Loyalty(None, self.loyalty.trait))
+        return copy
 
     def to_doc(self) -> dict[str, Any]:
         """Plain data in file order (docs/transcripts.md), ready for the store to write."""
@@ -260,6 +281,8 @@ class Transcript:
                  "answer": c.answer}
                 for c in self.checkin
             ]  # fmt: skip
+        if self.shared is not None:
+            doc["shared"] = {"at": self.shared.at, "summary_only": self.shared.summary_only}
         doc.update((k, v) for k, v in self.extra.items() if k not in doc)
         doc["turns"] = [turn_doc(t) for t in self.turns]
         if self.snapshot is not None:
@@ -468,6 +491,13 @@ def parse(
             r.text(d.get("stage"), ("draft", "stage")),
             r.text(d.get("text"), ("draft", "text")),
         )
+    shared = None
+    if doc.get("shared") is not None:
+        m = r.mapping(doc.get("shared"), ("shared",))
+        flag = m.get("summary_only", False)
+        if not isinstance(flag, bool):
+            r.fail(("shared", "summary_only"), "true or false", flag)
+        shared = Shared(r.text(m.get("at"), ("shared", "at")), flag)
     return Transcript(
         id=session_id,
         pack=PackRef(
@@ -497,6 +527,7 @@ def parse(
             _checkin(r, raw, ("checkin", i))
             for i, raw in enumerate(r.list(doc.get("checkin"), ("checkin",)))
         ),
+        shared=shared,
         extra={k: v for k, v in doc.items() if k not in HEADER_KEYS and k not in BODY_KEYS},
         turns=tuple(
             _turn(r, raw, ("turns", i))
