@@ -29,6 +29,7 @@ environment:
   COACH_PACKS_DIR      a folder of your own packs (overridden by --packs)
   COACH_CACHE_DIR      where checked packs are cached (default: your cache folder)
   COACH_NOW            freeze the clock, e.g. 2026-11-28T09:00:00+00:00 (tests, demos)
+  COACH_AUTHOR         the author of a coach's notes (default: your login)
 """
 
 
@@ -87,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", "print a saved session")
     p.add_argument("id", help="session id, its start, or a session file")
     p.add_argument("--format", choices=("md", "json", "yaml"), default="md")
+    p.add_argument("--notes", action="store_true", help="with md: the coach's notes too")
+
+    p = add("note", "add a coach's note to a session (kept beside it, never inside it)")
+    p.add_argument("id", help="session id, its start, or a session file")
+    p.add_argument("text", help="the note")
+    p.add_argument("--turn", type=int, metavar="N", help="the turn the note is about")
+    p.add_argument("--author", help="who writes it (default: $COACH_AUTHOR or your login)")
 
     p = add(
         "actions",
@@ -363,7 +371,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "md":
         from coach.report import transcript_markdown
 
-        _write(sys.stdout, transcript_markdown(transcript))
+        text = transcript_markdown(transcript)
+        if args.notes:
+            from coach import notes
+            from coach.report.exports import notes_markdown
+
+            text += notes_markdown(notes.read(store.resolve(args.id)))
+        _write(sys.stdout, text)
     elif args.format == "json":
         import json
 
@@ -434,6 +448,29 @@ def _emit(text: str, output: str | None) -> None:
     from coach.store import write_atomic
 
     write_atomic(Path(output), text.encode("utf-8"))
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from coach import notes
+
+    store = _store(args)
+    transcript = _transcript(store, args.id)
+    if not args.text.strip():
+        raise UserError("the note is empty")
+    turns = {t.n for t in transcript.turns}
+    if args.turn is not None and args.turn not in turns:
+        last = max(turns, default=0)
+        raise UserError(f"session {transcript.id} has no turn {args.turn} (its turns are 1-{last})")
+    clock, _rng = _session_env()
+    note = notes.Note(
+        at=clock().isoformat(timespec="seconds"),
+        author=args.author or notes.default_author(),
+        text=args.text,
+        turn=args.turn,
+    )
+    path = notes.add(store.resolve(args.id), transcript.id, note)
+    print(f"Noted in {path}")
+    return 0
 
 
 def cmd_share(args: argparse.Namespace) -> int:
@@ -609,6 +646,7 @@ COMMANDS = {
     "show": cmd_show,
     "actions": cmd_actions,
     "share": cmd_share,
+    "note": cmd_note,
     "list": cmd_list,
     "packs list": cmd_packs_list,
     "packs check": cmd_packs_check,

@@ -372,7 +372,7 @@ def _what(value: Any) -> str:
     return repr(value)
 
 
-class _Reader:
+class FieldReader:
     """Checks one document field by field and fails with the field's place."""
 
     def __init__(self, path: Path, text: str | None) -> None:
@@ -465,7 +465,7 @@ def parse(
         StoreError: The document is not a session of a schema this coach reads.
     """
     path = Path(path)
-    r = _Reader(path, text)
+    r = FieldReader(path, text)
     doc = _migrate(doc, path)
     session_id = doc.get("id")
     if not isinstance(session_id, str) or not session_id:
@@ -542,7 +542,7 @@ def parse(
     )
 
 
-def _item(r: _Reader, raw: Any, where: Where) -> ActionItem:
+def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
     m = r.mapping(raw, where, optional=False)
     source = r.mapping(m.get("source"), (*where, "source"))
     checked_doc = m.get("checked")
@@ -583,7 +583,7 @@ def _is_date(text: str) -> bool:
     return len(text) == 10
 
 
-def _checkin(r: _Reader, raw: Any, where: Where) -> CheckinRecord:
+def _checkin(r: FieldReader, raw: Any, where: Where) -> CheckinRecord:
     m = r.mapping(raw, where, optional=False)
     return CheckinRecord(
         session=r.text(m.get("session"), (*where, "session")),
@@ -594,7 +594,7 @@ def _checkin(r: _Reader, raw: Any, where: Where) -> CheckinRecord:
     )
 
 
-def _turn(r: _Reader, raw: Any, where: Where) -> Turn:
+def _turn(r: FieldReader, raw: Any, where: Where) -> Turn:
     m = r.mapping(raw, where, optional=False)
     n = r.whole(m.get("n"), (*where, "n"), None)
     if n is None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coach.actions import Row
+    from coach.notes import Note
 
 CSV_COLUMNS = ["session", "id", "due", "status", "trait", "kind", "text", "trait_title"]
 _ICS_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "dropped": "CANCELLED"}
@@ -80,3 +81,22 @@ def actions_todo(rows: Sequence[Row]) -> str:
             parts.append("status:dropped")
         lines.append(" ".join(parts))
     return "".join(line + "\n" for line in lines)
+
+
+def notes_markdown(notes: Sequence[Note]) -> str:
+    """A coach's notes as a Markdown section, each note quoted so nothing in it can become a
+    heading, a list or raw HTML of the report."""
+    import html
+
+    if not notes:
+        return ""
+    out = ["", "## Coach notes", ""]
+    for note in notes:
+        on = f" on turn {note.turn}" if note.turn is not None else ""
+        out.append(f"**{html.escape(note.author)}**, {note.at}{on}:")
+        out.append("")
+        out.extend(
+            f"> {html.escape(line)}" if line.strip() else ">" for line in note.text.split("\n")
+        )
+        out.append("")
+    return "\n".join(out)

@@ -6,6 +6,17 @@ a listing reads only each file's header (everything before `turns:`), and rememb
 headers in `.index.json`, keyed by each file's size, mtime and inode, so an unchanged archive
 is listed from the cache alone. Saving touches only the session's own file: the cache notices
 the change on the next listing.
+
+A save costs what is new, not the whole conversation again: the text of turns already written
+is kept and reused, and a save that only adds a rejected line (an answer coach could not use,
+and its retry) is appended to the session's journal, `.<id>.journal`, instead of rewriting a
+file that may hold thousands of such lines. The journal is folded back into the file at the
+next accepted answer, when it has grown as large as the file, and when the session is let go;
+every reader of a whole session reads it with the file.
+
+Every file is opened as what it must be (see `plainfile`): session files, the journal and the
+listing cache never through a link, only plain files, their size checked on the descriptor
+before anything is read.
 """
 
 from __future__ import annotations
@@ -18,17 +29,32 @@ import logging
 import os
 import random
 import re
+import shlex
 import stat
 import string
-from collections.abc import Callable, Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from coach.store import yamlio
-from coach.store.atomic import ensure_private_dir, write_atomic
+from coach.store.atomic import ensure_private_dir, fsync_dir, shared_with_others, write_atomic
 from coach.store.errors import StoreError
+from coach.store.plainfile import (
+    NotPlain,
+    Refused,
+    TooLarge,
+    bounded_lines,
+    exists,
+    kind_of,
+    open_plain,
+    read_fd,
+    read_plain,
+    size_words,
+)
 from coach.transcript import BODY_KEYS, HEADER_KEYS, SCHEMA, listing_fields
 
 if TYPE_CHECKING:
@@ -60,14 +86,30 @@ PREFERENCES_NAME = ".preferences.json"
 
 _PREFERENCES_MAX = 64_000
 
+NOTES_SUFFIX = ".notes.yaml"
+"""A coach's notes on session `<id>` live in `<id>.notes.yaml`: never a session themselves."""
+
 INDEX_NAME = ".index.json"
 """The listing cache inside the sessions folder; deleting it only costs one slower listing."""
+
+MAX_SESSION_BYTES = 16_000_000
+"""The largest session file coach reads (a real one is ~20 kB; this is ~100,000 turns), and so
+the largest it writes: a file it could not read back would be an answer lost."""
+
+JOURNAL_SUFFIX = ".journal"
+"""`.<id>.journal`: rejected lines appended since the session file was last written whole."""
+
+_JOURNAL_FORMAT = 1
+_JOURNAL_FLOOR = 64_000  # a journal may grow this large before a small file is rewritten
+_MAX_INDEX_BYTES = 64_000_000  # ~200,000 sessions; a larger cache is rebuilt, not read
 
 _INDEX_FORMAT = 2
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 _ID_ATTEMPTS = 1000
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _BODY_LINE = re.compile(rb"(?:turns|snapshot):(?:[ \t]|\r?\n|$)")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _CANDIDATES_SHOWN = 5
 _LOCK_TRIES = 10
 _FOLDER = "sessions folder"
@@ -241,8 +283,40 @@ def _read_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(path, f"cannot read the session file ({reason[:1].lower()}{reason[1:]})")
 
 
+def _refused(path: Path, exc: Refused) -> StoreError:
+    """One sentence for a session file coach will not open, saying what it is instead."""
+    if isinstance(exc, TooLarge):
+        return StoreError(
+            path,
+            f"the session file is {size_words(exc.size)}; coach reads session files of at "
+            f"most {size_words(exc.limit)}",
+        )
+    kind = exc.kind if isinstance(exc, NotPlain) else "not a plain file"
+    if kind == "a symbolic link":
+        return StoreError(
+            path,
+            "this is a symbolic link, not a session file; coach reads and writes session "
+            "files only as plain files, never through a link",
+        )
+    return StoreError(path, f"this is {kind}, not a session file")
+
+
+def _open_session(path: Path) -> tuple[int, os.stat_result]:
+    """A session file opened as what it must be: a plain file, not a link, not too large."""
+    try:
+        fd, opened = open_plain(path, follow_links=False)
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    except Refused as exc:
+        raise _refused(path, exc) from None
+    if opened.st_size > MAX_SESSION_BYTES:
+        os.close(fd)
+        raise _refused(path, TooLarge(opened.st_size, MAX_SESSION_BYTES))
+    return fd, opened
+
+
 def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a whole session file.
+    """Read a whole session file, and the rejected lines its journal holds.
 
     Args:
         path: The `.yaml` file.
@@ -251,25 +325,31 @@ def load_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         The transcript as plain data, keys in file order.
 
     Raises:
-        StoreError: It cannot be read, is not valid YAML (with line and column), is not a
-            session, or needs a newer coach.
+        StoreError: It cannot be read, is not a plain file, is a link, is larger than
+            `MAX_SESSION_BYTES`, is not valid YAML (with line and column), is not a session,
+            or needs a newer coach.
     """
     path = Path(path)
+    fd, opened = _open_session(path)
     try:
-        data = path.read_bytes()
+        data = read_fd(fd, opened, MAX_SESSION_BYTES)
     except OSError as exc:
         raise _read_error(path, exc) from None
-    return _checked(path, _parse_yaml(path, data))
+    except TooLarge as exc:  # it grew while being read
+        raise _refused(path, exc) from None
+    finally:
+        os.close(fd)
+    return _with_journal(path, _checked(path, _parse_yaml(path, data)))
 
 
-def _until_body(handle: IO[bytes]) -> tuple[bytes, bool]:
+def _until_body(lines: Iterable[bytes]) -> tuple[bytes, bool]:
     """Bytes before the first top-level `turns:` or `snapshot:` line, and whether one came."""
-    lines: list[bytes] = []
-    for line in handle:
+    kept: list[bytes] = []
+    for line in lines:
         if _BODY_LINE.match(line):
-            return b"".join(lines), True
-        lines.append(line)
-    return b"".join(lines), False
+            return b"".join(kept), True
+        kept.append(line)
+    return b"".join(kept), False
 
 
 def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -277,6 +357,8 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
 
     A listing needs ids, names and ratings, not the turns, which hold most of a file's bytes.
     A file without such a line (hand-written, or with the keys out of order) is read whole.
+    The header's `updated_at` is the file's: rejected lines still in the journal (an open or
+    a killed session) do not move it.
 
     Args:
         path: The `.yaml` file.
@@ -288,11 +370,14 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
         StoreError: As for `load_file`, judged on the header.
     """
     path = Path(path)
+    fd, _ = _open_session(path)
     try:
-        with path.open("rb") as handle:
-            prefix, cut = _until_body(handle)
+        with bounded_lines(fd, MAX_SESSION_BYTES) as lines:
+            prefix, cut = _until_body(lines)
     except OSError as exc:
         raise _read_error(path, exc) from None
+    except TooLarge as exc:
+        raise _refused(path, exc) from None
     if not cut:  # the prefix is the whole file
         doc = _checked(path, _parse_yaml(path, prefix))
     else:
@@ -307,6 +392,74 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
             # quoted header value: the whole file decides, and its error is the one to show.
             doc = load_file(path)
     return {key: value for key, value in doc.items() if key not in BODY_KEYS}
+
+
+# -- the journal of rejected lines ---------------------------------------------------------
+
+
+def journal_path(path: Path) -> Path:
+    """The journal beside a session file: `.<id>.journal`."""
+    return path.parent / f".{path.stem}{JOURNAL_SUFFIX}"
+
+
+def _with_journal(path: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    """The session with the rejected lines its journal adds, as the file would hold them had
+    it been rewritten after each.
+
+    A record applies only when it continues exactly where the file (and the records before
+    it) end, so a journal left behind by a rewrite that was cut short adds nothing twice; a
+    torn last record (a write killed half-way) is passed over, as is a journal that is not a
+    plain file or is too large: it holds rejected lines only, never an answer coach took.
+    """
+    turns = doc.get("turns")
+    if not isinstance(turns, list):
+        return doc
+    journal = journal_path(path)
+    try:
+        data = read_plain(journal, MAX_SESSION_BYTES, follow_links=False)
+    except FileNotFoundError:
+        return doc
+    except (OSError, Refused) as exc:
+        log.debug("passing over the journal %s: %s", journal, exc)
+        return doc
+    texts: list[str] = []
+    added = 0
+    snapshot: dict[str, Any] | None = None
+    updated: Any = None
+    for line in data.split(b"\n")[:-1]:  # whatever follows the last newline is torn
+        try:
+            record = json.loads(line)
+        except ValueError:
+            break
+        if not (
+            isinstance(record, dict)
+            and record.get("journal") == _JOURNAL_FORMAT
+            and record.get("base") == len(turns) + added
+            and isinstance(record.get("count"), int)
+            and isinstance(record.get("turns"), str)
+            and isinstance(record.get("snapshot"), dict)
+        ):
+            break
+        texts.append(record["turns"])
+        added += record["count"]
+        snapshot, updated = record["snapshot"], record.get("updated_at")
+    if not texts or snapshot is None:
+        return doc
+    import yaml
+
+    try:
+        more = yamlio.load("".join(texts))
+    except (yaml.YAMLError, RecursionError) as exc:
+        log.debug("passing over the damaged journal %s: %s", journal, exc)
+        return doc
+    if not isinstance(more, list) or len(more) != added:
+        return doc
+    merged = dict(doc)
+    if updated is not None and "updated_at" in merged:
+        merged["updated_at"] = updated
+    merged["turns"] = [*turns, *more]
+    merged["snapshot"] = snapshot
+    return merged
 
 
 def _in_file_order(path: Path, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -355,12 +508,33 @@ class SessionLock:
     with a release and try again), so two processes can never both hold "the" lock. It is
     opened without following symlinks and must be a plain file, so a link planted in a shared
     folder cannot make coach write elsewhere.
+
+    Attributes:
+        taken_ns: When the lock was taken (`time.time_ns()`): a temp file of this session
+            older than that was left by a write that was killed, never one still under way.
+        active: True from taking the lock until `release` (also where there is no flock).
     """
 
-    def __init__(self, session_path: Path, session_id: str) -> None:
+    def __init__(
+        self,
+        session_path: Path,
+        session_id: str,
+        on_release: Callable[[], None] | None = None,
+    ) -> None:
+        """Take the lock.
+
+        Args:
+            session_path: The session file the lock is for.
+            session_id: Its id, for the busy message.
+            on_release: Called by `release` while the lock is still held (the store folds
+                the session's journal back into its file there).
+        """
         self.session_id = session_id
         self.path = session_path.parent / f".{session_path.stem}.lock"
         self._fd: int | None = None
+        self._on_release = on_release
+        self.taken_ns = time.time_ns()
+        self.active = True
         if not _HAVE_FLOCK:
             return
         for _ in range(_LOCK_TRIES):
@@ -368,6 +542,7 @@ class SessionLock:
             try:
                 if self._lock(fd, session_path):
                     self._fd = fd
+                    self.taken_ns = time.time_ns()
                     return
             except BaseException:
                 os.close(fd)
@@ -422,6 +597,15 @@ class SessionLock:
 
     def release(self) -> None:
         """Let other processes open the session; calling it twice is harmless."""
+        on_release, self._on_release = self._on_release, None
+        try:
+            if self.active and on_release is not None:
+                on_release()
+        finally:
+            self.active = False
+            self._let_go()
+
+    def _let_go(self) -> None:
         fd, self._fd = self._fd, None
         if fd is None:
             return
@@ -442,11 +626,52 @@ class SessionLock:
 # -- the store -----------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Written:
+    """What this store last wrote of one session, so the next save writes only what is new.
+
+    The turns are kept as their YAML text (a turn never changes once said), with copies of
+    the first and the last as a check that the next save continues the same conversation.
+    """
+
+    count: int
+    first: Any
+    last: Any
+    chunks: builtins.list[str]
+    head: dict[str, Any]  # the header last written whole (a copy), for the journal's check
+    updated_at: Any  # the header's `updated_at` of the last save
+    snapshot: Any  # the snapshot of the last save, when the journal holds it; else None
+    file_bytes: int  # the session file as last written whole
+    journal_bytes: int = 0  # 0: no journal since then
+    journal_ok: bool = True  # False once the journal could not be written or removed
+
+
+def _file_text(head: Mapping[str, Any], chunks: builtins.list[str], tail: str) -> str:
+    """A session file's text from its parts, as `yamlio.dump` writes the whole document."""
+    return (yamlio.dump(dict(head)) if head else "") + "turns:\n" + "".join(chunks) + tail
+
+
+def _same_but_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two headers differ at most in `updated_at`."""
+    return list(a) == list(b) and all(k == "updated_at" or a[k] == b[k] for k in a)
+
+
+def _only_rejected(turns: builtins.list[Any]) -> bool:
+    """Whether a save's new turns are rejected lines and what the coach said back to them."""
+    leader = [t for t in turns if isinstance(t, dict) and t.get("role") == "leader"]
+    return (
+        bool(leader)
+        and all(isinstance(t, dict) for t in turns)
+        and all(t.get("kind") == "rejected" for t in leader)
+    )
+
+
 class SessionStore:
     """The session files in one folder: save, load, list, find and lock them.
 
     The folder is created (0700) on the first write, never on reading, so looking at an empty
-    or mistyped location leaves nothing behind.
+    or mistyped location leaves nothing behind. A folder other users can write is read but
+    never written (see `ensure_writable`).
 
     Attributes:
         root: The sessions folder.
@@ -455,8 +680,10 @@ class SessionStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         """Work on `root`; nothing is read or created yet."""
         self.root = Path(root)
-        # Per session: (turn, its YAML) for turns already written; see `_serialise`.
-        self._turn_text: dict[str, builtins.list[tuple[Any, str]]] = {}
+        self._written: dict[str, _Written] = {}  # see `save`
+        self._locks: dict[str, SessionLock] = {}  # locks this store took, for the sweep
+        self._swept: set[str] = set()
+        self._mutex = threading.RLock()  # the TUI saves from a worker thread
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.root)!r})"
@@ -466,10 +693,20 @@ class SessionStore:
     def ensure_writable(self) -> None:
         """Create the folder if needed and check it can be written, before the first question.
 
+        A folder that other users can write (group or others have `w`) is refused: anyone
+        among them could replace a session, or plant a file that coach would read as one.
+
         Raises:
-            StoreError: The folder is a file, cannot be created, or is read-only.
+            StoreError: The folder is a file, cannot be created, is read-only, or can be
+                written by other users (the sentence says how to make it private).
         """
         ensure_private_dir(self.root, _FOLDER)
+        if shared_with_others(self.root):
+            raise StoreError(
+                self.root,
+                f"other users can write in the {_FOLDER}, so they could change or replace "
+                f"your sessions; make it private with: chmod 700 {shlex.quote(str(self.root))}",
+            )
 
     def path_for(self, session_id: str) -> Path:
         """The file a session with this id is saved as.
@@ -502,15 +739,25 @@ class SessionStore:
         for _ in range(_ID_ATTEMPTS):
             suffix = "".join(rng.choice(_ID_ALPHABET) for _ in range(4))
             session_id = f"{stamp}-{suffix}"
-            if not self.path_for(session_id).exists():
+            if not exists(self.path_for(session_id)):
                 return session_id
         raise StoreError(self.root, f"cannot find a free session id for {stamp}")
 
     def save(self, doc: Mapping[str, Any]) -> Path:
         """Write a session to `<id>.yaml` atomically, header first.
 
-        Only that file is written (no index update), so saving costs the same in an archive
-        of ten thousand sessions as in an empty folder.
+        Only that session's files are written (no index update), so saving costs the same in
+        an archive of ten thousand sessions as in an empty folder. What was written before is
+        not serialised again: a save costs the header, the new turns and the snapshot. A save
+        that adds only a rejected line (and the coach's retry) while the header stays the same
+        but for `updated_at` is appended to the journal instead of rewriting the file, so a
+        thousand rejected lines cost a thousand small appends, not a thousand ever larger
+        files. The first save after `acquire` removes that session's temp files left by
+        killed writes.
+
+        Within one hold of a session's lock, the turns of successive saves only grow (the
+        conversation is never rewritten); a save whose turns do not continue the last one's
+        is written whole from scratch.
 
         Args:
             doc: The transcript as plain data; `doc["id"]` names the file and `schema` defaults
@@ -520,50 +767,202 @@ class SessionStore:
             The file written.
 
         Raises:
-            StoreError: The id is invalid, the text cannot be encoded, or the write failed
-                (the previous file is then untouched).
+            StoreError: The id is invalid, the text cannot be encoded, the session would be
+                larger than `MAX_SESSION_BYTES`, the folder is not private, or the write
+                failed (the previous file is then untouched).
         """
         session_id = doc.get("id")
         if not isinstance(session_id, str):
             raise StoreError(self.root, f"cannot save a session whose id is {session_id!r}")
         path = self.path_for(session_id)
+        ordered = _in_file_order(path, doc)
+        with self._mutex:
+            self.ensure_writable()
+            self._sweep(session_id)
+            turns = ordered.get("turns")
+            if not isinstance(turns, builtins.list) or not turns:
+                self._write_whole(session_id, path, ordered, None)
+                return path
+            written = self._continued(session_id, turns)
+            new = turns[written.count :] if written is not None else turns
+            text = yamlio.dump(new) if new else ""
+            head = {k: v for k, v in ordered.items() if k not in BODY_KEYS}
+            if (
+                written is not None
+                and "snapshot" in ordered
+                and _only_rejected(new)
+                and _same_but_time(head, written.head)
+                and self._journal(path, written, new, text, head, ordered["snapshot"])
+            ):
+                return path
+            chunks = [*(written.chunks if written is not None else [])]
+            if text:
+                chunks.append(text)
+            tail = {k: v for k, v in ordered.items() if k == "snapshot"}
+            tail_text = yamlio.dump(tail) if tail else ""
+            self._write_whole(session_id, path, ordered, (turns, chunks, head, tail_text))
+        return path
+
+    def _continued(self, session_id: str, turns: builtins.list[Any]) -> _Written | None:
+        """What was written of this session, if `turns` continue it; else None (start over)."""
+        written = self._written.get(session_id)
+        if written is None:
+            return None
+        k = written.count
+        if len(turns) < k or turns[0] != written.first or turns[k - 1] != written.last:
+            del self._written[session_id]  # another conversation, or a shorter one
+            return None
+        return written
+
+    def _write_whole(
+        self,
+        session_id: str,
+        path: Path,
+        ordered: dict[str, Any],
+        parts: tuple[builtins.list[Any], builtins.list[str], dict[str, Any], str] | None,
+    ) -> None:
+        """Write the whole file, exactly as `yamlio.dump(ordered)` would, then drop the journal
+        its content now includes."""
+        if parts is None:
+            data = self._encoded(path, yamlio.dump(ordered))
+        else:
+            turns, chunks, head, tail_text = parts
+            data = self._encoded(path, _file_text(head, chunks, tail_text))
+        write_atomic(path, data)
+        ok = self._drop_journal(path)
+        if parts is None:
+            self._written.pop(session_id, None)
+            return
+        self._written[session_id] = _Written(
+            count=len(turns),
+            first=copy.deepcopy(turns[0]),
+            last=copy.deepcopy(turns[-1]),
+            chunks=chunks,
+            head=copy.deepcopy(head),
+            updated_at=head.get("updated_at"),
+            snapshot=None,
+            file_bytes=len(data),
+            journal_ok=ok,
+        )
+
+    def _encoded(self, path: Path, text: str) -> bytes:
         try:
-            data = self._serialise(session_id, _in_file_order(path, doc)).encode("utf-8")
+            data = text.encode("utf-8")
         except UnicodeEncodeError:
             raise StoreError(
                 path, "the session cannot be saved: it holds text that is not valid Unicode"
             ) from None
-        self.ensure_writable()
-        write_atomic(path, data)
-        return path
+        if len(data) > MAX_SESSION_BYTES:
+            raise StoreError(
+                path,
+                f"the session has grown to {size_words(len(data))}, more than the "
+                f"{size_words(MAX_SESSION_BYTES)} coach reads back, so this step was not "
+                "saved; the file keeps everything before it",
+            )
+        return data
 
-    def _serialise(self, session_id: str, ordered: dict[str, Any]) -> str:
-        """The file's text, exactly as `yamlio.dump(ordered)` would write it, but reusing the
-        text of turns already written: a turn never changes once said, so a save costs the
-        header, the new turns and the snapshot, not the whole conversation again."""
-        turns = ordered.get("turns")
-        if not isinstance(turns, list) or not turns:
-            return yamlio.dump(ordered)
-        cached = self._turn_text.setdefault(session_id, [])
-        if len(cached) > len(turns):
-            del cached[len(turns) :]  # a shorter transcript: start that session's cache over
-        parts = []
-        for i, turn in enumerate(turns):
-            if i < len(cached) and cached[i][0] == turn:
-                parts.append(cached[i][1])
-                continue
-            text = yamlio.dump([turn])
-            del cached[i:]
-            cached.append((copy.deepcopy(turn), text))
-            parts.append(text)
-        head = {k: v for k, v in ordered.items() if k not in BODY_KEYS}
-        tail = {k: v for k, v in ordered.items() if k == "snapshot"}
-        return (
-            (yamlio.dump(head) if head else "")
-            + "turns:\n"
-            + "".join(parts)
-            + (yamlio.dump(tail) if tail else "")
-        )
+    def _journal(
+        self,
+        path: Path,
+        written: _Written,
+        new: builtins.list[Any],
+        text: str,
+        head: dict[str, Any],
+        snapshot: Any,
+    ) -> bool:
+        """Append the new turns and the snapshot to the journal; False when the file should
+        be written whole instead: the journal has grown as large as the file (the rewrite
+        then costs no more than the appends did), the snapshot is not plain JSON data, or the
+        journal cannot be written (the whole write that follows removes it)."""
+        if not written.journal_ok:
+            return False
+        try:
+            record = json.dumps(
+                {
+                    "journal": _JOURNAL_FORMAT,
+                    "base": written.count,
+                    "count": len(new),
+                    "updated_at": head.get("updated_at"),
+                    "turns": text,
+                    "snapshot": snapshot,
+                },
+                ensure_ascii=False,
+                allow_nan=False,
+            )
+            state = json.loads(record)["snapshot"]
+        except (TypeError, ValueError):
+            return False
+        if state != snapshot:  # keys that are not text, tuples: JSON would change them
+            return False
+        data = self._encoded(path, record + "\n")
+        size = written.journal_bytes + len(data)
+        if size > max(written.file_bytes, _JOURNAL_FLOOR) or (
+            written.file_bytes + size > MAX_SESSION_BYTES
+        ):
+            return False
+        if not _append(journal_path(path), data, written.journal_bytes):
+            written.journal_ok = False
+            return False
+        written.count += len(new)
+        written.last = copy.deepcopy(new[-1])
+        written.chunks.append(text)
+        written.updated_at = head.get("updated_at")
+        written.snapshot = state
+        written.journal_bytes = size
+        return True
+
+    def _drop_journal(self, path: Path) -> bool:
+        """Remove the journal the file just written includes; False when it cannot be removed
+        (then none is written for this session until it can)."""
+        try:
+            os.unlink(journal_path(path))
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            log.debug("cannot remove the journal of %s: %s", path, exc)
+            return False
+        return True
+
+    def _fold(self, session_id: str) -> None:
+        """Write the journal back into the session file, when the session is let go, so that
+        a session at rest is one file. A failure only leaves the journal, which readers read."""
+        with self._mutex:
+            written = self._written.pop(session_id, None)
+            self._locks.pop(session_id, None)
+            self._swept.discard(session_id)
+            if written is None or not written.journal_bytes:
+                return
+            path = self.path_for(session_id)
+            head = dict(written.head)
+            if "updated_at" in head:
+                head["updated_at"] = written.updated_at
+            tail = yamlio.dump({"snapshot": written.snapshot})
+            try:
+                write_atomic(path, self._encoded(path, _file_text(head, written.chunks, tail)))
+            except StoreError as exc:
+                log.debug("cannot fold the journal of %s into it: %s", path, exc)
+                return
+            self._drop_journal(path)
+
+    def _sweep(self, session_id: str) -> None:
+        """Remove this session's temp files left by killed writes, on the first save after
+        this store took its lock: every coach save holds the lock, so a temp file made before
+        it was taken is nobody's write in progress. Without the lock nothing is removed."""
+        lock = self._locks.get(session_id)
+        if lock is None or not lock.active or session_id in self._swept:
+            return
+        self._swept.add(session_id)
+        stray = re.compile(rf"\.{re.escape(session_id)}\.(?:yaml|md)\.[A-Za-z0-9_]+\.tmp")
+        try:
+            with os.scandir(self.root) as entries:
+                found = [e for e in entries if stray.fullmatch(e.name)]
+            for entry in found:
+                info = entry.stat(follow_symlinks=False)
+                if info.st_mtime_ns < lock.taken_ns:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+        except OSError as exc:  # a temp file left behind costs disk space, nothing else
+            log.debug("cannot remove stray temp files of %s: %s", session_id, exc)
 
     def export(self, session_id: str, text: str, suffix: str = ".md") -> Path:
         """Write a rendering of a session (Markdown, HTML) beside it, atomically, private.
@@ -572,8 +971,9 @@ class SessionStore:
             The file written, `<id><suffix>` in the sessions folder.
         """
         path = self.path_for(session_id).with_suffix(suffix)
-        self.ensure_writable()
-        write_atomic(path, text.encode("utf-8"))
+        with self._mutex:
+            self.ensure_writable()
+            write_atomic(path, text.encode("utf-8"))
         return path
 
     def resolve(self, ref: str | os.PathLike[str]) -> Path:
@@ -583,7 +983,7 @@ class SessionStore:
             ref: An exact id, a unique prefix of one, or a path to a `.yaml` file.
 
         Returns:
-            The session file.
+            The session file (which may turn out not to be a plain file: reading it says so).
 
         Raises:
             StoreError: Nothing matches, or several ids do (up to five are named).
@@ -596,14 +996,10 @@ class SessionStore:
         if ref.endswith((".yaml", ".yml")) or any(sep in ref for sep in separators):
             path = Path(ref).expanduser()
             inside = self.root / ref
-            if (
-                not path.is_file()
-                and not any(sep in ref for sep in separators)
-                and inside.is_file()
-            ):
+            if not exists(path) and not any(sep in ref for sep in separators) and exists(inside):
                 return inside
             return self._existing(path)
-        if _SAFE_ID.fullmatch(ref) and (exact := self.root / f"{ref}.yaml").is_file():
+        if _SAFE_ID.fullmatch(ref) and exists(exact := self.root / f"{ref}.yaml"):
             return exact
         matches = [session_id for session_id in self._ids() if session_id.startswith(ref)]
         if len(matches) == 1:
@@ -618,13 +1014,16 @@ class SessionStore:
         )
 
     def load(self, ref: str | os.PathLike[str]) -> dict[str, Any]:
-        """Read a whole session, found by id, id prefix or path.
+        """Read a whole session (with its journal), found by id, id prefix or path.
 
         Raises:
             StoreError: Not found, ambiguous, unreadable (with `line:col` for YAML errors), not
-                a session, or from a newer coach.
+                a plain file, too large, not a session, or from a newer coach.
         """
-        return load_file(self.resolve(ref))
+        path = self.resolve(ref)
+        with self._mutex:
+            self._written.pop(path.stem, None)  # what is saved next starts from this file
+        return load_file(path)
 
     def read_header(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """Read a session file's header only; see the module function `read_header`."""
@@ -637,13 +1036,21 @@ class SessionStore:
     def acquire(self, session_id: str) -> SessionLock:
         """Lock a session for this process until the lock is released.
 
+        Releasing it folds the session's journal back into its file.
+
         Raises:
             SessionBusy: Another coach process holds it (its pid is named when known).
-            StoreError: The lock file cannot be made, or is a link or not a plain file.
+            StoreError: The lock file cannot be made, or is a link or not a plain file, or
+                the folder is not private.
         """
         path = self.path_for(session_id)
         self.ensure_writable()
-        return SessionLock(path, session_id)
+        lock = SessionLock(path, session_id, on_release=lambda: self._fold(session_id))
+        with self._mutex:
+            self._locks[session_id] = lock
+            self._swept.discard(session_id)
+            self._written.pop(session_id, None)
+        return lock
 
     def lock(self, session_id: str) -> SessionLock:
         """`acquire`, for a `with` block: held for the block only."""
@@ -651,12 +1058,11 @@ class SessionStore:
 
     def preference(self, name: str) -> str | None:
         """A remembered choice, or None. A missing, odd or oversized file is no choice made."""
-        path = self.root / PREFERENCES_NAME
         try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _PREFERENCES_MAX:
-                return None
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(
+                read_plain(self.root / PREFERENCES_NAME, _PREFERENCES_MAX, follow_links=False)
+            )
+        except (OSError, ValueError, Refused):
             return None
         value = data.get(name) if isinstance(data, dict) else None
         return value if isinstance(value, str) else None
@@ -665,10 +1071,9 @@ class SessionStore:
         """Keep a choice for next time; a folder that cannot be written only forgets it."""
         path = self.root / PREFERENCES_NAME
         data: dict[str, Any] = {}
-        with contextlib.suppress(OSError, ValueError):
-            if path.is_file() and not path.is_symlink():
-                loaded = json.loads(path.read_bytes()[:_PREFERENCES_MAX])
-                data = loaded if isinstance(loaded, dict) else {}
+        with contextlib.suppress(OSError, ValueError, Refused):
+            loaded = json.loads(read_plain(path, _PREFERENCES_MAX, follow_links=False))
+            data = loaded if isinstance(loaded, dict) else {}
         data[name] = value
         try:
             self.ensure_writable()
@@ -677,19 +1082,22 @@ class SessionStore:
             log.debug("cannot remember %s: %s", name, exc)
 
     def remove(self, session_id: str) -> None:
-        """Delete a session's file (one that holds nothing the leader said)."""
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path_for(session_id))
-        self._turn_text.pop(session_id, None)
+        """Delete a session's file and journal (a session that holds nothing the leader said)."""
+        path = self.path_for(session_id)
+        with self._mutex:
+            for file in (path, journal_path(path)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(file)
+            self._written.pop(session_id, None)
 
     def _existing(self, path: Path) -> Path:
-        if not path.is_file():
+        if not exists(path):
             raise StoreError(path, "there is no such session file")
         return path
 
     def _ids(self) -> builtins.list[str]:
         """Ids of the session files in the folder, newest first (ids sort by time)."""
-        names = sorted(self._scan(), reverse=True)
+        names = sorted(self._scan()[0], reverse=True)
         return [name[: -len(".yaml")] for name in names]
 
     # -- the archive -----------------------------------------------------------------------
@@ -703,37 +1111,47 @@ class SessionStore:
             default=None,
         )
 
-    def _scan(self) -> dict[str, builtins.list[int]]:
-        """File name → [mtime_ns, size, inode] for every session file, without reading any."""
+    def _scan(self) -> tuple[dict[str, builtins.list[int]], dict[str, str]]:
+        """File name → [mtime_ns, size, inode] for every session file, without reading any,
+        and file name → what it is for each `*.yaml` entry that is not a plain file (a link,
+        a pipe, a folder), which a listing reports instead of opening."""
         found: dict[str, builtins.list[int]] = {}
+        odd: dict[str, str] = {}
         try:
             with os.scandir(self.root) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name.startswith(".") or not name.endswith(".yaml"):
+                    if (
+                        name.startswith(".")
+                        or not name.endswith(".yaml")
+                        or name.endswith(NOTES_SUFFIX)  # a coach's notes beside a session
+                    ):
                         continue
                     try:
-                        info = entry.stat()
-                    except OSError:  # removed, or a dangling link, since the folder was read
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:  # removed since the folder was read
                         continue
                     if stat.S_ISREG(info.st_mode):
                         found[name] = [info.st_mtime_ns, info.st_size, info.st_ino]
+                    else:
+                        odd[name] = kind_of(info.st_mode)
         except FileNotFoundError:
-            return {}
+            return {}, {}
         except NotADirectoryError:
             raise StoreError(self.root, f"the {_FOLDER} is not a folder") from None
         except OSError as exc:
             raise StoreError(self.root, f"cannot read the {_FOLDER} ({exc.strerror})") from None
-        return found
+        return found, odd
 
     def _read_index(self) -> dict[str, Any]:
-        """The cached records, or none when the cache is missing, unreadable or foreign."""
+        """The cached records, or none when the cache is missing, unreadable or foreign: not a
+        plain file (a link, a pipe, a device), too large, or not this coach's."""
         try:
-            raw = (self.root / INDEX_NAME).read_bytes()
+            raw = read_plain(self.root / INDEX_NAME, _MAX_INDEX_BYTES, follow_links=False)
             data = json.loads(raw)
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as exc:  # a broken cache is rebuilt, never fatal
+        except (OSError, ValueError, Refused) as exc:  # a broken cache is rebuilt, never fatal
             log.debug("ignoring the listing cache in %s: %s", self.root, exc)
             return {}
         if (
@@ -779,17 +1197,22 @@ class SessionStore:
 
         Each file is stat'ed; headers are read only for files new or changed since the cache
         was written, and the cache is rewritten only when something changed. Unreadable files
-        are reported in `problems` and skipped; they never stop a listing.
+        are reported in `problems` and skipped; they never stop a listing. In a folder other
+        users can write, the cache is neither read nor written (it could have been planted):
+        every header is read.
 
         Raises:
             StoreError: The folder itself cannot be read (a missing folder lists as empty).
         """
-        stamps = self._scan()
-        cached = self._read_index()
+        stamps, odd = self._scan()
+        private = not shared_with_others(self.root)
+        cached = self._read_index() if private else {}
         changed = any(name not in stamps for name in cached)
         records: dict[str, Any] = {}
         sessions: builtins.list[SessionSummary] = []
-        problems: builtins.list[StoreError] = []
+        problems: builtins.list[StoreError] = [
+            _refused(self.root / name, NotPlain(kind)) for name, kind in odd.items()
+        ]
         for name, stamp in stamps.items():
             path = self.root / name
             record = cached.get(name)
@@ -805,11 +1228,37 @@ class SessionStore:
                 sessions.append(entry)
             elif entry is not None:
                 problems.append(entry)
-        if changed:
+        if changed and private:
             self._write_index(records)
         sessions.sort(key=lambda s: (_instant(s.started_at), s.id), reverse=True)
         problems.sort(key=lambda e: str(e.path))
         return Listing(sessions, problems)
+
+
+def _append(journal: Path, data: bytes, expected: int) -> bool:
+    """Append one record to a journal that holds exactly `expected` bytes, durably; False
+    when it is not that file (a link, not a plain file, another size) or the write fails."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | _CLOEXEC
+    try:
+        fd = os.open(journal, flags, 0o600)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != expected:
+            return False
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as exc:
+        log.debug("cannot append to %s: %s", journal, exc)
+        return False
+    finally:
+        os.close(fd)
+    if not expected:
+        fsync_dir(journal.parent)  # the new file's name survives a power cut too
+    return True
 
 
 def _from_record(path: Path, record: builtins.list[Any]) -> SessionSummary | StoreError | None:
