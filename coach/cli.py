@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("list", "list saved sessions, newest first")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--leader", metavar="NAME", help="only this leader's sessions")
+    p.add_argument("--pack", metavar="ID", help="only sessions of this pack")
+    p.add_argument("--status", choices=("in_progress", "complete"), help="only these")
+    p.add_argument("--since", metavar="DATE", type=_date_arg, help="started on or after DATE")
+    p.add_argument("--until", metavar="DATE", type=_date_arg, help="started on or before DATE")
 
     packs = add("packs", "work with dialogue packs")
     packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
@@ -495,22 +500,51 @@ def cmd_share(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date_arg(text: str) -> str:
+    """A YYYY-MM-DD date for --since/--until (argparse says what was wrong on error)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date as YYYY-MM-DD") from None
+
+
+def _wanted(summary: Any, args: argparse.Namespace) -> bool:
+    """Whether a listed session passes the list filters."""
+    if args.leader and (summary.participant or "").casefold() != args.leader.casefold():
+        return False
+    if args.pack and summary.pack_id != args.pack:
+        return False
+    if args.status and summary.status != args.status:
+        return False
+    day = summary.started_at[:10]
+    if args.since and day < args.since:
+        return False
+    return not (args.until and day > args.until)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
     listing = store.list()
     for problem in listing.problems:
         print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+    sessions = [s for s in listing.sessions if _wanted(s, args)]
+    filtered = len(sessions) != len(listing.sessions)
     if args.format == "json":
-        data = [s.to_dict() for s in listing.sessions]
+        data = [s.to_dict() for s in sessions]
         import json
 
         _write(sys.stdout, json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return 0
-    if not listing.sessions:
-        print(f"No sessions yet in {store.root}. Start one with: coach")
+    if not sessions:
+        if filtered:
+            print(f"No session in {store.root} matches.")
+        else:
+            print(f"No sessions yet in {store.root}. Start one with: coach")
         return 0
     rows = [("ID", "STATUS", "NAME", "PACK", "ANSWERED", "OPEN ACTIONS", "UPDATED")]
-    for s in listing.sessions:
+    for s in sessions:
         rows.append(
             (s.id, s.status.replace("_", " "), s.participant or "-", s.pack_id,
              f"{s.answered}/{s.steps}", str(s.open_actions), s.updated_at[:16].replace("T", " "))

@@ -116,3 +116,38 @@ def test_output_to_a_file(folder: Path, tmp_path: Path, capsys: pytest.CaptureFi
     code, out, _ = run(capsys, "actions", "--all", "--format", "csv", "-o", str(target))
     assert code == 0 and out == ""
     assert target.read_text().startswith("session,id,due,status,trait,kind,text,trait_title\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (["--leader", "DANA"], ["2026-11-02-0930-vmyh"]),
+        (["--status", "in_progress"], ["2026-11-20-1605-dl20"]),
+        (["--since", "2026-11-10"], ["2026-11-20-1605-dl20"]),
+        (["--until", "2026-11-02"], ["2026-11-02-0930-vmyh"]),
+        (["--pack", "team-retro"], []),
+    ],
+)
+def test_list_filters(
+    folder: Path, capsys: pytest.CaptureFixture[str], args: list[str], ids: list[str]
+) -> None:
+    import json
+
+    assert cli.main(["list", "--format", "json", *args]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == ids
+
+
+def test_list_with_nothing_matching_says_so(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["list", "--leader", "nobody"]) == 0
+    assert capsys.readouterr().out == f"No session in {folder} matches.\n"
+
+
+def test_list_with_a_bad_date_is_a_usage_error(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["list", "--since", "last week"])
+    assert caught.value.code == 2
+    assert "'last week' is not a date as YYYY-MM-DD" in capsys.readouterr().err
