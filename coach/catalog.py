@@ -11,6 +11,8 @@ from pathlib import Path
 
 from coach import packcache
 from coach.engine import Pack, PackError, Problem
+from coach.engine.source import MAX_BYTES
+from coach.store.plainfile import NotPlain, TooLarge, read_plain, size_words
 
 DEFAULT_PACK = "sales-leader"
 
@@ -36,23 +38,56 @@ def stock_dir() -> Path:
 def read_pack(path: Path) -> Pack:
     """Load one pack file, checked (or rebuilt from the cache of packs that checked clean).
 
+    The file is opened as what it must be: a plain file (a symbolic link to one is fine, a
+    user may keep their packs elsewhere) of at most `MAX_BYTES`, checked on the opened file
+    before anything is read, so a pipe, a device or a huge file is one sentence, not a hang.
+
     Raises:
         PackError: the file cannot be read or the pack is invalid, with file:line:col.
     """
+    data, problems = read_pack_bytes(path)
+    if data is None:
+        raise PackError(problems)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackError([Problem(str(path), 0, 0, "the pack file does not exist")]) from None
-    except IsADirectoryError:
-        raise PackError([Problem(str(path), 0, 0, "this is a folder, not a pack file")]) from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PackError(
             [Problem(str(path), 0, 0, f"the pack is not UTF-8 text (byte {exc.start})")]
         ) from None
-    except OSError as exc:
-        raise PackError([Problem(str(path), 0, 0, f"cannot read it ({exc.strerror})")]) from None
+    # Universal newlines, as a text read gives: a pack's sha256 and its positions are the
+    # same whether its lines end in \n or \r\n.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return packcache.load(text, str(path), sha256)
+
+
+def read_pack_bytes(
+    path: Path, missing: str = "the pack file does not exist"
+) -> tuple[bytes | None, list[Problem]]:
+    """A pack file's bytes, or the one problem that stops them being read (no such file, a
+    folder, a pipe or a device, more than `MAX_BYTES`), in one sentence.
+
+    Args:
+        path: The file; a symbolic link to a plain file is followed.
+        missing: The sentence for a file that is not there.
+    """
+    name = str(path)
+    try:
+        return read_plain(path, MAX_BYTES, follow_links=True), []
+    except FileNotFoundError:
+        return None, [Problem(name, 0, 0, missing)]
+    except NotPlain as exc:
+        return None, [Problem(name, 0, 0, f"this is {exc.kind}, not a pack file")]
+    except TooLarge as exc:
+        return None, [
+            Problem(
+                name, 1, 1,
+                f"the file is {size_words(exc.size)}; a pack may be at most "
+                f"{MAX_BYTES // 1000:,} kB",
+            )
+        ]  # fmt: skip
+    except OSError as exc:
+        return None, [Problem(name, 0, 0, f"cannot read it ({exc.strerror})")]
 
 
 def pack_paths(user_dirs: list[Path]) -> list[tuple[Path, bool]]:

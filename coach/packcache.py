@@ -8,7 +8,9 @@ edited engine never reuses an old entry. The folder is private (0700) and safe t
 
 Entries are `marshal` data. marshal is what Python's own `.pyc` cache uses, and like that
 cache it trusts its folder: an entry is read only from the user's own private cache folder,
-is checked for shape after reading, and anything unreadable is simply checked again.
+only when the file opened (never through a link) is a plain file of the user's own that
+nobody else can write, judged on its descriptor; it is checked for shape after reading, and
+anything unreadable or untrusted is simply checked again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from coach.engine.pack import check_pack, load_image, pack_image
 from coach.store.atomic import ensure_private_dir, write_atomic
 from coach.store.errors import StoreError
 from coach.store.locations import cache_dir
+from coach.store.plainfile import Refused, open_plain, read_fd
 
 ENGINE_DIR = Path(__file__).resolve().parent / "engine"
 
@@ -91,12 +94,45 @@ def load(text: str, source: str, sha256: str, folder: Path | None = None) -> Pac
     return report.pack
 
 
+MAX_ENTRY_BYTES = 64_000_000
+"""No entry of a pack of at most 1 MB comes near this; a larger file is not coach's."""
+
+
+def _trusted(opened: os.stat_result) -> bool:
+    """Whether an opened entry is this user's own and nobody else can write it."""
+    getuid = getattr(os, "getuid", None)
+    owner_ok = getuid is None or opened.st_uid == getuid()
+    return owner_ok and not opened.st_mode & 0o022
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, judged on the file actually opened, never through a link: a plain
+    file, this user's own, not writable by group or others, not too large. Checking the
+    folder and then opening a path would leave a window in which the folder is swapped; the
+    descriptor cannot be swapped."""
+    try:
+        fd, opened = open_plain(path, follow_links=False)
+    except (OSError, Refused):
+        return None
+    try:
+        if not _trusted(opened):
+            return None
+        return read_fd(fd, opened, MAX_ENTRY_BYTES)
+    except (OSError, Refused):
+        return None
+    finally:
+        os.close(fd)
+
+
 def _rebuild(path: Path, source: str, sha256: str) -> Pack | None:
     """The pack from its entry, or None when there is none this engine can use."""
+    data = _read_entry(path)
+    if data is None:
+        return None  # missing, unreadable or untrusted: check the pack again, write afresh
     try:
-        image = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None  # missing, unreadable or torn: check the pack again, write a fresh entry
+        image = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None  # torn: check the pack again, write a fresh entry
     if not isinstance(image, dict) or image.get("sha256") != sha256:
         return None
     try:

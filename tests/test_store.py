@@ -645,3 +645,131 @@ def test_saving_reuses_written_turns_and_writes_exactly_what_a_full_dump_would(
         assert path.read_text(encoding="utf-8") == yamlio.dump(doc)
     doc["turns"] = doc["turns"][:3]  # a shorter transcript (another writer) is not mixed up
     assert store.save(doc).read_text(encoding="utf-8") == yamlio.dump(doc)
+
+
+# -- the journal of rejected lines ----------------------------------------------------------
+
+
+def _reject(doc: dict[str, Any], text: str, minute: int) -> dict[str, Any]:
+    """The doc after one more rejected line: the leader's words, the coach's retry, a new
+    `updated_at` and snapshot, as `Session.to_doc()` gives them."""
+    n = len(doc["turns"])
+    at = f"2026-11-28T09:{minute % 60:02d}:00+00:00"
+    return {
+        **doc,
+        "updated_at": at,
+        "turns": [
+            *doc["turns"],
+            {"n": n + 1, "role": "leader", "kind": "rejected", "text": text, "at": at},
+            {"n": n + 2, "role": "coach", "kind": "retry", "text": "1 to 5, please", "at": at},
+        ],
+        "snapshot": {"v": 1, "step": "s", "turn_count": n + 2},
+    }
+
+
+def _journal(store: SessionStore, session_id: str = "2026-11-28-0900-abcd") -> Path:
+    return store.root / f".{session_id}.journal"
+
+
+def test_rejected_lines_are_appended_to_the_journal_and_read_back_as_if_rewritten(
+    store: SessionStore,
+) -> None:
+    lock = store.acquire("2026-11-28-0900-abcd")
+    doc = make_doc()
+    path = store.save(doc)
+    whole = path.read_bytes()
+    for i, text in enumerate(["seven", "", "😀 \x1b[31m", "a\nturns:\nsnapshot:", "yes"]):
+        doc = _reject(doc, text, i)
+        store.save(doc)
+        assert path.read_bytes() == whole  # the file is not rewritten for a rejected line
+        assert store_module.load_file(path) == doc  # but every reader sees the line
+    assert _journal(store).stat().st_size > 0
+    assert stat.S_IMODE(_journal(store).stat().st_mode) == 0o600
+    assert read_header(path)["updated_at"] == "2026-11-28T09:00:00+00:00"  # the file's own
+    lock.release()  # letting the session go folds the journal back into the file
+    assert path.read_text(encoding="utf-8") == yamlio.dump(doc)
+    assert not _journal(store).exists()
+
+
+def test_an_accepted_answer_writes_the_file_whole_and_drops_the_journal(
+    store: SessionStore,
+) -> None:
+    with store.lock("2026-11-28-0900-abcd"):
+        doc = _reject(_reject(make_doc(), "seven", 1), "eight", 2)
+        store.save(make_doc())
+        store.save(_reject(make_doc(), "seven", 1))
+        store.save(doc)
+        assert _journal(store).exists()
+        n = len(doc["turns"])
+        doc = {
+            **doc,
+            "progress": {"answered": 2, "steps": 31},
+            "turns": [*doc["turns"], {"n": n + 1, "role": "leader", "kind": "answer", "text": "4"}],
+        }
+        path = store.save(doc)
+        assert not _journal(store).exists()
+        assert path.read_text(encoding="utf-8") == yamlio.dump(doc)
+
+
+def test_the_journal_never_grows_much_larger_than_the_file(store: SessionStore) -> None:
+    with store.lock("2026-11-28-0900-abcd"):
+        doc = make_doc()
+        path = store.save(doc)
+        largest = 0
+        for i in range(600):
+            doc = _reject(doc, f"not a number {i}", i)
+            store.save(doc)
+            journal = _journal(store).stat().st_size if _journal(store).exists() else 0
+            largest = max(largest, journal / max(path.stat().st_size, 64_000))
+        assert largest <= 1.01
+        assert store_module.load_file(path) == doc
+
+
+def test_a_torn_or_stale_journal_adds_nothing_twice(store: SessionStore) -> None:
+    with store.lock("2026-11-28-0900-abcd"):
+        doc = make_doc()
+        path = store.save(doc)
+        doc = _reject(doc, "seven", 1)
+        store.save(doc)
+        kept = _journal(store).read_bytes()
+    # A write killed half-way leaves a torn record: it is passed over.
+    _journal(store).write_bytes(kept + kept[: len(kept) // 2])
+    assert store_module.load_file(path) == doc
+    # A rewrite that was cut short before the journal went: the file already holds the line.
+    write_atomic(path, yamlio.dump(doc).encode())
+    _journal(store).write_bytes(kept)
+    assert store_module.load_file(path) == doc
+    # Garbage is passed over too: the journal holds rejected lines only, never an answer.
+    _journal(store).write_bytes(b"\x00\xff not json\n")
+    assert store_module.load_file(path) == doc
+
+
+def test_a_journal_that_is_a_link_or_a_pipe_is_never_read_or_written_through(
+    store: SessionStore, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    with store.lock("2026-11-28-0900-abcd"):
+        doc = make_doc()
+        path = store.save(doc)
+        _journal(store).symlink_to(notes)
+        doc = _reject(doc, "seven", 1)
+        store.save(doc)  # not appended through the link: written whole instead
+        assert notes.read_text() == "my notes\n"
+        assert path.read_text(encoding="utf-8") == yamlio.dump(doc)
+        assert not _journal(store).is_symlink()
+    os.mkfifo(_journal(store))
+    assert store_module.load_file(path) == doc  # a pipe there is passed over, no hang
+
+
+def test_a_session_too_large_to_read_back_is_not_written(
+    store: SessionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = store.save(make_doc())
+    before = path.read_bytes()
+    monkeypatch.setattr(store_module, "MAX_SESSION_BYTES", len(before) + 10)
+    with pytest.raises(StoreError) as caught:
+        store.save(make_doc(turns=40))
+    assert "more than the" in caught.value.message
+    assert "coach reads back, so this step was not saved" in caught.value.message
+    assert path.read_bytes() == before

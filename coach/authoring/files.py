@@ -7,38 +7,28 @@ from pathlib import Path
 
 from coach.engine.errors import Problem
 from coach.engine.source import MAX_BYTES
+from coach.store.plainfile import Refused, read_plain
 
 
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """The text of a pack or test file, or the one problem that stops it being read.
 
-    The size is checked before reading, so a 50 MB file costs a `stat`, not 50 MB of memory.
+    The file must be a plain file (a link to one is followed); its size is checked on the
+    opened file before reading, so a 50 MB file costs an `fstat`, not 50 MB of memory, and a
+    named pipe or `/dev/zero` is one sentence instead of a hang.
     """
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            return None, [Problem(name, 0, 0, "this is a folder, not a pack file")]
-        if size > MAX_BYTES:
-            return None, [
-                Problem(
-                    name, 1, 1,
-                    f"the file is {size / 1_000_000:,.1f} MB; a pack may be at most "
-                    f"{MAX_BYTES // 1000:,} kB",
-                )
-            ]  # fmt: skip
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(name, 0, 0, "the file does not exist")]
-    except OSError as exc:
-        return None, [Problem(name, 0, 0, f"cannot read it ({exc.strerror})")]
+    from coach.catalog import read_pack_bytes
+
+    data, problems = read_pack_bytes(path, missing="the file does not exist")
+    if data is None:
+        return None, problems
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(name, line, col, "the file is not UTF-8 text")]
+        return None, [Problem(str(path), line, col, "the file is not UTF-8 text")]
 
 
 def expand(paths: list[Path], tests: bool = False) -> list[Path]:
@@ -79,14 +69,12 @@ def tests_line(text: str) -> int:
 
 
 def _kind(file: Path) -> bool | None:
-    """True for a conversation test file, False for a pack, None when it cannot be read.
-
-    At most `MAX_BYTES` are read; anything longer is refused by `read_text` anyway.
+    """True for a conversation test file, False for a pack, None when it cannot be read
+    (not a plain file, too large, unreadable): then `read_text` says why.
     """
     try:
-        with file.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError:
+        data = read_plain(file, MAX_BYTES, follow_links=True)
+    except (OSError, Refused):
         return None
     return is_conversation_test(data.decode("utf-8", errors="replace"))
 

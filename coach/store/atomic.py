@@ -13,7 +13,7 @@ from pathlib import Path
 
 from coach.store.errors import StoreError
 
-__all__ = ["ensure_private_dir", "write_atomic"]
+__all__ = ["ensure_private_dir", "fsync_dir", "shared_with_others", "write_atomic"]
 
 _FILE_MODE = 0o600
 _DIR_MODE = 0o700
@@ -64,10 +64,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
             raise StoreError(path, f"cannot write the file ({_reason(exc)})") from exc
         raise
     if durable:
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable where the platform allows; the data itself is already synced."""
     try:
         dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -123,3 +123,19 @@ def ensure_private_dir(path: str | os.PathLike[str], what: str = "folder") -> Pa
             raise StoreError(path, f"the {what} cannot be created ({_reason(exc)})") from exc
         os.chmod(folder, _DIR_MODE)  # the umask may have taken bits away from 0700
     return path
+
+
+def shared_with_others(path: str | os.PathLike[str]) -> bool:
+    """Whether users other than its owner can create, rename or remove files in a folder
+    (group or others may write it), so that what coach reads there could have been planted.
+
+    A folder that does not exist (yet) is not shared: coach creates its folders 0700. Windows
+    has no such mode bits; there the answer is always False.
+    """
+    if os.name == "nt":
+        return False
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return bool(mode & 0o022)
