@@ -50,8 +50,20 @@ class Question:
         count = f" ({self.number} of {self.total})" if self.total > 1 else ""
         return (
             f"Last time you committed to{count}:\n\n    {self.due.text}\n\n"
-            f"It was due {self.due.due}. How did it go?"
+            f"It was due {_day(self.due.due)}. How did it go?"
         )
+
+
+def due_words(day: date) -> str:
+    """A due date as people say it ("Fri 4 Dec"), so a wrong one is noticed at once."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _day(iso: str) -> str:
+    try:
+        return due_words(date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def questions(items: list[DueItem]) -> list[Question]:
@@ -63,7 +75,7 @@ def answer_for(text: str) -> str | None:
     typed = text.strip().casefold()
     if not typed:
         return None
-    if typed.isdigit() and 1 <= int(typed) <= len(ANSWERS):
+    if typed.isascii() and typed.isdecimal() and 1 <= int(typed) <= len(ANSWERS):
         return ANSWERS[int(typed) - 1]
     found = [a for a in ANSWERS if a.startswith(typed) or LABELS[a].casefold().startswith(typed)]
     return found[0] if len(found) == 1 else None
@@ -87,7 +99,8 @@ def due_items(store: SessionStore, today: date, name: str | None = None) -> list
         except StoreError:
             continue
         for item in header.action_items:
-            if item.is_open and item.due and item.due <= today.isoformat():
+            # Only what the leader committed to: the coach's suggestions were never promised.
+            if item.own and item.is_open and item.due and item.due <= today.isoformat():
                 found.append(DueItem(header.id, item))
     found.sort(key=lambda d: (d.due, d.session_id))
     return found[:MOST]

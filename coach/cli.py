@@ -227,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = _Sanitised(out), _Sanitised(err)
     try:
         return _dispatch(args, command)
+    except KeyboardInterrupt:  # Ctrl+C before a reflection had begun: nothing to save
+        print(file=sys.stderr)
+        return 130
     finally:
         sys.stdout, sys.stderr = out, err
 
@@ -312,7 +315,10 @@ def cmd_reflect(args: argparse.Namespace) -> int:
 
     pack_file = find_pack(args.pack, _pack_dirs(args))
     session, opening = Session.begin(store, pack_file, clock, rng, name=args.name)
-    return LineMode(session, sys.stdin, sys.stdout).run(opening)
+    try:
+        return LineMode(session, sys.stdin, sys.stdout).run(opening)
+    finally:
+        session.close()
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -349,7 +355,10 @@ def _run_tui(
         return app.return_code or 0
     # The app stopped without saying how (a crash): answers were saved as they came.
     session.close()
-    if session.path is not None and session.path.exists():
+    if session.dialogue.finished and session.path is not None and session.path.exists():
+        print(f"coach stopped unexpectedly. Your reflection is saved, complete, in {session.path}")
+        print(f"Read it again with: coach show {session.id}")
+    elif session.path is not None and session.path.exists():
         print(f"coach stopped unexpectedly. Your answers are saved in {session.path}")
         print(f"Resume with: coach resume {session.id}")
     elif any(t.role == "leader" for t in session.dialogue.log):

@@ -6,6 +6,7 @@ the summary and the way out all come from the `Session`; this module only prints
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from coach import checkin
@@ -72,16 +73,16 @@ class LineMode:
                 if command == ":help":
                     self._help()
                 elif command == ":back":
-                    self._show(session.back())
+                    self._step(session.back)
                 elif command == ":skip":
-                    self._show(session.skip())
+                    self._step(session.skip)
                 elif command.startswith(":") and command[1:].isalpha():
                     self.say(
                         f"There is no command '{answer.strip()}'. Type :help for the commands, "
                         "or answer in your own words."
                     )
                 else:
-                    self._show(session.answer(answer))
+                    self._step(session.answer, answer)
         except _Paused:
             return self._leave(session.pause(), 0)
         except KeyboardInterrupt:
@@ -89,6 +90,21 @@ class LineMode:
             return self._leave(session.pause(session.draft), 130)
         self._summary(session.summary())
         return self._leave(session.finish(), 0)
+
+    def _step(self, step: Callable[..., Reply], *args: str) -> None:
+        """One answer, back or skip. A save that fails (a full disk) is said, and the answer
+        stays here: it is saved with the next one, or at :pause."""
+        try:
+            reply = step(*args)
+        except StoreError as exc:
+            self.say(
+                f"Could not save: {exc}. Your answer is kept here and saved with the next one."
+            )
+            reply = self._last_reply()
+        self._show(reply)
+
+    def _last_reply(self) -> Reply:
+        return Reply(True, self.session.dialogue.current())
 
     def _read(self) -> str | None:
         """The next line, or None at the end of input. A line with bytes that are not text in
@@ -117,28 +133,30 @@ class LineMode:
         self.say("── Before we start ──")
         answers: list[tuple[checkin.DueItem, str]] = []
         choices = "   ".join(f"{i}) {checkin.LABELS[a]}" for i, a in enumerate(checkin.ANSWERS, 1))
-        for question in questions:
-            self.say(question.text)
-            self.say(f"  {choices}")
-            self.say("  (an empty line: ask me next time)")
-            while True:
-                line = self._read()
-                if line is None or line.strip().lower() == ":pause":
-                    raise _Paused
+        try:
+            for question in questions:
+                self.say(question.text)
+                self.say(f"  {choices}")
+                self.say("  (an empty line: ask me next time)")
+                while True:
+                    line = self._read()
+                    if line is None or line.strip().lower() == ":pause":
+                        raise _Paused
+                    if not line.strip():
+                        break
+                    answer = checkin.answer_for(line)
+                    if answer is not None:
+                        answers.append((question.due, answer))
+                        break
+                    self.say(f"Answer with a number from 1 to {len(checkin.ANSWERS)}, or its word.")
                 if not line.strip():
                     break
-                answer = checkin.answer_for(line)
-                if answer is not None:
-                    answers.append((question.due, answer))
-                    break
-                self.say(f"Answer with a number from 1 to {len(checkin.ANSWERS)}, or its word.")
-            if not line.strip():
-                break
-            self.say()
-        try:
-            self.session.check_in(answers)
-        except StoreError as exc:
-            self.say(f"Note: could not update an earlier session: {exc}.")
+                self.say()
+        finally:  # what was answered counts, however the check-in ends
+            try:
+                self.session.check_in(answers)
+            except StoreError as exc:
+                self.say(f"Note: could not update an earlier session: {exc}.")
         self.say()
 
     # -- the conversation --------------------------------------------------------------------

@@ -19,13 +19,14 @@ from typing import Any
 
 from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
-from coach.checkin import DueItem, Question
+from coach.checkin import DueItem, Question, due_words
 from coach.engine import Dialogue, PackError, Reply, RestoreError, Turn
 from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
 from coach.transcript import (
     ActionItem,
     CheckinRecord,
     Draft,
+    FieldReader,
     Loyalty,
     PackRef,
     Transcript,
@@ -122,6 +123,7 @@ class Ending:
     session_id: str
     path: Path | None
     export: Path | None = None
+    problem: str | None = None  # something that went wrong without losing anything
 
     def lines(self) -> list[str]:
         """The same words after every way out, in every front end. A path always ends its
@@ -132,16 +134,13 @@ class Ending:
             lines = [f"Saved to {self.path}"]
             if self.export is not None:
                 lines.append(f"Markdown: {self.export}")
+            if self.problem is not None:
+                lines.append(self.problem)
             return [*lines, f"Read it again with: coach show {self.session_id}"]
         return [
             f"Paused. Everything you wrote is saved in {self.path}",
             f"Resume with: coach resume {self.session_id}",
         ]
-
-
-def due_words(day: date) -> str:
-    """A due date as people say it ("Fri 4 Dec"), so a wrong one is noticed at once."""
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 # -- the session ---------------------------------------------------------------------------
@@ -166,6 +165,7 @@ class Session:
     autosave: bool = True  # the TUI saves from a worker thread instead
     edited_actions: tuple[ActionItem, ...] | None = None  # the leader's edits on the summary
     ending: Ending | None = None
+    resumed: bool = False
 
     @classmethod
     def begin(
@@ -232,9 +232,17 @@ class Session:
                 )
             ref = latest.id
         path = store.resolve(ref)
-        inside = path.parent == store.root
-        lock = store.acquire(path.stem) if inside else SessionLock(path, path.stem)
+        # The lock is the id's, in this folder, where every save of it goes: a copy of the
+        # session given by path, or a file under another name, must not get past it.
+        session_id = parse(store.load_header(path), path).id
+        lock = store.acquire(session_id)
         try:
+            home = store.path_for(session_id)
+            if path.absolute() != home.absolute() and home.exists() and not path.samefile(home):
+                raise SessionError(
+                    f"{path} holds session {session_id}, which is already in {store.root}; "
+                    f"resume that one with 'coach resume {session_id}'"
+                )
             return cls._open(store, path, clock, pack_dirs, lock)
         except BaseException:
             lock.release()
@@ -257,6 +265,7 @@ class Session:
         if saved.snapshot is None:
             raise SessionError(f"session {saved.id} has no snapshot to resume from")
         pack_file = _pack_for(saved.pack, pack_dirs)
+        _check_snapshot(saved.snapshot, Dialogue(pack_file.pack, clock, seed="").snapshot(), path)
         turns = [
             Turn(t.n, t.role, t.step, t.trait, t.kind, t.text, t.at, t.understood)
             for t in saved.turns
@@ -278,6 +287,7 @@ class Session:
         session = cls(
             store, dialogue, pack_file, saved.id, saved.started_at, clock, lock,
             path=path, draft=saved.draft, checkin=saved.checkin, extra=dict(saved.extra),
+            resumed=True,
         )  # fmt: skip
         if dialogue.pack_changed:
             session.warnings.append(
@@ -289,13 +299,28 @@ class Session:
     # -- driving the dialogue, saving after each step -------------------------------------
 
     def answer(self, text: str) -> Reply:
-        return self._saved(self.dialogue.answer(text))
+        return self._saved(self._engine(self.dialogue.answer, text))
 
     def skip(self) -> Reply:
-        return self._saved(self.dialogue.skip())
+        return self._saved(self._engine(self.dialogue.skip))
 
     def back(self) -> Reply:
-        return self._saved(self.dialogue.back())
+        return self._saved(self._engine(self.dialogue.back))
+
+    def _engine(self, step: Callable[..., Reply], *args: str) -> Reply:
+        """Call the engine. It never raises for anything a leader types; a resumed session
+        whose saved state was damaged by hand can still make it, and then the leader gets one
+        sentence and the file keeps everything saved before."""
+        try:
+            return step(*args)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+            if not self.resumed:
+                raise
+            raise SessionError(
+                f"session {self.id} cannot go on: its saved state is damaged "
+                f"({type(exc).__name__}); everything saved before is kept and can be read "
+                f"with 'coach show {self.id}'"
+            ) from None
 
     def _saved(self, reply: Reply) -> Reply:
         if reply.accepted:
@@ -424,7 +449,10 @@ class Session:
             return date.fromisoformat(typed)
         except ValueError:
             pass
-        found = parse_due(typed, self.clock().date(), self.dialogue.pack.lexicon)
+        try:
+            found = parse_due(typed, self.clock().date(), self.dialogue.pack.lexicon)
+        except (OverflowError, ValueError):  # "in 99999999 days": no date on the calendar
+            return None
         return found[0] if found else None
 
     def finish(self, items: Sequence[ActionItem] | None = None) -> Ending:
@@ -443,8 +471,12 @@ class Session:
             )
         transcript = self.to_transcript()
         self.path = self.store.save(transcript.to_doc())
-        export = self.store.export(self.id, transcript_markdown(transcript))
-        self.ending = Ending("complete", self.id, self.path, export)
+        try:
+            export: Path | None = self.store.export(self.id, transcript_markdown(transcript))
+            problem = None
+        except StoreError as exc:  # the transcript is saved: the copy is only a convenience
+            export, problem = None, f"The Markdown copy could not be written: {exc}"
+        self.ending = Ending("complete", self.id, self.path, export, problem)
         self.close()
         return self.ending
 
@@ -471,6 +503,23 @@ class Session:
         """Let other processes open this session. The file stays as last saved."""
         if self.lock is not None:
             self.lock.release()
+
+
+_KINDS = {dict: "a map of fields", list: "a list", int: "a whole number", str: "text",
+          bool: "true or false"}  # fmt: skip
+
+
+def _check_snapshot(saved: Mapping[str, Any], fresh: Mapping[str, Any], path: Path) -> None:
+    """Each field of a saved snapshot is of the kind a new dialogue's is: a hand-edited one
+    is refused here, with its field and line, rather than failing at the next answer."""
+    reader = FieldReader(path, None)
+    for key, like in fresh.items():
+        got = saved.get(key)
+        if like is None or got is None or key == "v":
+            continue
+        same = type(got) is type(like) or (isinstance(like, str) and isinstance(got, str))
+        if not same:
+            reader.fail(("snapshot", key), _KINDS.get(type(like), type(like).__name__), got)
 
 
 def _iso(moment: datetime) -> str:

@@ -350,7 +350,8 @@ def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
         path.write_text("schema: 1\n")
     turns = [types.SimpleNamespace(role="leader")] if answered else []
     session = types.SimpleNamespace(
-        path=path, id="2026-11-28-0900-abcd", dialogue=types.SimpleNamespace(log=turns),
+        path=path, id="2026-11-28-0900-abcd",
+        dialogue=types.SimpleNamespace(log=turns, finished=False),
         ending=None, close=lambda: None,
     )  # fmt: skip
     crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1)

@@ -25,8 +25,8 @@ from conftest import DATA, ROOT
 from coach import checkin
 from coach.catalog import PackFile, find_pack
 from coach.linemode import LineMode
-from coach.session import RatingRow, Session, Summary
-from coach.store import SessionBusy, SessionStore
+from coach.session import RatingRow, Session, SessionError, Summary
+from coach.store import SessionBusy, SessionStore, StoreError
 from coach.transcript import ActionItem
 
 TINY = DATA / "packs" / "tiny.yaml"
@@ -188,8 +188,8 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
     assert "Answer with a number from 1 to 4, or its word." in out
     saved = store.load(session.id)
     assert [c["answer"] for c in saved["checkin"]] == ["done", "partly", "drop"]
-    statuses = [a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]][:3]
-    assert statuses == ["done", "open", "dropped"]
+    items = {a["id"]: a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]}
+    assert [items[i] for i in ("a1", "a2", "a6")] == ["done", "open", "dropped"]
     assert out.rstrip().endswith(f"Resume with: coach resume {session.id}")
 
 
@@ -351,3 +351,125 @@ async def test_resume_it_on_the_start_screen_refuses_a_session_open_elsewhere(
         assert f"session {session.id} is open in another coach process" in note.message
     assert app.session is None
     assert (tmp_path / f"{session.id}.yaml").read_bytes() == before
+
+
+# -- what an adversarial pass found ------------------------------------------------------------
+
+
+def test_a_copy_resumed_by_path_cannot_overwrite_the_session_it_copies(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path / "s")
+    session, opening = begin(store, clock)
+    run_lines(session, TINY_ANSWERS, opening)  # complete, in the folder
+    copy = tmp_path / "elsewhere" / f"{session.id}.yaml"
+    copy.parent.mkdir()
+    doc = store.load(session.id)
+    copy.write_bytes((tmp_path / "s" / f"{session.id}.yaml").read_bytes().replace(
+        b"status: complete", b"status: in_progress"))  # fmt: skip
+    before = (tmp_path / "s" / f"{session.id}.yaml").read_bytes()
+    with pytest.raises(SessionError) as caught:
+        Session.resume(store, str(copy), clock, [])
+    assert str(caught.value) == (
+        f"{copy} holds session {session.id}, which is already in {store.root}; "
+        f"resume that one with 'coach resume {session.id}'"
+    )
+    assert (tmp_path / "s" / f"{session.id}.yaml").read_bytes() == before
+    assert doc["status"] == "complete"
+
+
+def test_a_copy_by_path_is_refused_while_the_session_is_open(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path / "s")
+    session, _ = begin(store, clock)
+    session.answer(TINY_ANSWERS[0])
+    copy = tmp_path / f"{session.id}.yaml"
+    copy.write_bytes((tmp_path / "s" / f"{session.id}.yaml").read_bytes())
+    with pytest.raises(SessionBusy):
+        Session.resume(store, str(copy), clock, [])
+
+
+@pytest.mark.parametrize("leave", [":pause", None], ids=["pause", "end of input"])
+def test_check_in_answers_given_before_leaving_are_kept(tmp_path: Path, leave: str | None) -> None:
+    store, session, opening = after_the_samples(tmp_path)
+    out = run_lines(session, ["1"] + ([leave] if leave else []), opening)
+    assert "Nothing was answered" not in out
+    saved = store.load(session.id)
+    assert [c["answer"] for c in saved["checkin"]] == ["done"]
+    assert store.load("2026-11-02-0930-vmyh")["action_items"][0]["status"] == "done"
+
+
+async def test_ctrl_q_in_the_apps_check_in_keeps_the_answers_given(tmp_path: Path) -> None:
+    from tui_kit import build
+
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    app = build(store, packs=[find_pack(None, [])])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "ctrl+q")
+    assert app.session is not None and app.session.ending is not None
+    assert app.session.ending.status == "paused"
+    assert [c["answer"] for c in store.load(app.session.id)["checkin"]] == ["done"]
+
+
+def test_a_snapshot_field_of_the_wrong_kind_is_placed(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    run_lines(session, TINY_ANSWERS[:1], opening)
+    path = tmp_path / f"{session.id}.yaml"
+    text = path.read_text().replace("  turn_count: ", "  turn_count: five # ")
+    path.write_text(text)
+    with pytest.raises(StoreError) as caught:
+        Session.resume(store, session.id, clock, [])
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if "turn_count: five" in row)
+    assert caught.value.line == line
+    assert (
+        caught.value.message
+        == "the field 'snapshot.turn_count' must be a whole number, not the text 'five'"
+    )
+
+
+def test_a_digit_that_is_not_a_number_is_asked_again(tmp_path: Path) -> None:
+    _, session, opening = after_the_samples(tmp_path)
+    out = run_lines(session, ["²", "", ":pause"], opening)
+    assert "Answer with a number from 1 to 4, or its word." in out
+
+
+def test_a_markdown_copy_that_cannot_be_written_is_said_and_the_session_is_still_complete(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    (tmp_path / f"{session.id}.md").mkdir()  # in the way
+    out = run_lines(session, TINY_ANSWERS, opening)
+    assert store.load(session.id)["status"] == "complete"
+    assert f"Saved to {tmp_path / (session.id + '.yaml')}" in out
+    assert "The Markdown copy could not be written:" in out
+    assert out.rstrip().endswith(f"Read it again with: coach show {session.id}")
+    assert not session.lock or not session.lock.held
+
+
+def test_a_save_that_fails_keeps_the_answer_for_the_next_save(
+    tmp_path: Path, clock: Callable[[], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SessionStore(tmp_path)
+    session, opening = begin(store, clock)
+    real = store.save
+    calls = {"n": 0}
+
+    def full_disk(doc: dict[str, object]) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StoreError(tmp_path, "cannot write the file (no space left on device)")
+        return real(doc)
+
+    monkeypatch.setattr(store, "save", full_disk)
+    out = run_lines(session, [*TINY_ANSWERS[:2], ":pause"], opening)
+    assert "Could not save:" in out and "Your answer is kept here" in out
+    leader = [t["text"] for t in store.load(session.id)["turns"] if t["role"] == "leader"]
+    assert leader[:2] == TINY_ANSWERS[:2]

@@ -59,7 +59,8 @@ async def test_edits_a_due_phrase_and_a_removal_are_saved_with_a_markdown_copy(
     assert [i["id"] for i in items] == [f"a{n}" for n in range(1, len(items) + 1)]
     assert second.item.text not in [i["text"] for i in items]
     assert ending.export is not None
-    assert "Ask Sam one open question [TODO] on Monday" in ending.export.read_text()
+    # The Markdown copy has the edit, brackets escaped so they can never form a link.
+    assert "Ask Sam one open question \\[TODO\\] on Monday" in ending.export.read_text()
 
 
 async def test_a_removed_item_comes_back_with_undo(tmp_path: Path) -> None:
@@ -137,3 +138,33 @@ async def test_the_theme_chosen_is_kept_for_the_next_session(tmp_path: Path) -> 
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         assert again.theme == "textual-light"
+
+
+async def test_ctrl_q_twice_with_a_date_that_is_not_one_keeps_the_old_date(
+    tmp_path: Path,
+) -> None:
+    store, session_id, app = at_summary(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_summary(pilot, app)
+        first = rows(app)[0]
+        old_due = first.item.due
+        first.query_one(TextArea).text = "Edited words"
+        first.due_box.value = "someday"
+        await pilot.press("ctrl+q")
+        assert type(app.screen).__name__ == "SummaryScreen"  # asked first
+        await pilot.press("ctrl+q")
+    items = store.load(session_id)["action_items"]
+    assert (items[0]["text"], items[0]["due"]) == ("Edited words", old_due)
+    assert app.session is not None and app.session.ending is not None
+
+
+async def test_a_closed_terminal_on_the_summary_keeps_the_edits(tmp_path: Path) -> None:
+    store, session_id, app = at_summary(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_summary(pilot, app)
+        rows(app)[0].query_one(TextArea).text = "Kept through a hang-up"
+        rows(app)[0].due_box.value = "5 Dec"
+        app.screen.keep()  # type: ignore[attr-defined]  # what SIGHUP runs before leaving
+    items = store.load(session_id)["action_items"]
+    assert (items[0]["text"], items[0]["due"]) == ("Kept through a hang-up", "2026-12-05")
+    assert store.load(session_id)["status"] == "complete"

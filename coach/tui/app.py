@@ -110,12 +110,7 @@ class CoachApp(App[None]):
 
         session = self.session
         assert session is not None
-        try:
-            self._synchronously(lambda: session.check_in(answers))
-        except StoreError as exc:
-            self.notify(
-                f"Could not update an earlier session: {exc}", severity="error", markup=False
-            )
+        self.record_checkin(answers)
         self.switch_screen(ReflectScreen(session, opening=self._opening))
 
     def resume(self, session: Session) -> None:
@@ -185,12 +180,28 @@ class CoachApp(App[None]):
             self._written = self._sequence
 
     def _hang_up(self, signum: int, frame: object) -> None:
-        """The terminal is gone: there is no one to show anything to, so save and leave."""
+        """The terminal is gone: there is no one to show anything to, so keep everything the
+        screen holds (a check-in half answered, the summary's edits, a draft) and leave."""
         session = self.session
         if session is not None and session.ending is None:
-            draft = self._draft()
-            self._synchronously(lambda: session.pause(draft))
+            keep = getattr(self.screen, "keep", None)
+            if callable(keep):
+                keep()
+            if session.ending is None:
+                draft = self._draft()
+                self._synchronously(lambda: session.pause(draft))
         os._exit(0)
+
+    def record_checkin(self, answers: list[tuple[DueItem, str]]) -> None:
+        """The check-in answers given so far, in this session and the earlier ones."""
+        session = self.session
+        assert session is not None
+        try:
+            self._synchronously(lambda: session.check_in(answers))
+        except StoreError as exc:
+            self.notify(
+                f"Could not update an earlier session: {exc}", severity="error", markup=False
+            )
 
     # -- leaving --------------------------------------------------------------------------
 

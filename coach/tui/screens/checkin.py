@@ -79,3 +79,13 @@ class CheckinScreen(Screen[None]):
 
     def action_later(self) -> None:
         self.coach_app.checked_in(self.answers)
+
+    def keep(self) -> None:
+        """Leaving now (Ctrl+Q, a closed terminal): what was answered is recorded first."""
+        if self.answers:
+            self.coach_app.record_checkin(self.answers)
+            self.answers = []
+
+    def leave(self) -> None:
+        self.keep()
+        self.coach_app.pause()

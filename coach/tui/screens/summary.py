@@ -78,6 +78,7 @@ class SummaryScreen(Screen[None]):
         self.session = session
         self.summary = session.summary()
         self.removed: list[ActionRow] = []
+        self._asked_to_leave = False
 
     @property
     def coach_app(self) -> CoachApp:
@@ -161,10 +162,10 @@ class SummaryScreen(Screen[None]):
         bar.display = bool(self.removed)
         if self.removed:
             text = self.removed[-1].text.strip().split("\n")[0]
-            if len(text) > 40:
-                text = text[:39] + "…"
+            if len(text) > 44:
+                text = text[:43] + "…"
             self.query_one("#undo-text", Static).update(
-                Content(printable(f"Removed: {text} (Ctrl+Z brings it back)"))
+                Content(printable(f"Removed: {text} (Ctrl+Z)"))
             )
 
     # -- finishing -------------------------------------------------------------------------
@@ -173,8 +174,13 @@ class SummaryScreen(Screen[None]):
     def _done_pressed(self) -> None:
         self.action_done()
 
-    def edited_items(self) -> list[ActionItem] | None:
-        """The rows as they stand, or None (with a message) when a date is not a date."""
+    def edited_items(self, strict: bool = True) -> list[ActionItem] | None:
+        """The rows as they stand, or None (with a message) when a date is not a date.
+
+        Args:
+            strict: False keeps an item whose new date is not a date with its old date,
+                for leaving without asking (a second Ctrl+Q, a closed terminal).
+        """
         kept = []
         for row in self.query(ActionRow):
             if row in self.removed:
@@ -183,20 +189,31 @@ class SummaryScreen(Screen[None]):
             if not text:
                 continue
             day = self.session.due_date(row.due_box.value)
-            if day is None:
+            if day is None and strict:
                 self.notify(
                     f"Action item {row.number}: '{row.due_box.value}' is not a date; try "
-                    "'next Friday', '5 Dec' or 2026-12-04.",
+                    "'next Friday', '5 Dec' or 2026-12-04. Ctrl+Q again keeps its old date.",
                     severity="error",
                     markup=False,
                 )
                 row.due_box.focus()  # where to fix it
                 return None
-            kept.append(replace(row.item, text=text, due=day.isoformat()))
+            due = day.isoformat() if day is not None else row.item.due
+            kept.append(replace(row.item, text=text, due=due))
         return kept
 
+    def keep(self) -> None:
+        """A closed terminal: finish with the edits as they stand."""
+        items = self.edited_items(strict=False)
+        self.coach_app.finish(items)
+
     def leave(self) -> None:
-        """Ctrl+Q here finishes with the edits: a complete session is never left as paused."""
+        """Ctrl+Q here finishes with the edits: a complete session is never left as paused.
+        With a date that is not one, the first Ctrl+Q says so; the second keeps its old date."""
+        if self._asked_to_leave:
+            self.keep()
+            return
+        self._asked_to_leave = True
         self.action_done()
 
     def action_done(self) -> None:

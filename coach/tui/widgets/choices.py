@@ -40,7 +40,7 @@ class ChoiceList(OptionList):
 
     def on_key(self, event: events.Key) -> None:
         character = event.character
-        if character and character.isdigit() and 1 <= int(character) <= self.option_count:
+        if character and character in "123456789" and int(character) <= self.option_count:
             event.stop()
             self.highlighted = int(character) - 1
             self.action_select()

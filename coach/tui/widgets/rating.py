@@ -74,7 +74,7 @@ class RatingBar(Widget, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         character = event.character
-        if character and character.isdigit():
+        if character and character in "0123456789":
             number = int(character)
             if self.scale.min <= number <= self.scale.max:
                 event.stop()
