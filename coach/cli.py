@@ -558,11 +558,17 @@ def cmd_list(args: argparse.Namespace) -> int:
             (s.id, s.status.replace("_", " "), s.participant or "-", s.pack_id,
              f"{s.answered}/{s.steps}", str(s.open_actions), s.updated_at[:16].replace("T", " "))
         )  # fmt: skip
-    widths = [max(len(printable(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        line = "  ".join(printable(cell).ljust(w) for cell, w in zip(row, widths, strict=True))
-        print(line.rstrip())
+    _table(rows)
     return 0
+
+
+def _table(rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest cell; a cell never spans lines (a name with a newline in
+    it cannot forge a row of its own)."""
+    cells = [[printable(cell).replace("\n", "\\n") for cell in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+    for row in cells:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 # -- packs and places ---------------------------------------------------------------------
@@ -577,9 +583,7 @@ def cmd_packs_list(args: argparse.Namespace) -> int:
     rows = [("ID", "VERSION", "LANG", "TITLE", "FILE")]
     for p in packs:
         rows.append((p.pack.id, p.pack.version, p.pack.language, p.pack.title, str(p.path)))
-    widths = [max(len(printable(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(printable(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    _table(rows)
     return 0
 
 
