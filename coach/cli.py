@@ -85,10 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
     p.add_argument("--tui", action="store_true", help=TUI_HELP)
 
-    p = add("show", "print a saved session")
+    p = add("show", "print a saved session (or write it as a printable HTML file)")
     p.add_argument("id", help="session id, its start, or a session file")
-    p.add_argument("--format", choices=("md", "json", "yaml"), default="md")
-    p.add_argument("--notes", action="store_true", help="with md: the coach's notes too")
+    p.add_argument("--format", choices=("md", "json", "yaml", "html"), default="md")
+    p.add_argument("--notes", action="store_true", help="with md or html: the coach's notes too")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (html: default beside the session)"
+    )
+
+    p = add("history", "a leader's sessions over time as one printable HTML report")
+    p.add_argument("name", help="the leader's name, as in the sessions (any case)")
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write it")
 
     p = add("note", "add a coach's note to a session (kept beside it, never inside it)")
     p.add_argument("id", help="session id, its start, or a session file")
@@ -381,7 +388,18 @@ def _transcript(store: SessionStore, ref: str) -> Any:
 
 def cmd_show(args: argparse.Namespace) -> int:
     store = _store(args)
+    path = store.resolve(args.id)
     transcript = _transcript(store, args.id)
+    if args.format == "html":
+        from coach import notes
+        from coach.report.html import transcript_html
+
+        clock, _rng = _session_env()
+        page = transcript_html(
+            transcript, notes.read(path) if args.notes else None, today=clock().date()
+        )
+        _written(Path(args.output) if args.output else path.with_suffix(".html"), page)
+        return 0
     if args.format == "md":
         from coach.report import transcript_markdown
 
@@ -390,16 +408,50 @@ def cmd_show(args: argparse.Namespace) -> int:
             from coach import notes
             from coach.report.exports import notes_markdown
 
-            text += notes_markdown(notes.read(store.resolve(args.id)))
-        _write(sys.stdout, text)
+            text += notes_markdown(notes.read(path))
     elif args.format == "json":
         import json
 
-        text = json.dumps(transcript.to_doc(), ensure_ascii=False, indent=2)
-        _write(sys.stdout, json_safe(text) + "\n")
+        text = json_safe(json.dumps(transcript.to_doc(), ensure_ascii=False, indent=2)) + "\n"
     else:
-        _write(sys.stdout, store.resolve(args.id).read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    _emit(text, args.output)
     return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import re
+
+    from coach.report.html import history_html
+    from coach.transcript import parse
+
+    store = _store(args)
+    listing = store.list()
+    wanted = args.name.casefold()
+    heads = []
+    for summary in listing.sessions:
+        if (summary.participant or "").casefold() != wanted:
+            continue
+        try:
+            heads.append(parse(store.load_header(summary.path), summary.path))
+        except StoreError as exc:
+            print(f"coach: skipped {printable(str(exc))}", file=sys.stderr)
+    if not heads:
+        raise UserError(f"there are no sessions of {args.name} in {store.root}")
+    clock, _rng = _session_env()
+    slug = re.sub(r"[^a-z0-9]+", "-", wanted).strip("-") or "leader"
+    out = Path(args.output) if args.output else store.root / f"history-{slug}.html"
+    _written(out, history_html(heads, clock().date()))
+    return 0
+
+
+def _written(path: Path, page: str) -> None:
+    """A report written atomically to a file, whose path is printed (HTML never goes to a
+    terminal)."""
+    from coach.store import write_atomic
+
+    write_atomic(path, page.encode("utf-8"))
+    print(path)
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -693,6 +745,7 @@ COMMANDS = {
     "show": cmd_show,
     "actions": cmd_actions,
     "share": cmd_share,
+    "history": cmd_history,
     "note": cmd_note,
     "list": cmd_list,
     "packs list": cmd_packs_list,

@@ -70,3 +70,31 @@ def test_a_hand_edited_notes_file_with_a_wrong_type_is_placed(
     assert cli.main(["show", DANA, "--notes"]) == 1
     err = capsys.readouterr().err
     assert f"{path}:6:" in err and "the field 'notes[0].text' must be text" in err
+
+
+def test_show_html_and_history_write_files_and_print_their_paths(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.main(["note", DANA, "Ask about [x](javascript:alert(1))", "--author", "Alex"])
+    capsys.readouterr()
+    assert cli.main(["show", DANA, "--format", "html", "--notes"]) == 0
+    page = folder / f"{DANA}.html"
+    assert capsys.readouterr().out == f"{page}\n"
+    text = page.read_text()
+    assert "<script" not in text and "Ask about [x](javascript:alert(1))" in text
+    assert cli.main(["history", "DANA"]) == 0
+    assert capsys.readouterr().out == f"{folder / 'history-dana.html'}\n"
+    assert cli.main(["history", "nobody"]) == 1
+    assert "there are no sessions of nobody" in capsys.readouterr().err
+
+
+def test_notes_in_markdown_cannot_form_links(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.main(["note", DANA, "[x](javascript:alert(1)) <b>", "--author", "<i>A</i>"])
+    capsys.readouterr()
+    cli.main(["show", DANA, "--notes"])
+    notes = capsys.readouterr().out.split("## Coach notes")[1]
+    assert (
+        "](javascript" not in notes.replace("\\]", "") and "<b>" not in notes and "<i>" not in notes
+    )

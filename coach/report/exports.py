@@ -84,19 +84,17 @@ def actions_todo(rows: Sequence[Row]) -> str:
 
 
 def notes_markdown(notes: Sequence[Note]) -> str:
-    """A coach's notes as a Markdown section, each note quoted so nothing in it can become a
-    heading, a list or raw HTML of the report."""
-    import html
+    """A coach's notes as a Markdown section, each note quoted and escaped like every value of
+    a report, so nothing in it can become a heading, a link or raw HTML."""
+    from coach.report import markdown_quote, markdown_text
 
     if not notes:
         return ""
     out = ["", "## Coach notes", ""]
     for note in notes:
         on = f" on turn {note.turn}" if note.turn is not None else ""
-        out.append(f"**{html.escape(note.author)}**, {note.at}{on}:")
+        out.append(f"**{markdown_text(note.author)}**, {markdown_text(note.at)}{on}:")
         out.append("")
-        out.extend(
-            f"> {html.escape(line)}" if line.strip() else ">" for line in note.text.split("\n")
-        )
+        out.append(markdown_quote(note.text))
         out.append("")
     return "\n".join(out)
