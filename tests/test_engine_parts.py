@@ -1,4 +1,5 @@
-"""The engine's parts, one table each: dates, ratings, choices, reflection, conditions."""
+"""The engine's parts, one table each: dates, ratings, choices, reflection, conditions, and
+the template sandbox's bounds."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pytest
 
 from coach.engine.conditions import ConditionError, Facts, compile_condition
 from coach.engine.dates import parse_due
+from coach.engine.errors import TemplateFailure, TemplateLimit
 from coach.engine.lexicon import DEFAULT, Lexicon
 from coach.engine.textmatch import excerpt, match_choice, parse_number, reflect, word_count
+from coach.engine.texts import compile_text, make_environment
 
 SATURDAY = date(2026, 11, 28)
 
@@ -158,7 +161,7 @@ def test_conditions_on_steps_vars_and_ratings() -> None:
     ("condition", "message"),
     [
         ({"wordz_below": 3}, "unknown condition test 'wordz_below'"),
-        ({"matches": "(a+)+$"}, "nests quantifiers"),
+        ({"matches": "(a)\\1"}, "refers back to a group"),
         ({"matches": "(unclosed"}, "does not compile"),
         ({"step": "a", "var": "b"}, "only one of step, var or rating"),
         ({"at_most": "two"}, "must be a number"),
@@ -168,3 +171,124 @@ def test_conditions_on_steps_vars_and_ratings() -> None:
 def test_bad_conditions_say_what_is_wrong(condition: object, message: str) -> None:
     with pytest.raises(ConditionError, match=message):
         compile_condition(condition)
+
+
+# -- the bounded template sandbox: one row per hook -----------------------------------------
+
+SANDBOX = make_environment(DEFAULT)
+LONG = "word " * 40_000  # 200,000 characters: a leader's paste, longer than any value made
+
+
+@pytest.mark.parametrize(
+    ("template", "rendered"),
+    [
+        # Ordinary texts are untouched by the bounds.
+        ("{{ 'ab' * 3 }}|{{ [1] * 2 }}|{{ 'a' ~ 'b' }}|{{ 2 ** 10 }}", "ababab|[1, 1]|ab|1024"),
+        (
+            "{{ '%05.1f' % 3.14159 }} {{ '{:>6}'.format('x') }} {{ '%s-%s' | format(1, 2) }}",
+            "003.1      x 1-2",
+        ),
+        (
+            "[{{ 'x' | center(5) }}|{{ 'ab' | replace('a', 'zz') }}|{{ [1, 2] | join('+') }}]",
+            "[  x  |zzb|1+2]",
+        ),
+        (
+            "{% for i in range(3) %}{{ loop.index }}{% endfor %}{{ range(5) | list | length }}",
+            "1235",
+        ),
+        ("{% macro two(n) %}{{ n * 2 }}{% endmacro %}{{ two(21) }}", "42"),
+        ("{{ long | length }} {{ long | excerpt(1) }} {{ long[:3] }}", "200000 word… wor"),
+        ("{{ (long | upper)[:2] }} {{ long.startswith('w') }}", "WO True"),  # no larger: fine
+        (
+            "{% set ns = namespace(n=0) %}{% for x in 'abc' %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}",
+            "3",
+        ),
+    ],
+    ids=lambda v: v[:40] if isinstance(v, str) else str(v),
+)
+def test_the_sandbox_renders_ordinary_templates_as_before(template: str, rendered: str) -> None:
+    assert compile_text(SANDBOX, template).render({"long": LONG}, "s") == rendered
+
+
+@pytest.mark.parametrize(
+    ("template", "reason"),
+    [
+        ("{{ 'ab' * 60000 }}", "it would make a value of more than 100,000 characters"),
+        ("{{ [1, 2] * 60000 }}", "it would make a value of more than 100,000 characters"),
+        ("{{ long ~ '!' }}", "it would make a value of more than 100,000 characters"),
+        ("{{ long + long }}", "it would make a value of more than 100,000 characters"),
+        ("{{ long | list | length }}", "it would make a value of more than 100,000 characters"),
+        ("{{ [long, long] | join }}", "it would make a value of more than 100,000 characters"),
+        ("{{ ''.join([long, long]) }}", "it would make a value of more than 100,000 characters"),
+        ("{{ long.replace('w', 'ww') }}", "it would make a value of more than 100,000 characters"),
+        (
+            "{{ ('a\\n' * 500) | indent(1000) }}",
+            "it would make a value of more than 100,000 characters",
+        ),
+        (
+            "{{ '{}{}'.format(long, long) }}",
+            "it would make a value of more than 100,000 characters",
+        ),
+        ("{{ '%s%s' % (long, long) }}", "it would make a value of more than 100,000 characters"),
+        ("{{ long }}", "the text would be longer than 100,000 characters"),
+        (
+            "{% set w = 500 * 3 %}{{ ('%' ~ w ~ 'd') % 1 }}",
+            "it formats with a width or precision of 1,500, above 1,000",
+        ),
+        (
+            "{% set w = 500 * 3 %}{{ ('{:.' ~ w ~ 'f}').format(1) }}",
+            "it formats with a width or precision of 1,500, above 1,000",
+        ),
+        (
+            "{{ ('%' ~ '*d') % (5, 1) }}",
+            "it takes a format width from a value ('*'), which packs may not do",
+        ),
+        ("{{ 'x'.ljust(5000 // 2) }}", "it asks for a width of 2,500, above 1,000"),
+        ("{{ 'x' | center(5000 // 2) }}", "it asks for a width of 2,500, above 1,000"),
+        ("{{ [1] | batch(5001 * 2) | list }}", "it asks for 10,002 groups, more than 10,000"),
+        ("{{ range(5000 * 3) | list }}", "range() would count more than 10,000 numbers"),
+        (
+            "{% for i in range(200) %}{% for j in range(200) %}{% endfor %}{% endfor %}",
+            "its loops would run more than 10,000 times",
+        ),
+        (
+            "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(30) }}",
+            "it would take more than 10,000,000 steps of work",
+        ),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+            "a macro calls itself too deeply (it never stops)",
+        ),
+        (
+            "{% set n = 1000 * 1000 %}{{ n * n * n }}",
+            "it would make a number above 1,000,000,000,000,000",
+        ),
+        ("{{ 2 ** 99 }}", "it would make a number above 1,000,000,000,000,000"),
+        (
+            "{{ [[1]] | sum(start=[]) }}",
+            "sum() adds up numbers only (its 'start' must be a number)",
+        ),
+    ],
+)
+def test_the_sandbox_stops_each_bomb_with_its_reason(template: str, reason: str) -> None:
+    with pytest.raises(TemplateLimit) as caught:
+        compile_text(SANDBOX, template).render({"long": LONG}, "s")
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 'x'.expandtabs(8) }}", "access to attribute 'expandtabs' of 'str' object is unsafe."),
+        ("{{ 'x'.translate({}) }}", "access to attribute 'translate' of 'str' object is unsafe."),
+        ("{{ [1].append(2) }}", "access to attribute 'append' of 'list' object is unsafe."),
+        ("{{ lipsum() }}", "'lipsum' is undefined"),
+    ],
+)
+def test_what_can_make_long_text_from_short_or_change_data_is_not_there(
+    template: str, message: str
+) -> None:
+    with pytest.raises(TemplateFailure) as caught:
+        compile_text(SANDBOX, template).render({}, "s")
+    assert str(caught.value) == message
+    assert not isinstance(caught.value, TemplateLimit)

@@ -43,12 +43,13 @@ def test_there_is_a_broken_pack_for_every_kind_of_mistake() -> None:
     assert names >= {
         "yaml-syntax", "unknown-key", "wrong-type", "missing-field", "duplicate-id",
         "goto-missing", "unreachable", "never-ends", "probes-no-budget", "template-syntax",
-        "template-undefined", "regex-bad", "regex-nested", "category-no-keywords",
+        "template-undefined", "regex-bad", "regex-unsupported", "category-no-keywords",
         "empty-scale", "warnings",
     }  # fmt: skip
     assert {p.stem for p in HOSTILE} >= {
         "python-tag",
         "sandbox-escape",
+        "template-bombs",
         "alias-bomb",
         "deep-nesting",
     }

@@ -18,16 +18,19 @@ from datetime import date
 from typing import Any
 
 from jinja2 import nodes
+from jinja2.filters import FILTERS
+from jinja2.tests import TESTS
 
 from coach.engine.conditions import ALWAYS, COMBINATORS, SUBJECTS
 from coach.engine.dates import parse_due
 from coach.engine.errors import Problem, did_you_mean
 from coach.engine.lexicon import Lexicon
 from coach.engine.source import Located, Path
+from coach.engine.texts import FILTER_NAMES, MAX_WIDTH, TEST_NAMES
 
 # The names every pack text can use, and the extra names of particular texts.
 CONTEXT = frozenset(("participant", "answers", "followups", "vars", "ratings", "section", "traits"))
-JINJA_GLOBALS = frozenset(("range", "dict", "lipsum", "cycler", "joiner", "namespace"))
+JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
 PROBE_NAMES = frozenset(("last", "hedge", "match"))
 CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "clear"))
 MESSAGE_NAMES = {
@@ -43,6 +46,10 @@ DICT_METHODS = frozenset(("get", "items", "keys", "values"))
 MAX_FACTOR = 1000
 MAX_NUMBER = 10_000
 _DUNDER = re.compile(r"__\w+__")
+# A number in a format spec: `'%09999d' % x`, `'{:>9999}'.format(x)`, `'%.9999f' | format(x)`.
+_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[a-zA-Z]")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
+_NUMBER = re.compile(r"\d+")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
@@ -179,6 +186,26 @@ def _walk(node: nodes.Node, parent: nodes.Node | None, info: TemplateInfo) -> No
             info.stored.add(node.name)
     elif isinstance(node, _OUTSIDE):
         info.hazards.append(("{%", "a pack's template cannot include or import other templates"))
+    if isinstance(node, nodes.For) and node.recursive:
+        info.hazards.append(
+            ("recursive", "the template uses a recursive loop, which packs may not use")
+        )
+    elif isinstance(node, nodes.Filter | nodes.Test):
+        kind, known = (
+            ("filter", FILTER_NAMES) if isinstance(node, nodes.Filter) else ("test", TEST_NAMES)
+        )
+        if node.name not in known:
+            info.hazards.append((node.name, _unknown(kind, node.name, known)))
+        if isinstance(node, nodes.Filter) and node.name == "format":
+            _format_widths(node.node, "%", info)
+    elif isinstance(node, nodes.Mod):
+        _format_widths(node.left, "%", info)
+    elif (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Getattr)
+        and node.node.attr in ("format", "format_map")
+    ):
+        _format_widths(node.node.node, "{", info)
     key = _key_of(node)
     if key is not None:
         safe = isinstance(node, nodes.Call)
@@ -247,6 +274,42 @@ def _walk(node: nodes.Node, parent: nodes.Node | None, info: TemplateInfo) -> No
                 break
     for inner in node.iter_child_nodes():
         _walk(inner, node, info)
+
+
+def _unknown(kind: str, name: str, known: frozenset[str]) -> str:
+    if name in (FILTERS if kind == "filter" else TESTS):
+        return f"the template uses the {kind} '{name}', which packs may not use"
+    return f"the template uses the {kind} '{name}', which does not exist{did_you_mean(name, known)}"
+
+
+def _format_widths(node: nodes.Node | None, style: str, info: TemplateInfo) -> None:
+    """A constant format string's widths and precisions, each at most `MAX_WIDTH`."""
+    if not isinstance(node, nodes.Const) or not isinstance(node.value, str):
+        return
+    text = node.value
+    if style == "%":
+        specs = [m.group(0) for m in _PRINTF_SPEC.finditer(text)]
+    else:
+        specs = [m.group(1) for m in _FORMAT_SPEC.finditer(text)]
+    for spec in specs:
+        if style == "%" and "*" in spec:
+            info.hazards.append(
+                (
+                    spec,
+                    "the template takes a format width from a value ('*'), which packs may not do",
+                )
+            )
+            continue
+        for digits in _NUMBER.findall(spec):
+            if len(digits) > 5 or int(digits) > MAX_WIDTH:
+                info.hazards.append(
+                    (
+                        spec,
+                        f"the template formats with a width or precision of {int(digits[:12]):,}; "
+                        f"packs may use up to {MAX_WIDTH:,}",
+                    )
+                )
+                break
 
 
 # -- where a text or condition is used --------------------------------------------------

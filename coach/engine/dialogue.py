@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from coach.engine.conditions import Facts
-from coach.engine.dates import parse_due
-from coach.engine.errors import TemplateFailure
+from coach.engine.dates import default_due, parse_due
+from coach.engine.errors import TemplateFailure, TemplateLimit
 from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
 from coach.engine.textmatch import (
     count_phrases,
@@ -26,11 +26,12 @@ from coach.engine.textmatch import (
     parse_number,
     word_count,
 )
-from coach.engine.texts import Text
+from coach.engine.texts import Text, compile_text
 
 SNAPSHOT_VERSION = 1
 MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
 REFINED_WORDS = 4  # a reply to a probe on a commitment replaces it from this many words
+QUOTE_CUTS = (1_000, 50)  # a text past a limit with the answers whole quotes them cut so
 
 
 class _Unset:
@@ -202,6 +203,13 @@ class Dialogue:
         now: the clock; due dates are relative to it and turns are stamped with it.
         seed: picks text variants; same pack, answers, clock and seed give the same transcript.
         participant: the leader's name, if they gave one (available to templates).
+
+    A pack text that goes past the template sandbox's limits (`coach.engine.texts`) only
+    because of what the leader typed (a 2 MB paste quoted whole, say) is rendered again with
+    every text it is given cut to 1,000 characters (then 50: `QUOTE_CUTS`), and ends with
+    one sentence naming the pack file and step; the dialogue goes on, and `failures` keeps
+    that sentence. A text that fails with short answers too is the pack's own fault, and
+    raises `TemplateFailure` with that sentence, as any other template failure does.
     """
 
     def __init__(
@@ -219,6 +227,8 @@ class Dialogue:
         self._stamp_value: str | None = None
         self._sections: dict[str, tuple[SectionProgress, ...]] = {}
         self._confirm_cache: dict[str, tuple[Option, ...]] = {}
+        self._trait_texts: dict[str, Text] = {}
+        self.failures: list[str] = []  # texts shown with the answers cut (see above)
         self._static = {
             "traits": {
                 t.id: {"id": t.id, "title": t.title, "summary": t.summary} for t in pack.traits
@@ -541,15 +551,55 @@ class Dialogue:
             context.update(extra)
         return context
 
-    def _render(self, text: Text, step: Step | None, extra: Mapping[str, Any] | None = None) -> str:
+    def _render(
+        self,
+        text: Text,
+        step: Step | None,
+        extra: Mapping[str, Any] | None = None,
+        what: str | None = None,
+        note: bool = True,
+    ) -> str:
+        """Render a pack text; see the class docstring for what happens past a limit.
+
+        Args:
+            what: where the text is, for the message (default: the step).
+            note: end a text shown with answers cut with the sentence that says so (not
+                for a variable's value or a trait id, which are data).
+
+        Raises:
+            TemplateFailure: one sentence naming the pack file and step (or message).
+        """
+        context = self._context(step, extra)
+        place = what or (f"step '{step.id}'" if step else "a text")
         try:
-            return text.render(self._context(step, extra), self._state.seed)
+            return text.render(context, self._state.seed)
+        except TemplateLimit as exc:
+            sentence = f"{self.pack.source}: template failed in {place}: {exc.reason}"
+            for cut in QUOTE_CUTS:
+                if not _longer(context, cut):
+                    break  # nothing the leader typed is long: the pack's own fault
+                try:
+                    shown = text.render(_cut(context, cut), self._state.seed)
+                except TemplateLimit:
+                    continue
+                except TemplateFailure:
+                    break
+                self.failures.append(f"{sentence}; coach quoted answers cut to {cut:,} characters")
+                if not note:
+                    return shown
+                said = (
+                    f"(Answers quoted here are cut to {cut:,} characters: "
+                    f"{self.pack.source}, {place}: {exc.reason}.)"
+                )
+                return f"{shown}\n\n{said}" if shown else said
+            raise TemplateFailure(sentence) from None
         except TemplateFailure as exc:
-            where = f" in step '{step.id}'" if step else ""
-            raise TemplateFailure(f"{self.pack.source}: template failed{where}: {exc}") from None
+            raise TemplateFailure(
+                f"{self.pack.source}: template failed in {place}: {exc}"
+            ) from None
 
     def _message(self, key: str, **values: Any) -> str:
-        return self._render(self.pack.messages[key], None, values)
+        return self._render(self.pack.messages[key], None, values, f"the message '{key}'")
 
     def _facts(self, current: Any = None, step: Step | None = None) -> Facts:
         state = self._state
@@ -745,7 +795,7 @@ class Dialogue:
         found = parse_due(text, today, self.pack.lexicon) if text else None
         if found is None:
             found = parse_due(step.default_due, today, self.pack.lexicon)
-        when, words = found if found else (today + timedelta(days=14), step.default_due)
+        when, words = found if found else (default_due(today), step.default_due)
         value["due"], value["when"] = when.isoformat(), words
         return self._due_noted(when)
 
@@ -815,7 +865,11 @@ class Dialogue:
             remembered = entry is not None and (name in entry["vars"] or name in entry["unset"])
             if entry is not None and step.kind == "say" and not remembered:
                 self._remember(entry, name, state.vars.get(name, _UNSET))
-            state.vars[name] = self._render(value, step) if isinstance(value, Text) else value
+            if isinstance(value, Text):
+                value = self._render(
+                    value, step, what=f"'set: {name}' of step '{step.id}'", note=False
+                )
+            state.vars[name] = value
 
     @staticmethod
     def _remember(entry: dict[str, Any], name: str, old: Any) -> None:
@@ -842,8 +896,13 @@ class Dialogue:
         due = self._due_from(rule.due)
         trait = rule.trait
         if trait and "{" in trait:
-            rendered = self.pack.environment.from_string(trait).render(self._context(step))
-            trait = rendered or None
+            template = self._trait_texts.get(trait)
+            if template is None:
+                template = self._trait_texts[trait] = compile_text(self.pack.environment, trait)
+            trait = (
+                self._render(template, step, what=f"the trait of rule '{rule.id}'", note=False)
+                or None
+            )
         return {
             "text": self._render(rule.text, step),
             "trait": trait,
@@ -861,7 +920,7 @@ class Dialogue:
         due = self._due_cache.get(key)
         if due is None:
             found = parse_due(phrase, today, self.pack.lexicon)
-            due = self._due_cache[key] = found[0] if found else today + timedelta(days=14)
+            due = self._due_cache[key] = found[0] if found else default_due(today)
         return due
 
     def _forget(self, step_id: str) -> None:
@@ -939,3 +998,25 @@ class Dialogue:
                 built.append(SectionProgress(section.id, section.title, section.trait, state))
             sections = self._sections[step.section] = tuple(built)
         return Progress(self.answered, self.pack.question_count, sections)
+
+
+def _longer(value: Any, cut: int) -> bool:
+    """Whether any text in a template's values is longer than `cut` characters."""
+    if isinstance(value, str):
+        return len(value) > cut
+    if isinstance(value, dict):
+        return any(_longer(item, cut) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_longer(item, cut) for item in value)
+    return False
+
+
+def _cut(value: Any, cut: int) -> Any:
+    """A template's values with every text longer than `cut` characters cut there, with "…"."""
+    if isinstance(value, str):
+        return value if len(value) <= cut else value[:cut] + "…"
+    if isinstance(value, dict):
+        return {key: _cut(item, cut) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_cut(item, cut) for item in value)
+    return value

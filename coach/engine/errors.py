@@ -38,6 +38,18 @@ class TemplateFailure(Exception):
     """A pack template failed while rendering (for example an undefined value)."""
 
 
+class TemplateLimit(TemplateFailure):
+    """A template went past one of the sandbox's bounds (text size, loops, work, recursion).
+
+    `reason` is the bound, as the end of a sentence ("the text would be longer than ...");
+    the dialogue puts the pack file and step in front of it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A "; did you mean 'x'?" hint for a misspelt name, or "" when nothing is close."""
     import difflib  # only a pack with a mistake in it gets this far

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 
 from coach.engine.checks import (
     CONFIRM_NAMES,
@@ -32,7 +31,7 @@ from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_c
 from coach.engine.errors import PackError, Problem, did_you_mean
 from coach.engine.lexicon import ENGLISH, Lexicon
 from coach.engine.source import Located, Path, parse_yaml
-from coach.engine.texts import Text, compile_text, make_environment
+from coach.engine.texts import PackEnvironment, Text, compile_text, make_environment
 
 FORMAT = 1
 KINDS = ("say", "ask", "rating", "choice", "commit")
@@ -198,7 +197,7 @@ class Pack:
     action_rules: tuple[Suggestion, ...]
     actions_max: int
     actions_order: str
-    environment: SandboxedEnvironment
+    environment: PackEnvironment
 
     question_count: int = 0
     section_by_id: Mapping[str, Section] = field(default_factory=dict)
@@ -262,7 +261,7 @@ class _Checker:
         return value
 
     def text(
-        self, env: SandboxedEnvironment, value: Any, path: Path, what: str, scope: Scope
+        self, env: PackEnvironment, value: Any, path: Path, what: str, scope: Scope
     ) -> Text | None:
         """Parse a text (or its variants) once: check its syntax and note what it reads."""
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -279,6 +278,12 @@ class _Checker:
                 continue
             where = (*path, variant) if isinstance(value, list) else path
             info = self.seen.get(source) or simple_template(source)
+            if info is not None and info.hazards:
+                # `{{ cycler.__init__.__globals__ }}` is a plain quote to the fast path too;
+                # its hazards are as real as the full parse's.
+                for token, hazard in info.hazards:
+                    self.problems.append(_hazard_problem(self, where, token, hazard))
+                return None
             if info is not None:
                 self.seen[source] = info
                 names |= info.names
@@ -655,7 +660,7 @@ def _duplicates(check: _Checker, items: list[tuple[str, Path]], what: str) -> No
 
 def _step(
     check: _Checker,
-    env: SandboxedEnvironment,
+    env: PackEnvironment,
     raw: Any,
     path: Path,
     section: str,
@@ -842,7 +847,7 @@ def _step(
 
 def _classify(
     check: _Checker,
-    env: SandboxedEnvironment,
+    env: PackEnvironment,
     raw: Any,
     path: Path,
     traits: list[Trait],
@@ -909,7 +914,7 @@ def _classify(
 
 def _suggestion(
     check: _Checker,
-    env: SandboxedEnvironment,
+    env: PackEnvironment,
     raw: Any,
     path: Path,
     trait: str | None = None,

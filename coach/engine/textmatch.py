@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -79,7 +80,9 @@ def parse_number(text: str, lexicon: Lexicon) -> float | None:
         rest = match.group("rest")
         if re.search(r"\d", rest):
             return None
-        return float(match.group("n").replace(",", "."))
+        number = float(match.group("n").replace(",", "."))
+        # "999...9" (400 digits) is infinity as a float: no scale has it, and int() of it fails.
+        return number if math.isfinite(number) else None
     words = _WORD.findall(normalise(text))
     if not words:
         return None
@@ -107,8 +110,8 @@ def match_choice(text: str, labels: Sequence[tuple[str, str]]) -> list[int]:
     answer = normalise(text).strip().rstrip(".!)")
     if not answer:
         return []
-    if answer.isdigit():
-        index = int(answer) - 1
+    if answer.isdecimal():  # not isdigit(): int("²") fails; and 5,000 digits are no option
+        index = int(answer) - 1 if len(answer) <= 6 else -1
         return [index] if 0 <= index < len(labels) else []
     for i, (option_id, label) in enumerate(labels):
         if answer in (normalise(option_id), normalise(label)):
