@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=("in_progress", "complete"), help="only these")
     p.add_argument("--since", metavar="DATE", type=_date_arg, help="started on or after DATE")
     p.add_argument("--until", metavar="DATE", type=_date_arg, help="started on or before DATE")
+    p.add_argument("--search", metavar="TEXT", help="only sessions with an answer holding TEXT")
 
     packs = add("packs", "work with dialogue packs")
     packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
@@ -591,9 +592,24 @@ def cmd_list(args: argparse.Namespace) -> int:
     for problem in listing.problems:
         print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
     sessions = [s for s in listing.sessions if _wanted(s, args)]
-    filtered = len(sessions) != len(listing.sessions)
+    matches: dict[str, list[Any]] = {}
+    if args.search:
+        from coach.store.index import Index
+
+        with Index(store.root) as index:
+            index.refresh()
+            for match in index.search(args.search):
+                matches.setdefault(match.session, []).append(match)
+        sessions = [s for s in sessions if s.id in matches]
+    filtered = len(sessions) != len(listing.sessions) or bool(args.search)
     if args.format == "json":
         data = [s.to_dict() for s in sessions]
+        if args.search:
+            for entry in data:
+                entry["matches"] = [
+                    {"turn": m.turn, "text": m.text, "spans": m.spans()}
+                    for m in matches[entry["id"]]
+                ]
         import json
 
         _write(sys.stdout, json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
@@ -611,6 +627,10 @@ def cmd_list(args: argparse.Namespace) -> int:
              f"{s.answered}/{s.steps}", str(s.open_actions), s.updated_at[:16].replace("T", " "))
         )  # fmt: skip
     _table(rows)
+    for s in sessions if args.search else ():
+        for match in matches[s.id]:
+            shown = match.snippet.replace("\n", " ").replace("\x02", "»").replace("\x03", "«")
+            print(f"  {s.id}  turn {match.turn}: {printable(shown)}")
     return 0
 
 
