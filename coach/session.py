@@ -162,6 +162,8 @@ class Session:
     draft: Draft | None = None
     checkin: tuple[CheckinRecord, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # keys this coach does not know
+    nested: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # the same, inside
+    turn_extra: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     autosave: bool = True  # the TUI saves from a worker thread instead
     edited_actions: tuple[ActionItem, ...] | None = None  # the leader's edits on the summary
     ending: Ending | None = None
@@ -287,7 +289,7 @@ class Session:
         session = cls(
             store, dialogue, pack_file, saved.id, saved.started_at, clock, lock,
             path=path, draft=saved.draft, checkin=saved.checkin, extra=dict(saved.extra),
-            resumed=True,
+            nested=saved.nested, turn_extra=saved.turn_extra, resumed=True,
         )  # fmt: skip
         if dialogue.pack_changed:
             session.warnings.append(
@@ -362,6 +364,8 @@ class Session:
             draft=self.draft,
             checkin=self.checkin,
             extra=self.extra,
+            nested=self.nested,
+            turn_extra=self.turn_extra,
             turns=d.log,
             snapshot=d.snapshot(),
         )

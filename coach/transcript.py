@@ -119,6 +119,7 @@ class ActionItem:
     step: str = ""
     turn: int | None = None
     checked: Checked | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # keys this coach does not know
 
     @property
     def is_open(self) -> bool:
@@ -214,6 +215,10 @@ class Transcript:
     checkin: tuple[CheckinRecord, ...] = ()
     shared: Shared | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Keys this coach does not know inside the maps it does ("pack", "participant", …) and
+    # inside turns (by turn number): kept as read, so a later coach's fields survive a rewrite.
+    nested: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    turn_extra: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     turns: Sequence[TurnLike] = ()
     snapshot: Mapping[str, Any] | None = None
     schema: int = SCHEMA
@@ -283,8 +288,16 @@ class Transcript:
             ]  # fmt: skip
         if self.shared is not None:
             doc["shared"] = {"at": self.shared.at, "summary_only": self.shared.summary_only}
+        for key, unknown in self.nested.items():
+            if isinstance(doc.get(key), dict):
+                doc[key].update((k, v) for k, v in unknown.items() if k not in doc[key])
         doc.update((k, v) for k, v in self.extra.items() if k not in doc)
-        doc["turns"] = [turn_doc(t) for t in self.turns]
+        turns = [turn_doc(t) for t in self.turns]
+        if self.turn_extra:
+            for turn in turns:
+                unknown = self.turn_extra.get(turn["n"], {})
+                turn.update((k, v) for k, v in unknown.items() if k not in turn)
+        doc["turns"] = turns
         if self.snapshot is not None:
             doc["snapshot"] = self.snapshot
         return doc
@@ -309,6 +322,7 @@ def _item_doc(item: ActionItem) -> dict[str, Any]:
         if item.checked.why is not None:
             checked["why"] = item.checked.why
         doc["checked"] = checked
+    doc.update((k, v) for k, v in item.extra.items() if k not in doc)
     return doc
 
 
@@ -491,6 +505,26 @@ def parse(
             r.text(d.get("stage"), ("draft", "stage")),
             r.text(d.get("text"), ("draft", "text")),
         )
+    known_inside = {
+        "pack": ("id", "version", "sha256", "path"),
+        "participant": ("name",),
+        "progress": ("answered", "steps"),
+        "loyalty": ("answer", "trait"),
+    }
+    nested = {}
+    for key, known in known_inside.items():
+        inside = doc.get(key)
+        if isinstance(inside, Mapping):
+            unknown = {k: v for k, v in inside.items() if k not in known}
+            if unknown:
+                nested[key] = unknown
+    turns_raw = r.list(doc.get("turns"), ("turns",))
+    turns = tuple(_turn(r, raw, ("turns", i)) for i, raw in enumerate(turns_raw))
+    turn_extra = {
+        turn.n: {k: v for k, v in raw.items() if k not in _TURN_KEYS}
+        for turn, raw in zip(turns, turns_raw, strict=True)
+        if any(k not in _TURN_KEYS for k in raw)
+    }
     shared = None
     if doc.get("shared") is not None:
         m = r.mapping(doc.get("shared"), ("shared",))
@@ -529,10 +563,9 @@ def parse(
         ),
         shared=shared,
         extra={k: v for k, v in doc.items() if k not in HEADER_KEYS and k not in BODY_KEYS},
-        turns=tuple(
-            _turn(r, raw, ("turns", i))
-            for i, raw in enumerate(r.list(doc.get("turns"), ("turns",)))
-        ),
+        nested=nested,
+        turn_extra=turn_extra,
+        turns=turns,
         snapshot=(
             None
             if doc.get("snapshot") is None
@@ -540,6 +573,10 @@ def parse(
         ),
         schema=SCHEMA,
     )
+
+
+_TURN_KEYS = ("n", "role", "step", "trait", "kind", "text", "understood", "at")
+_ITEM_KEYS = ("id", "text", "trait", "due", "status", "source", "checked")
 
 
 def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
@@ -572,6 +609,7 @@ def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
         step=r.text(source.get("step"), (*where, "source", "step")),
         turn=r.whole(source.get("turn"), (*where, "source", "turn"), None),
         checked=checked,
+        extra={k: v for k, v in m.items() if k not in _ITEM_KEYS},
     )
 
 

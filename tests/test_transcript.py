@@ -131,3 +131,52 @@ def test_a_round_trip_through_the_store_keeps_every_field(tmp_path: Path) -> Non
     doc = load_file(SAMPLES[0])
     path = store.save(parse(doc, SAMPLES[0]).to_doc())
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == doc
+
+
+def later_fields(doc: dict) -> dict:
+    """Fields a later coach (or a person) added inside maps this coach knows."""
+    doc["pack"]["origin"] = "shared drive"
+    doc["participant"]["email"] = "dana@example.com"
+    doc["action_items"][0]["coach_note"] = "ask in 1:1"
+    doc["turns"][2]["mood"] = "calm"
+    return doc
+
+
+def test_unknown_keys_inside_known_maps_survive_a_rewrite(tmp_path: Path) -> None:
+    doc = later_fields(load_file(SAMPLES[0]))
+    again = parse(doc, tmp_path / "x.yaml").to_doc()
+    assert again == doc
+
+
+def test_marking_an_item_keeps_what_a_later_coach_added(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    dana = "2026-11-02-0930-vmyh"
+    store.save(later_fields(store.load(dana)))
+    assert cli.main(["actions", "done", f"{dana}:a1", "--sessions", str(folder)]) == 0
+    saved = store.load(dana)
+    assert saved["pack"]["origin"] == "shared drive"
+    assert saved["participant"]["email"] == "dana@example.com"
+    assert saved["action_items"][0]["coach_note"] == "ask in 1:1"
+    assert saved["turns"][2]["mood"] == "calm"
+
+
+def test_resume_and_pause_keep_what_a_later_coach_added(tmp_path: Path) -> None:
+    import io
+
+    from conftest import NOW
+
+    from coach.linemode import LineMode
+    from coach.session import Session
+
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    sam = "2026-11-20-1605-dl20"
+    store.save(later_fields(store.load(sam)))
+    session = Session.resume(store, sam, lambda: NOW, [])
+    LineMode(session, io.StringIO(":pause\n"), io.StringIO()).run()
+    saved = store.load(sam)
+    assert saved["pack"]["origin"] == "shared drive" and saved["turns"][2]["mood"] == "calm"
+    assert saved["participant"]["email"] == "dana@example.com"
