@@ -773,3 +773,20 @@ def test_a_session_too_large_to_read_back_is_not_written(
     assert "more than the" in caught.value.message
     assert "coach reads back, so this step was not saved" in caught.value.message
     assert path.read_bytes() == before
+
+
+def test_the_text_of_a_session_is_the_file_or_what_it_will_be_with_its_journal(
+    store: SessionStore,
+) -> None:
+    doc = make_doc()
+    path = store.save(doc)
+    path.write_text("# a hand-written comment\n" + path.read_text(encoding="utf-8"))
+    assert store.text(doc["id"]) == path.read_text(encoding="utf-8")  # verbatim
+    with store.lock(doc["id"]):
+        store.save(doc)
+        doc = _reject(doc, "seven", 1)
+        store.save(doc)
+        assert store.text(doc["id"]) == yamlio.dump(doc)  # the journal's line included
+    os.mkfifo(store.root / "2026-11-28-0900-pipe.yaml")
+    with pytest.raises(StoreError, match="this is a named pipe"):
+        store.text("2026-11-28-0900-pipe")

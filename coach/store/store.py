@@ -1025,6 +1025,31 @@ class SessionStore:
             self._written.pop(path.stem, None)  # what is saved next starts from this file
         return load_file(path)
 
+    def text(self, ref: str | os.PathLike[str]) -> str:
+        """A session file's text, for `coach show --format yaml`: read as `load` reads it (a
+        plain file, never through a link, at most `MAX_SESSION_BYTES`), exactly as it is on
+        disk, unless a journal of rejected lines goes with it (a killed session): then the
+        text the file will have once they are written into it.
+
+        Raises:
+            StoreError: As for `load`.
+        """
+        path = self.resolve(ref)
+        fd, opened = _open_session(path)
+        try:
+            data = read_fd(fd, opened, MAX_SESSION_BYTES)
+        except OSError as exc:
+            raise _read_error(path, exc) from None
+        except TooLarge as exc:
+            raise _refused(path, exc) from None
+        finally:
+            os.close(fd)
+        doc = _checked(path, _parse_yaml(path, data))
+        merged = _with_journal(path, doc)
+        if merged is doc:
+            return data.decode("utf-8")  # _parse_yaml decoded it already
+        return yamlio.dump(merged)
+
     def read_header(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """Read a session file's header only; see the module function `read_header`."""
         return read_header(path)
