@@ -9,6 +9,7 @@ front ends only draw what it returns, so they cannot disagree.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
 from coach.checkin import DueItem, Question, due_words
-from coach.engine import Dialogue, PackError, Reply, RestoreError, Turn
+from coach.engine import Dialogue, PackError, Reply, RestoreError, TemplateFailure, Turn
 from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
 from coach.transcript import (
     ActionItem,
@@ -315,6 +316,11 @@ class Session:
         sentence and the file keeps everything saved before."""
         try:
             return step(*args)
+        except TemplateFailure:
+            # The pack itself failed (its text, not the leader's): keep what was said so far.
+            with contextlib.suppress(StoreError):
+                self.save()
+            raise
         except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
             if not self.resumed:
                 raise
