@@ -1,0 +1,758 @@
+"""A coach's archive: every session in one or more folders, to list, filter, search, follow.
+
+The folders are a leader's own sessions folder or folders filled by `coach share`; the same
+session may sit in two of them (the leader's file and the copy shared with the coach), and is
+then shown once, as its newest copy. Everything here reads through the store and the typed
+transcript (`parse`), so a file the listing cannot read is reported with its reason and never
+stops the rest; and nothing here imports Textual, so `coach review`, `coach list` and the
+reports can share one archive (a test proves it).
+
+Searching is one method, `Archive.search`, a plain scan of the answers for now; the derived
+SQLite index (FTS5) replaces its inside without changing what it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from coach import actions
+from coach import notes as notefiles
+from coach.notes import Note
+from coach.store import SessionStore, SessionSummary, StoreError, load_file, read_header
+from coach.store.plainfile import Refused, read_plain
+from coach.store.store import MAX_SESSION_BYTES, journal_path
+from coach.transcript import ActionItem, Loyalty, Transcript, parse
+
+__all__ = [
+    "ATTENTION_KINDS",
+    "Archive",
+    "Attention",
+    "Entry",
+    "FollowThrough",
+    "Match",
+    "Snippet",
+    "Trend",
+    "TurnMatch",
+    "follow_through",
+    "leader_key",
+    "search_terms",
+]
+
+log = logging.getLogger(__name__)
+
+ATTENTION_KINDS = ("overdue", "dropped", "unfinished")
+"""What needs a coach's attention, in the order the needs-attention view lists it."""
+
+SNIPPET_BEFORE = 30  # characters of context shown before the first match of an answer
+SNIPPET_WIDTH = 110  # the longest snippet, ellipses included
+
+Stamp = tuple[int, int, int]  # mtime_ns, size, inode: a file unchanged since it was read
+
+
+# -- what the archive holds ------------------------------------------------------------------
+
+
+def leader_key(name: str | None) -> str:
+    """How sessions are grouped by leader: the name as typed, without case or outer spaces
+    ("dana" and "Dana " are one leader); sessions without a name share the key ""."""
+    return " ".join((name or "").split()).casefold()
+
+
+def _moment(stamp: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _instant(stamp: str) -> float:
+    """Seconds since the epoch, for ordering; a time that cannot be read sorts first."""
+    moment = _moment(stamp)
+    return float("-inf") if moment is None else moment.timestamp()
+
+
+def _day(stamp: str) -> date | None:
+    """The calendar day of a stamp, in the time zone it was written in."""
+    moment = _moment(stamp)
+    return None if moment is None else moment.date()
+
+
+def _due(item: ActionItem) -> date | None:
+    try:
+        return date.fromisoformat(item.due) if item.due else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowThrough:
+    """What became of one session's action items. `overdue` counts open items past due, so
+    it is part of `open`, not beside it."""
+
+    done: int = 0
+    open: int = 0
+    dropped: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.open + self.dropped
+
+
+def follow_through(transcript: Transcript, today: date) -> FollowThrough:
+    """Count a session's items by status, and the open ones whose due day has passed."""
+    items = transcript.action_items
+    overdue = sum(1 for i in items if i.is_open and (d := _due(i)) is not None and d < today)
+    return FollowThrough(
+        done=sum(1 for i in items if i.status == "done"),
+        open=sum(1 for i in items if i.is_open),
+        dropped=sum(1 for i in items if i.status == "dropped"),
+        overdue=overdue,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One session in the archive: its listing line, its header (typed: no turns), the folder
+    it was found in, and the other files holding the same session, which are not shown."""
+
+    summary: SessionSummary
+    header: Transcript
+    folder: Path
+    copies: tuple[Path, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def path(self) -> Path:
+        return self.summary.path
+
+    @property
+    def leader(self) -> str:
+        """The leader's name as the file gives it, or "" when the session has none."""
+        return self.summary.participant or ""
+
+    @property
+    def started(self) -> date | None:
+        return _day(self.summary.started_at)
+
+    @property
+    def moment(self) -> float:
+        """When the session started, in seconds since the epoch, for ordering sessions
+        written in different time zones; one whose time cannot be read sorts first."""
+        return _instant(self.summary.started_at)
+
+    @property
+    def complete(self) -> bool:
+        return self.summary.status == "complete"
+
+    @property
+    def shared(self) -> bool:
+        """A copy a leader shared (`coach share`): it is replaced when they share again."""
+        return self.header.shared is not None
+
+    def ratings(self) -> list[tuple[str, str, int | None]]:
+        """Each trait of the session's pack in the pack's order: id, title, rating or None.
+        Traits rated but not named in the file's `traits` follow, titled by their id."""
+        order = list(self.header.traits) + [
+            t for t in self.header.ratings if t not in self.header.traits
+        ]
+        return [(t, self.header.trait_title(t), self.header.ratings.get(t)) for t in order]
+
+    def overdue(self, today: date) -> list[ActionItem]:
+        """Open items whose due day is before `today`, the oldest due first."""
+        late = [i for i in self.header.action_items if i.is_open and (d := _due(i)) and d < today]
+        return sorted(late, key=lambda i: i.due)
+
+    def follow_through(self, today: date) -> FollowThrough:
+        return follow_through(self.header, today)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A short piece of an answer around its first match, on one line (newlines shown as
+    spaces), with the spans of every match it shows, as offsets into `text`."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnMatch:
+    """One answer that matched: the turn's number, where each term matched in its text
+    (offsets into the turn's own text, for highlighting), and a snippet to list."""
+
+    n: int
+    spans: tuple[tuple[int, int], ...]
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A session with answers that matched a search, in the order they were given."""
+
+    entry: Entry
+    turns: tuple[TurnMatch, ...]
+
+    @property
+    def snippet(self) -> Snippet:
+        return self.turns[0].snippet
+
+    def spans_of(self, n: int) -> tuple[tuple[int, int], ...]:
+        """The spans to highlight in turn `n`; none when that turn did not match."""
+        return next((t.spans for t in self.turns if t.n == n), ())
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """One reason a session needs a coach's attention, said in one line."""
+
+    entry: Entry
+    kind: str  # one of ATTENTION_KINDS
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """One leader over time, oldest session first: each trait's ratings (None where a
+    session did not rate it), the loyalty answer and trait of each session, and what became
+    of each session's action items."""
+
+    leader: str
+    sessions: tuple[Transcript, ...]
+    traits: tuple[tuple[str, str], ...]  # id and title, in the packs' order
+    ratings: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
+    loyalty: tuple[Loyalty, ...] = ()
+    follow: tuple[FollowThrough, ...] = ()
+
+    @property
+    def days(self) -> tuple[date | None, ...]:
+        return tuple(_day(t.started_at) for t in self.sessions)
+
+    def totals(self) -> FollowThrough:
+        return FollowThrough(
+            sum(f.done for f in self.follow),
+            sum(f.open for f in self.follow),
+            sum(f.dropped for f in self.follow),
+            sum(f.overdue for f in self.follow),
+        )
+
+
+# -- searching ---------------------------------------------------------------------------
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms of a search: words, or "quoted phrases" kept whole. Each must occur in an
+    answer (in any case) for it to match, as in a full-text index."""
+    terms: list[str] = []
+    for phrase, word in _TERM.findall(text):
+        term = " ".join((phrase or word).split())
+        if term and term.casefold() not in (t.casefold() for t in terms):
+            terms.append(term)
+    return terms
+
+
+def _spans(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[tuple[int, int], ...] | None:
+    """Every match of every pattern in `text`, in order and merged where they overlap; None
+    when one of the patterns does not occur."""
+    found: list[tuple[int, int]] = []
+    for pattern in patterns:
+        hits = [m.span() for m in pattern.finditer(text)]
+        if not hits:
+            return None
+        found.extend(hits)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _snippet(text: str, spans: Sequence[tuple[int, int]]) -> Snippet:
+    """A window of the answer around its first match, on one line."""
+    first = spans[0][0]
+    start = max(0, first - SNIPPET_BEFORE)
+    if start:  # begin at a word
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_WIDTH - 2)
+    if end < len(text):
+        space = text.rfind(" ", max(start, spans[0][1]), end)
+        end = space if space > 0 else end
+    piece = re.sub(r"\s", " ", text[start:end])  # one character for one: offsets hold
+    lead = "…" if start else ""
+    shown = tuple(
+        (len(lead) + max(s, start) - start, len(lead) + min(e, end) - start)
+        for s, e in spans
+        if s < end and e > start
+    )
+    return Snippet(lead + piece + ("…" if end < len(text) else ""), shown)
+
+
+# -- the archive -------------------------------------------------------------------------
+
+
+class Archive:
+    """Every session in `folders`, read through the store.
+
+    The listing is read on first use and again on `refresh`; headers and answers are kept in
+    memory by each file's size, mtime and inode, so a refresh rereads only what changed.
+    Safe to refresh from a worker thread while the UI reads the last listing.
+
+    Args:
+        folders: Session folders, most trusted first: when a session is in two of them with
+            the same `updated_at`, the full copy wins over a summary, then the earlier folder.
+    """
+
+    def __init__(self, folders: Sequence[str | os.PathLike[str]]) -> None:
+        unique: list[Path] = []
+        for folder in folders:
+            path = Path(folder).expanduser()
+            if not any(_same(path, seen) for seen in unique):
+                unique.append(path)
+        self.folders: tuple[Path, ...] = tuple(unique)
+        self._stores = {folder: SessionStore(folder) for folder in self.folders}
+        self._entries: list[Entry] | None = None
+        self._problems: list[StoreError] = []
+        self._late_problems: dict[Path, StoreError] = {}  # bodies found unreadable later
+        self._headers: dict[Path, tuple[Stamp, Transcript]] = {}
+        self._answers: dict[Path, tuple[Stamp, tuple[tuple[int, str], ...]]] = {}
+        self._mutex = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"Archive({[str(f) for f in self.folders]!r})"
+
+    # -- listing ---------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the folders have been read yet (a UI reads them in a worker first)."""
+        return self._entries is not None
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every session, newest first by start time (read on first use)."""
+        if self._entries is None:
+            self.refresh()
+        assert self._entries is not None
+        return self._entries
+
+    @property
+    def problems(self) -> list[StoreError]:
+        """Files that could not be read, each with its reason, and folders that are missing."""
+        if self._entries is None:
+            self.refresh()
+        with self._mutex:
+            late = [p for p in self._late_problems.values() if p not in self._problems]
+            return [*self._problems, *late]
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Read every folder's listing again, and the header of each session that changed.
+
+        Args:
+            progress: Called as `progress(done, total)` while headers are read, so a UI can
+                say how far it is when many changed.
+        """
+        listed: list[tuple[Path, SessionSummary]] = []
+        problems: list[StoreError] = []
+        for folder in self.folders:
+            if not folder.exists():
+                problems.append(StoreError(folder, "there is no such folder"))
+                continue
+            try:
+                listing = self._stores[folder].list()
+            except StoreError as exc:
+                problems.append(exc)
+                continue
+            problems.extend(listing.problems)
+            listed.extend((folder, summary) for summary in listing.sessions)
+        found: dict[str, list[Entry]] = {}
+        for done, (folder, summary) in enumerate(listed, start=1):
+            try:
+                header = self._header(summary.path)
+            except StoreError as exc:
+                problems.append(exc)
+                continue
+            finally:
+                if progress is not None:
+                    progress(done, len(listed))
+            found.setdefault(summary.id, []).append(Entry(summary, header, folder))
+        entries = [_newest(copies) for copies in found.values()]
+        entries.sort(key=lambda e: (_instant(e.summary.started_at), e.id), reverse=True)
+        paths = {e.path for e in entries}
+        with self._mutex:
+            self._entries = entries
+            self._problems = problems
+            self._late_problems = {
+                path: problem for path, problem in self._late_problems.items() if path in paths
+            }
+
+    def _header(self, path: Path) -> Transcript:
+        stamp = _stamp(path)
+        with self._mutex:
+            cached = self._headers.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        header = parse(read_header(path), path)
+        with self._mutex:
+            self._headers[path] = (stamp, header)
+        return header
+
+    def get(self, session_id: str) -> Entry:
+        """The session with this id.
+
+        Raises:
+            KeyError: No session in the archive has it.
+        """
+        for entry in self.entries:
+            if entry.id == session_id:
+                return entry
+        raise KeyError(session_id)
+
+    def leaders(self) -> list[str]:
+        """Each leader once, as their newest session names them, in alphabetical order;
+        "" stands for the sessions without a name."""
+        names: dict[str, str] = {}
+        for entry in self.entries:  # newest first: the first spelling seen is the newest
+            names.setdefault(leader_key(entry.leader), entry.leader.strip())
+        return sorted(names.values(), key=lambda name: (name == "", name.casefold()))
+
+    def packs(self) -> list[str]:
+        """The ids of the packs the sessions ran, sorted."""
+        return sorted({e.summary.pack_id for e in self.entries if e.summary.pack_id})
+
+    def filter(
+        self,
+        *,
+        leader: str | None = None,
+        pack: str | None = None,
+        status: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        entries: Iterable[Entry] | None = None,
+    ) -> list[Entry]:
+        """The sessions that pass every filter given, in archive order.
+
+        Args:
+            leader: A leader's name, in any case ("" for sessions without a name).
+            pack: A pack id.
+            status: `complete` or `in_progress`.
+            since: Started on or after this day.
+            until: Started on or before this day.
+            entries: Filter these instead of the whole archive (a search's sessions).
+        """
+        wanted = None if leader is None else leader_key(leader)
+        kept = []
+        for entry in self.entries if entries is None else entries:
+            day = entry.started
+            if (
+                (wanted is not None and leader_key(entry.leader) != wanted)
+                or (pack is not None and entry.summary.pack_id != pack)
+                or (status is not None and entry.summary.status != status)
+                or (since is not None and (day is None or day < since))
+                or (until is not None and (day is None or day > until))
+            ):
+                continue
+            kept.append(entry)
+        return kept
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self, entry: Entry | str) -> Transcript:
+        """The whole session (turns included), read now through the store and `parse`.
+
+        Raises:
+            KeyError: No session in the archive has this id.
+            StoreError: The file cannot be read or is not a valid transcript.
+        """
+        entry = self.get(entry) if isinstance(entry, str) else entry
+        return parse(load_file(entry.path), entry.path)
+
+    def notes(self, entry: Entry) -> list[Note]:
+        """The coach's notes beside the session, oldest first.
+
+        Raises:
+            StoreError: The notes file cannot be read.
+        """
+        return notefiles.read(entry.path)
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(self, text: str, entries: Iterable[Entry] | None = None) -> list[Match]:
+        """Sessions whose answers hold every term of `text`, in any case; for each, the
+        answers that matched with the spans to highlight and a snippet.
+
+        The leader's answers are searched (a summary-only copy has none). For now a scan of
+        the files: a file is parsed only when its text holds every term's ASCII words, and
+        the answers are kept in memory between searches; the SQLite index (FTS5) replaces
+        this without changing what it returns. A file whose answers cannot be read is passed
+        over and joins `problems`.
+
+        Args:
+            text: Words, or "quoted phrases"; blank matches nothing.
+            entries: Search only these sessions (in this order); the whole archive if None.
+        """
+        terms = search_terms(text)
+        if not terms:
+            return []
+        patterns = [re.compile(r"\s+".join(map(re.escape, t.split())), re.I) for t in terms]
+        # Before a file is parsed, its text must hold each term's ASCII words: parsing is
+        # what a scan costs, and most files hold none of them.
+        words = [
+            re.compile(re.escape(word), re.I)
+            for term in terms
+            for word in re.findall(r"[A-Za-z0-9]+", term)
+        ]
+        found = []
+        for entry in self.entries if entries is None else entries:
+            turns = []
+            for n, answer in self._answers_of(entry, words):
+                spans = _spans(answer, patterns)
+                if spans is not None:
+                    turns.append(TurnMatch(n, spans, _snippet(answer, spans)))
+            if turns:
+                found.append(Match(entry, tuple(turns)))
+        return found
+
+    def _answers_of(
+        self, entry: Entry, words: Sequence[re.Pattern[str]] = ()
+    ) -> tuple[tuple[int, str], ...]:
+        """The leader's answers in a session, from memory while its file is unchanged; none
+        without reading it whole when its text lacks one of `words`."""
+        path = entry.path
+        try:
+            stamp = _stamp(path)
+            with self._mutex:
+                cached = self._answers.get(path)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+            if not _could_hold(path, words):
+                return ()
+            transcript = parse(load_file(path), path)
+        except StoreError as exc:
+            log.debug("search passes over %s: %s", path, exc)
+            with self._mutex:
+                self._late_problems[path] = exc
+            return ()
+        answers = tuple((t.n, t.text) for t in transcript.turns if t.role == "leader" and t.text)
+        with self._mutex:
+            self._answers[path] = (stamp, answers)
+            self._late_problems.pop(path, None)
+        return answers
+
+    # -- following leaders -----------------------------------------------------------------
+
+    def history(self, leader: str) -> list[Transcript]:
+        """A leader's sessions, oldest first, as headers (ratings, loyalty, action items; no
+        turns): what a trend needs, without reading any conversation."""
+        entries = self.filter(leader=leader)
+        return [e.header for e in reversed(entries)]
+
+    def trend(self, leader: str, today: date) -> Trend:
+        """A leader's ratings, loyalty and follow-through over their sessions, oldest first."""
+        sessions = tuple(self.history(leader))
+        traits: dict[str, str] = {}
+        for t in sessions:
+            for trait in [*t.traits, *t.ratings]:
+                traits.setdefault(trait, t.trait_title(trait))
+            if t.loyalty.trait:
+                traits.setdefault(t.loyalty.trait, t.trait_title(t.loyalty.trait))
+        ratings = {trait: tuple(t.ratings.get(trait) for t in sessions) for trait in traits}
+        name = next((t.participant for t in reversed(sessions) if t.participant), leader)
+        return Trend(
+            leader=(name or "").strip(),
+            sessions=sessions,
+            traits=tuple(traits.items()),
+            ratings={
+                trait: values
+                for trait, values in ratings.items()
+                if any(v is not None for v in values)
+            },
+            loyalty=tuple(t.loyalty for t in sessions),
+            follow=tuple(follow_through(t, today) for t in sessions),
+        )
+
+    def needs_attention(self, today: date) -> list[Attention]:
+        """What a coach should look at: sessions with open items past due, each leader's
+        latest session where a rating fell below the one before it, and sessions left
+        unfinished; each with its reason in one line.
+
+        Overdue items come first, the longest overdue first; then falls and unfinished
+        sessions, the newest first.
+        """
+        overdue: list[tuple[str, Attention]] = []
+        for entry in self.entries:
+            late = entry.overdue(today)
+            if late:
+                oldest = late[0]
+                days = (today - date.fromisoformat(oldest.due)).days
+                many = f"{len(late)} open items overdue" if len(late) > 1 else "1 open item overdue"
+                reason = (
+                    f"{many}, the oldest due {_words(date.fromisoformat(oldest.due))} "
+                    f"({_days(days)} ago): {_one_line(oldest.text)}"
+                )
+                overdue.append((oldest.due, Attention(entry, "overdue", reason)))
+        overdue.sort(key=lambda pair: pair[0])
+        dropped = list(self._drops())
+        unfinished = [
+            Attention(entry, "unfinished", _unfinished(entry, today))
+            for entry in self.entries
+            if not entry.complete
+        ]
+        return [a for _, a in overdue] + dropped + unfinished
+
+    def _drops(self) -> Iterator[Attention]:
+        """Each named leader's latest session with ratings, where a trait is rated lower than
+        in the latest earlier session that rated it."""
+        by_leader: dict[str, list[Entry]] = {}
+        for entry in self.entries:  # newest first
+            if leader_key(entry.leader) and entry.header.ratings:
+                by_leader.setdefault(leader_key(entry.leader), []).append(entry)
+        latest = []
+        for sessions in by_leader.values():
+            newest, earlier = sessions[0], sessions[1:]
+            falls = []
+            for trait, title, now in newest.ratings():
+                before = next((e for e in earlier if e.header.ratings.get(trait) is not None), None)
+                if now is None or before is None:
+                    continue
+                was = before.header.ratings[trait]
+                if now < was:
+                    when = before.started
+                    since = f" since {_words(when)}" if when else ""
+                    falls.append(f"{_one_line(title)} {was} → {now}{since}")
+            if falls:
+                latest.append(Attention(newest, "dropped", "rated lower: " + "; ".join(falls)))
+        yield from latest  # already newest first: by_leader keeps the archive's order
+
+    # -- changing what the coach may change ------------------------------------------------
+
+    def mark(self, entry: Entry, item_id: str, status: str, on: date) -> Entry:
+        """Mark one action item `done`, `dropped` or `open` again, under the session's lock,
+        through `coach.actions.mark`; returns the session as it now is.
+
+        Raises:
+            StoreError: The session is open in another coach process (`SessionBusy`, whose
+                message says so in one sentence), or cannot be read or written.
+            actions.ActionError: The session has no such item.
+        """
+        actions.mark(self._stores[entry.folder], f"{entry.id}:{item_id}", status, on)
+        return self._reread(entry)
+
+    def add_note(
+        self, entry: Entry, text: str, *, author: str, at: str, turn: int | None = None
+    ) -> Note:
+        """Add a coach's note beside the session (never inside it), on the whole session or
+        one turn.
+
+        Raises:
+            ValueError: The note is empty, or the session has no such turn (one sentence).
+            StoreError: The notes file cannot be read or written.
+        """
+        if not text.strip():
+            raise ValueError("the note is empty")
+        if turn is not None:
+            numbers = {t.n for t in self.load(entry).turns}
+            if turn not in numbers:
+                last = max(numbers, default=0)
+                its = f"its turns are 1-{last}" if last else "it has no turns"
+                raise ValueError(f"session {entry.id} has no turn {turn} ({its})")
+        note = Note(at=at, author=author, text=text.strip(), turn=turn)
+        notefiles.add(entry.path, entry.id, note)
+        return note
+
+    def _reread(self, entry: Entry) -> Entry:
+        """The entry read again after a change, in place in the listing."""
+        header = self._header(entry.path)
+        summary = next(
+            (s for s in self._stores[entry.folder].list().sessions if s.id == entry.id),
+            entry.summary,
+        )
+        fresh = Entry(summary, header, entry.folder, entry.copies)
+        with self._mutex:
+            if self._entries is not None:
+                self._entries = [fresh if e.id == entry.id else e for e in self._entries]
+        return fresh
+
+
+def _could_hold(path: Path, words: Sequence[re.Pattern[str]]) -> bool:
+    """Whether a session file's text holds every one of `words` (in any case), so that its
+    answers might: the emitter never escapes ASCII letters or digits, and never folds a
+    line, so a word in an answer is a word in the file. True when unsure: the session has a
+    journal of rejected lines beside it, or the file cannot be read as text (the full read
+    that follows says why)."""
+    if not words or os.path.lexists(journal_path(path)):
+        return True
+    try:
+        text = read_plain(path, MAX_SESSION_BYTES, follow_links=False).decode("utf-8")
+    except (OSError, Refused, UnicodeDecodeError):
+        return True
+    return all(word.search(text) for word in words)
+
+
+def _stamp(path: Path) -> Stamp:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two folder names are one folder (both may be missing)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def _newest(copies: list[Entry]) -> Entry:
+    """The copy to show of a session found in several folders: the newest `updated_at`, then
+    a full copy over a summary, then the earlier folder (`copies` is in folder order)."""
+
+    def rank(pair: tuple[int, Entry]) -> tuple[float, bool, int]:
+        index, entry = pair
+        summary_only = entry.header.shared is not None and entry.header.shared.summary_only
+        return (_instant(entry.summary.updated_at), not summary_only, -index)
+
+    _, best = max(enumerate(copies), key=rank)
+    others = tuple(e.path for e in copies if e is not best)
+    return Entry(best.summary, best.header, best.folder, others)
+
+
+def _words(day: date) -> str:
+    """A day as people say it: `Fri 27 Nov 2026`."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _one_line(text: str, most: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
+
+
+def _unfinished(entry: Entry, today: date) -> str:
+    s = entry.summary
+    saved = _day(s.updated_at or s.started_at)
+    when = ""
+    if saved is not None:
+        ago = (today - saved).days
+        when = f", last saved {_words(saved)}" + (f" ({_days(ago)} ago)" if ago > 0 else " (today)")
+    return f"unfinished: {s.answered} of {s.steps} answered{when}"

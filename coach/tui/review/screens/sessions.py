@@ -1,0 +1,493 @@
+"""The archive as a table: one row a session, sortable by every column, narrowed by filters
+and by a search across every answer; Enter reads the session under the cursor."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Select, Static
+
+from coach.archive import Entry, Match, leader_key
+from coach.terminal import printable
+from coach.tui.review.charts import fit, highlighted, spark
+from coach.tui.widgets.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from coach.tui.review.app import ReviewApp
+
+NO_NAME = "(no name)"
+PROGRESS_FROM = 200  # sessions to read before the status line counts them
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the table: how wide (`width`, or a `share` of what the fixed columns
+    leave), and how its rows order; `descending` is the order a first sort by it takes."""
+
+    key: str
+    label: str
+    order: Callable[[Entry, date], Any]
+    width: int = 0
+    share: int = 0
+    descending: bool = False
+
+
+def _mean(entry: Entry) -> float:
+    values = [v for v in entry.header.ratings.values() if v is not None]
+    return sum(values) / len(values) if values else -1.0
+
+
+COLUMNS = (
+    Column("date", "Date", lambda e, _: e.moment, width=10, descending=True),
+    Column("leader", "Leader", lambda e, _: (leader_key(e.leader) or "\uffff", e.moment), share=4),
+    Column("pack", "Pack", lambda e, _: (e.summary.pack_id, e.moment), share=3),
+    Column("status", "Status", lambda e, _: (e.complete, e.summary.answered), width=8),
+    Column("ratings", "Ratings", lambda e, _: _mean(e), width=7, descending=True),
+    Column(
+        "loyalty",
+        "Loyalty",
+        lambda e, _: e.header.trait_title(e.summary.loyalty_trait).casefold() or "\uffff",
+        share=5,
+    ),
+    Column("open", "Open", lambda e, _: e.summary.open_actions, width=4, descending=True),
+    Column("late", "Late", lambda e, today: len(e.overdue(today)), width=4, descending=True),
+)
+BY_KEY = {column.key: column for column in COLUMNS}
+PADDING = 1  # the table's cell padding, each side of each column
+SCROLLBAR = 1  # review.tcss keeps the table's vertical scrollbar one column wide
+
+
+def parse_day(text: str, end: bool = False) -> date | None:
+    """A day typed in a date filter: `2026-11-02`, or a month `2026-11` or a year `2026`,
+    which mean their first day (or their last, for the end of a range). None if not a date.
+    """
+    typed = text.strip()
+    try:
+        if len(typed) == 10:
+            return date.fromisoformat(typed)
+        if len(typed) == 7 and typed[4] == "-":
+            year, month = int(typed[:4]), int(typed[5:])
+            last = calendar.monthrange(year, month)[1]  # a month out of range: ValueError
+            return date(year, month, last if end else 1)
+        if len(typed) == 4 and typed.isdigit():
+            return date(int(typed), 12, 31) if end else date(int(typed), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+class SessionTable(DataTable[Text]):
+    """The sessions; Enter reads the one under the cursor (shown in the footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Read")]
+
+
+class SessionsScreen(Screen[None]):
+    """Find a session in a second: search, filter, sort, read."""
+
+    BINDINGS = [
+        # The search box says its own key (/), which leaves the footer room at 80 columns.
+        Binding("slash", "search", "Search", key_display="/", show=False),
+        Binding("f", "filters", "Filter"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("r", "reverse", "Reverse order", show=False),
+        Binding("a", "attention", "Attention"),
+        Binding("t", "trends", "Trends"),
+        Binding("escape", "to_table", "Table"),
+        Binding("escape", "clear", "Clear"),
+        Binding("f5", "reload", "Read again", show=False),
+        # At 80 columns the footer has room for Quit or Clear: Clear while there is
+        # something to clear (q still quits), Quit otherwise.
+        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
+        Binding("ctrl+q", "app.quit", "Quit", show=False, priority=True),
+    ]
+    PALETTE = [
+        *((f"Sort by {c.label.lower()}", f"Order the sessions by {c.label.lower()}",
+           f"sort('{c.key}')") for c in COLUMNS),
+        ("Reverse the order", "Sort the other way round", "reverse"),
+        ("Clear search and filters", "Show every session again", "clear"),
+        ("Read the folders again", "Pick up sessions shared or saved since", "reload"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.matches: dict[str, Match] | None = None  # a search's sessions, by id
+        self.searched = ""  # the search those matches answer
+        self.sort_key = "date"
+        self.descending = True
+        self.shown: list[Entry] = []
+        self._widths: dict[str, int] = {}
+
+    @property
+    def review_app(self) -> ReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Reading the sessions…"), id="status")
+        with Horizontal(id="search-bar"):
+            yield Input(
+                placeholder="/ search every answer, Enter to find", id="search", compact=True,
+                select_on_focus=False,
+            )  # fmt: skip
+        with Horizontal(id="filters"):
+            yield Select[str]((), prompt="Any leader", id="leader", compact=True)
+            yield Select[str]((), prompt="Any pack", id="pack", compact=True)
+            yield Select[str](
+                [(Content("Complete"), "complete"), (Content("Unfinished"), "in_progress")],
+                prompt="Any status", id="status-filter", compact=True,
+            )  # fmt: skip
+            yield Input(placeholder="from YYYY-MM-DD", id="since", compact=True)
+            yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
+        yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="preview")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one(SessionTable).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a session or a view: an item marked there shows here at once."""
+        if self.review_app.archive.loaded:
+            self.show()
+
+    # -- reading the folders --------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="archive")
+    def load(self) -> None:
+        """Read every folder's listing in a worker; the table fills when it is done, and
+        the status line says how far it is meanwhile when there are many to read."""
+        said = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if total >= PROGRESS_FROM and (now - said[0] > 0.2 or done == total):
+                said[0] = now
+                words = f"Reading the sessions… {done:,} of {total:,}"
+                self.app.call_from_thread(self._say, words)
+
+        self.review_app.archive.refresh(progress)
+        self.app.call_from_thread(self._loaded)
+
+    def _say(self, words: str) -> None:
+        self.query_one("#status", Static).update(Content(words))
+
+    def _loaded(self) -> None:
+        archive = self.review_app.archive
+        self._options("#leader", [(name or NO_NAME, name) for name in archive.leaders()])
+        self._options("#pack", [(pack, pack) for pack in archive.packs()])
+        if self.matches is not None and self.searched:
+            self.run_search(self.searched)
+        self.show()
+
+    def _options(self, selector: str, options: list[tuple[str, str]]) -> None:
+        select = self.query_one(selector, Select)
+        chosen = select.value
+        with select.prevent(Select.Changed):
+            select.set_options((Content(printable(label)), value) for label, value in options)
+            if any(value == chosen for _, value in options):
+                select.value = chosen
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # -- what is shown --------------------------------------------------------------------
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as they stand, for `Archive.filter`; a date that is not one is no
+        filter (its box says so)."""
+        chosen: dict[str, Any] = {}
+        for name, selector in (
+            ("leader", "#leader"),
+            ("pack", "#pack"),
+            ("status", "#status-filter"),
+        ):
+            value = self.query_one(selector, Select).value
+            if isinstance(value, str):
+                chosen[name] = value
+        for name, selector in (("since", "#since"), ("until", "#until")):
+            box = self.query_one(selector, Input)
+            day = parse_day(box.value, end=name == "until")
+            box.set_class(bool(box.value.strip()) and day is None, "-invalid")
+            if day is not None:
+                chosen[name] = day
+        return chosen
+
+    def rows(self) -> list[Entry]:
+        """The sessions to show, in the table's order."""
+        archive = self.review_app.archive
+        base = None
+        if self.matches is not None:
+            by_id = {e.id: e for e in archive.entries}
+            base = [by_id[i] for i in self.matches if i in by_id]
+        kept = archive.filter(entries=base, **self.filters())
+        column = BY_KEY[self.sort_key]
+        today = self.review_app.today
+        return sorted(kept, key=lambda e: column.order(e, today), reverse=self.descending)
+
+    def columns(self) -> list[tuple[Column, int]]:
+        """The columns that fit, with their widths: Pack only when there is more than one,
+        the named columns sharing what the fixed ones leave."""
+        several_packs = len(self.review_app.archive.packs()) > 1
+        chosen = [c for c in COLUMNS if c.key != "pack" or several_packs]
+        width = max(self.app.size.width, 40)
+        fixed = sum(c.width for c in chosen) + 2 * PADDING * len(chosen) + SCROLLBAR
+        left = max(0, width - fixed)
+        shares = sum(c.share for c in chosen)
+        sized = []
+        for column in chosen:
+            size = column.width or max(6, left * column.share // max(1, shares))
+            sized.append((column, size))
+        return sized
+
+    def show(self) -> None:
+        """Fill the table again, keeping the cursor on the same session when it stays."""
+        table = self.query_one(SessionTable)
+        current = self.current()
+        rows = self.rows()
+        self.shown = rows
+        columns = self.columns()
+        self._widths = {c.key: w for c, w in columns}
+        today = self.review_app.today
+        table.clear(columns=True)
+        for column, width in columns:
+            arrow = (" ▼" if self.descending else " ▲") if column.key == self.sort_key else ""
+            table.add_column(Text(column.label + arrow), width=width, key=column.key)
+        for entry in rows:
+            table.add_row(*self._cells(entry, columns, today), key=entry.id)
+        if current is not None:
+            index = next((i for i, e in enumerate(rows) if e.id == current.id), 0)
+            table.move_cursor(row=index, animate=False)
+        self._status()
+        self._preview()
+        self.refresh_bindings()
+
+    def _cells(self, entry: Entry, columns: list[tuple[Column, int]], today: date) -> list[Text]:
+        s = entry.summary
+        late = len(entry.overdue(today))
+        values = {
+            "date": Text(entry.started.isoformat() if entry.started else "?"),
+            "status": Text("complete" if entry.complete else f"{s.answered} of {s.steps}"),
+            "ratings": Text(spark([rating for _, _, rating in entry.ratings()])),
+            "open": Text(str(s.open_actions), justify="right"),
+            "late": Text(str(late) if late else "", style="bold", justify="right"),
+        }
+        names = {
+            "leader": entry.leader or NO_NAME,
+            "pack": s.pack_id,
+            "loyalty": entry.header.trait_title(s.loyalty_trait),
+        }
+        cells = []
+        for column, width in columns:
+            if column.key in names:
+                cells.append(Text(fit(names[column.key], width)))
+            else:
+                cells.append(values[column.key])
+        return cells
+
+    def current(self) -> Entry | None:
+        """The session under the cursor."""
+        table = self.query_one(SessionTable)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def _status(self) -> None:
+        archive = self.review_app.archive
+        total = len(archive.entries)
+        if len(self.shown) < total or self.matches is not None:
+            words = f"{len(self.shown):,} of {total:,} sessions"
+        else:
+            words = f"{total:,} session{'s' if total != 1 else ''}"
+        if self.matches is not None:
+            words += f" with answers matching “{self.searched}”"
+        folders = len(archive.folders)
+        words += f" · {folders} folder{'s' if folders != 1 else ''}"
+        problems = len(archive.problems)
+        content = Content(printable(words))
+        if problems:
+            unreadable = f" · {problems:,} unreadable (a)"
+            content = Content.assemble(content, (unreadable, "$text-warning"))
+        self.query_one("#status", Static).update(content)
+
+    def _preview(self) -> None:
+        """Under the table: the matching words of the session under the cursor, or its
+        loyalty answer."""
+        preview = self.query_one("#preview", Static)
+        entry = self.current()
+        if entry is None:
+            empty = (
+                "No session matches."
+                if self.review_app.archive.entries
+                else ("No sessions here yet.")
+            )
+            preview.update(Content(empty))
+            return
+        match = None if self.matches is None else self.matches.get(entry.id)
+        if match is not None:
+            first = match.turns[0]
+            more = len(match.turns) - 1
+            preview.update(
+                Content.assemble(
+                    (f"#{first.n} ", "$text-muted"),
+                    highlighted(first.snippet.text, first.snippet.spans),
+                    (f"  (+{more} more)" if more else "", "$text-muted"),
+                )
+            )
+            return
+        loyalty = entry.header.loyalty
+        title = entry.header.trait_title(loyalty.trait)
+        if loyalty.answer:
+            line = f"Loyalty · {title}: “{' '.join(loyalty.answer.split())}”"
+        elif title:
+            line = f"Loyalty · {title}"
+        else:
+            line = "The loyalty question is not answered yet."
+        preview.update(Content(printable(line)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.review_app.archive.loaded and {c.key: w for c, w in self.columns()} != self._widths:
+            self.show()
+
+    # -- events ---------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _highlighted(self) -> None:
+        self._preview()
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        entry = self.current()
+        if entry is not None:
+            match = None if self.matches is None else self.matches.get(entry.id)
+            self.review_app.open_session(entry, match)
+
+    @on(DataTable.HeaderSelected, "#sessions")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == self.sort_key:
+            self.action_reverse()
+        else:
+            self.action_sort(key)
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        self.show()
+
+    @on(Input.Changed, "#since, #until")
+    def _dates_changed(self) -> None:
+        self.show()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if not event.value.strip() and self.matches is not None:
+            self.matches = None
+            self.searched = ""
+            self.show()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.matches = None
+            self.searched = ""
+            self.show()
+        else:
+            self.query_one("#status", Static).update(Content(printable(f"Searching for “{text}”…")))
+            self.run_search(text)
+        self.query_one(SessionTable).focus()
+
+    @on(Input.Submitted, "#since, #until")
+    def _date_submitted(self) -> None:
+        self.query_one(SessionTable).focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        """Search every answer in a worker (a scan of the files until the index arrives)."""
+        matches = self.review_app.archive.search(text)
+        self.app.call_from_thread(self._found, text, matches)
+
+    def _found(self, text: str, matches: list[Match]) -> None:
+        self.matches = {m.entry.id: m for m in matches}
+        self.searched = text
+        self.show()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_table = isinstance(self.focused, SessionTable)
+        if action == "to_table":
+            return not on_table
+        if action == "clear":
+            return on_table and self._narrowed()
+        if action == "quit":
+            return not (on_table and self._narrowed())
+        if action == "trends":
+            return self.current() is not None
+        return True
+
+    def _narrowed(self) -> bool:
+        return self.matches is not None or bool(self.filters())
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_filters(self) -> None:
+        self.query_one("#leader", Select).focus()
+
+    def action_to_table(self) -> None:
+        self.query_one(SessionTable).focus()
+
+    def action_clear(self) -> None:
+        """Every session again: no search, no filters."""
+        self.matches = None
+        self.searched = ""
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#search", Input).value = ""
+            for selector in ("#leader", "#pack", "#status-filter"):
+                self.query_one(selector, Select).clear()
+            for selector in ("#since", "#until"):
+                self.query_one(selector, Input).value = ""
+        self.show()
+
+    def action_sort(self, key: str) -> None:
+        """Order by one column, in the order that column reads best first."""
+        self.sort_key = key
+        self.descending = BY_KEY[key].descending
+        self.show()
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for c, _ in self.columns()]
+        at = keys.index(self.sort_key) if self.sort_key in keys else -1
+        self.action_sort(keys[(at + 1) % len(keys)])
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.show()
+
+    def action_attention(self) -> None:
+        self.review_app.show_attention()
+
+    def action_trends(self) -> None:
+        entry = self.current()
+        if entry is not None:
+            self.review_app.show_trends(entry.leader)
