@@ -415,7 +415,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         text = json_safe(json.dumps(transcript.to_doc(), ensure_ascii=False, indent=2)) + "\n"
     else:
-        text = path.read_text(encoding="utf-8")
+        text = store.text(args.id)  # the file as it is, with a killed session's journal
     _emit(text, args.output)
     return 0
 

@@ -169,6 +169,9 @@ class Session:
     edited_actions: tuple[ActionItem, ...] | None = None  # the leader's edits on the summary
     ending: Ending | None = None
     resumed: bool = False
+    # The turns as plain data so far: a turn never changes once said, so each save converts
+    # only the new ones (a session of thousands of lines saves in time linear in its length).
+    _turn_docs: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def begin(
@@ -378,7 +381,12 @@ class Session:
 
     def to_doc(self) -> dict[str, Any]:
         """The transcript as plain data, in the order docs/transcripts.md documents."""
-        return self.to_transcript().to_doc()
+        transcript = self.to_transcript()
+        docs = self._turn_docs
+        if len(docs) > len(transcript.turns):  # went back past them: start over
+            docs.clear()
+        docs.extend(transcript.turn_docs(len(docs)))
+        return transcript.to_doc(turn_docs=list(docs))  # a copy: the TUI writes from a worker
 
     # -- the check-in ----------------------------------------------------------------------
 

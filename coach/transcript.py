@@ -241,6 +241,15 @@ class Transcript:
             or any(t.role == "leader" for t in self.turns)
         )
 
+    def turn_docs(self, start: int = 0) -> list[dict[str, Any]]:
+        """The turns from `start` on, as plain data, with the keys a later coach added."""
+        turns = [turn_doc(t) for t in self.turns[start:]]
+        if self.turn_extra:
+            for turn in turns:
+                unknown = self.turn_extra.get(turn["n"], {})
+                turn.update((k, v) for k, v in unknown.items() if k not in turn)
+        return turns
+
     def with_items(self, items: Sequence[ActionItem]) -> Transcript:
         return replace(self, action_items=tuple(items))
 
@@ -253,8 +262,13 @@ class Transcript:
             copy = replace(copy, turns=(), loyalty=Loyalty(None, self.loyalty.trait))
         return copy
 
-    def to_doc(self) -> dict[str, Any]:
-        """Plain data in file order (docs/transcripts.md), ready for the store to write."""
+    def to_doc(self, turn_docs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Plain data in file order (docs/transcripts.md), ready for the store to write.
+
+        Args:
+            turn_docs: The turns already as plain data (a running session keeps them, so a
+                save costs its new turns, not the whole conversation again).
+        """
         doc: dict[str, Any] = {
             "schema": self.schema,
             "id": self.id,
@@ -292,12 +306,7 @@ class Transcript:
             if isinstance(doc.get(key), dict):
                 doc[key].update((k, v) for k, v in unknown.items() if k not in doc[key])
         doc.update((k, v) for k, v in self.extra.items() if k not in doc)
-        turns = [turn_doc(t) for t in self.turns]
-        if self.turn_extra:
-            for turn in turns:
-                unknown = self.turn_extra.get(turn["n"], {})
-                turn.update((k, v) for k, v in unknown.items() if k not in turn)
-        doc["turns"] = turns
+        doc["turns"] = self.turn_docs() if turn_docs is None else turn_docs
         if self.snapshot is not None:
             doc["snapshot"] = self.snapshot
         return doc

@@ -80,16 +80,11 @@ def test_rejected_lines_write_bytes_in_proportion_to_their_number(
     assert written[0] < 25 * final, f"{written[0]:,} bytes written for a {final:,} byte file"
 
 
-@pytest.mark.xfail(
-    reason="Session.to_doc() rebuilds a dict for every turn of the conversation at every save "
-    "(coach/session.py, coach/transcript.py Transcript.to_doc); see issue 9's volume part",
-    strict=False,
-)
 def test_a_late_rejected_line_costs_no_more_than_an_early_one(tmp_path: Path) -> None:
     """Linear cost means each line costs the same however many came before: the last of
     1,500 no more than twice one of the first, in CPU time (medians of 150 lines each, so a
     fold of the journal does not count). Cost that grows with the square of the lines makes
-    the late ones ever dearer: three to four times today, far more before issue 9."""
+    the late ones ever dearer: three to four times before a session kept its turns as data."""
     times = rejected_lines(tmp_path, LARGE)
     early, late = statistics.median(times[:150]), statistics.median(times[-150:])
     assert late < 2 * early, f"late lines {late * 1000:.2f} ms, early {early * 1000:.2f} ms"
