@@ -30,6 +30,7 @@ environment:
   COACH_CACHE_DIR      where checked packs are cached (default: your cache folder)
   COACH_NOW            freeze the clock, e.g. 2026-11-28T09:00:00+00:00 (tests, demos)
   COACH_AUTHOR         the author of a coach's notes (default: your login)
+  COACH_ARCHIVE_DIRS   folders of shared sessions for coach review (separated by ':')
 """
 
 
@@ -92,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (html: default beside the session)"
     )
+
+    p = add("review", "the coach's side: browse, search and follow many leaders' sessions")
+    p.add_argument(
+        "--archive",
+        metavar="DIR",
+        action="append",
+        help="a folder of sessions shared with you (repeatable; default: $COACH_ARCHIVE_DIRS); "
+        "your own sessions folder is always included",
+    )
+    p.add_argument("--author", help="your name on notes (default: $COACH_AUTHOR or your login)")
 
     p = add("history", "a leader's sessions over time as one printable HTML report")
     p.add_argument("name", help="the leader's name, as in the sessions (any case)")
@@ -231,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         sys.stdout, sys.stderr = out, err
     command = args.command or "reflect"
-    if command not in ("reflect", "resume"):  # those draw the app on the real terminal
+    if command not in ("reflect", "resume", "review"):  # those draw an app on the terminal
         sys.stdout, sys.stderr = _Sanitised(out), _Sanitised(err)
     try:
         return _dispatch(args, command)
@@ -417,6 +428,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         text = store.text(args.id)  # the file as it is, with a killed session's journal
     _emit(text, args.output)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from coach.archive import Archive
+
+    dirs = args.archive
+    if dirs is None:
+        dirs = [d for d in os.environ.get("COACH_ARCHIVE_DIRS", "").split(os.pathsep) if d]
+    folders = [_sessions_dir(args), *(Path(d).expanduser() for d in dirs)]
+    for folder in folders[1:]:
+        if not folder.is_dir():
+            raise UserError(f"{folder}: there is no such folder to review")
+    clock, _rng = _session_env()
+    from coach.tui.review.app import make_review_app
+
+    make_review_app(Archive(folders), clock, author=args.author).run()
     return 0
 
 
@@ -766,6 +794,7 @@ COMMANDS = {
     "actions": cmd_actions,
     "share": cmd_share,
     "history": cmd_history,
+    "review": cmd_review,
     "note": cmd_note,
     "list": cmd_list,
     "packs list": cmd_packs_list,
