@@ -23,10 +23,13 @@ MOST = 3  # a check-in is a short warm-up, not a review
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    """An open action item from an earlier, complete session, due on or before today."""
+    """An open action item from an earlier, complete session, due on or before today (or, in
+    `Plan.ahead`, still to come)."""
 
     session_id: str
     item: ActionItem
+    trait_title: str = ""
+    focus: bool = False  # the step the leader chose to work on first
 
     @property
     def text(self) -> str:
@@ -48,10 +51,34 @@ class Question:
     @property
     def text(self) -> str:
         count = f" ({self.number} of {self.total})" if self.total > 1 else ""
-        return (
-            f"Last time you committed to{count}:\n\n    {self.due.text}\n\n"
-            f"It was due {_day(self.due.due)}. How did it go?"
-        )
+        due = _day(self.due.due)
+        if self.due.focus and self.due.trait_title:
+            return (
+                f"Last time you chose to work on {self.due.trait_title} first{count}:\n\n"
+                f"    {self.due.text}\n\nIt was due {due}. What happened?"
+            )
+        lead = "You also committed to" if self.number > 1 else "Last time you committed to"
+        return f"{lead}{count}:\n\n    {self.due.text}\n\nIt was due {due}. How did it go?"
+
+
+NOT_YET = "What got in the way?"
+"""Asked once after "not yet": the leader's own words, kept with the check-in."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the check-in asks (what came due, the chosen focus first) and what it only lists
+    (the commitments still to come)."""
+
+    questions: list[Question]
+    ahead: list[DueItem]
+
+    def ahead_text(self) -> str:
+        """The commitments not yet due, listed, never asked about."""
+        if not self.ahead:
+            return ""
+        lines = [f"    {d.text} (due {_day(d.due)})" for d in self.ahead]
+        return "Still ahead:\n" + "\n".join(lines)
 
 
 def due_words(day: date) -> str:
@@ -82,32 +109,68 @@ def answer_for(text: str) -> str | None:
 
 
 def due_items(store: SessionStore, today: date, name: str | None = None) -> list[DueItem]:
-    """Open items that came due, oldest first, from the leader's recent complete sessions.
+    """Open commitments that came due, the chosen focus first, then oldest first."""
+    return [question.due for question in plan(store, today, name).questions]
+
+
+def plan(store: SessionStore, today: date, name: str | None = None) -> Plan:
+    """The leader's own open commitments from recent complete sessions: those that came due,
+    to ask about (the step chosen to work on first leads, then the oldest, at most `MOST`),
+    and those still to come, to list.
 
     With a `name`, only that leader's sessions (and unnamed ones) count, so a shared sessions
     folder does not ask one leader about another's commitments. A session that cannot be read
     is passed over: the check-in is a warm-up, never a reason not to start.
     """
-    found: list[DueItem] = []
+    due: list[DueItem] = []
+    ahead: list[DueItem] = []
     wanted = name.casefold() if name else None
     recent = [s for s in store.list().sessions if s.status == "complete" and s.open_actions]
+    focus_found = False
     for summary in recent[:RECENT_SESSIONS]:
         if wanted and summary.participant and summary.participant.casefold() != wanted:
             continue
         try:
-            header = parse(store.load_header(summary.id), summary.path)
+            if not focus_found:  # the latest one: its turns say which step came first
+                whole = parse(store.load(summary.path), summary.path)
+                focus, focus_found = whole.focus_trait(), True
+                header = whole
+            else:
+                focus = None
+                header = parse(store.load_header(summary.path), summary.path)
         except StoreError:
             continue
         for item in header.action_items:
             # Only what the leader committed to: the coach's suggestions were never promised.
-            if item.own and item.is_open and item.due and item.due <= today.isoformat():
-                found.append(DueItem(header.id, item))
-    found.sort(key=lambda d: (d.due, d.session_id))
-    return found[:MOST]
+            if not (item.own and item.is_open and item.due):
+                continue
+            found = DueItem(
+                header.id,
+                item,
+                header.trait_title(item.trait),
+                focus is not None and item.trait == focus,
+            )
+            (due if item.due <= today.isoformat() else ahead).append(found)
+    due.sort(key=lambda d: (not d.focus, d.due, d.session_id))
+    ahead.sort(key=lambda d: (d.due, d.session_id))
+    return Plan(questions(due[:MOST]), ahead[:MOST])
+
+
+Answer = tuple[DueItem, str] | tuple[DueItem, str, str | None]
+"""An item and its answer, and for "not yet" what got in the way."""
+
+
+def records_for(answers: Iterable[Answer]) -> list[CheckinRecord]:
+    """What the new session's transcript keeps of each answer."""
+    out = []
+    for due, answer, *note in answers:
+        text = note[0] if note and note[0] and note[0].strip() else None
+        out.append(CheckinRecord(due.session_id, due.item.id, due.text, due.due, answer, text))
+    return out
 
 
 def record(
-    store: SessionStore, answers: Iterable[tuple[DueItem, str]], in_session: str, on: date
+    store: SessionStore, answers: Iterable[Answer], in_session: str, on: date
 ) -> list[CheckinRecord]:
     """Mark the old items (done, dropped, or still open with the note) and return the records
     for the new transcript's check-in.
@@ -116,10 +179,10 @@ def record(
         StoreError: an old session could not be read or written; nothing of it is changed.
     """
     by_session: dict[str, list[tuple[DueItem, str]]] = {}
-    records = []
-    for due, answer in answers:
+    answers = list(answers)
+    records = records_for(answers)
+    for due, answer, *_note in answers:
         by_session.setdefault(due.session_id, []).append((due, answer))
-        records.append(CheckinRecord(due.session_id, due.item.id, due.text, due.due, answer))
     for session_id, updates in by_session.items():
         with store.lock(session_id):
             path = store.resolve(session_id)

@@ -127,11 +127,12 @@ class LineMode:
 
     def _check_in(self) -> None:
         """Ask about the commitments that came due, one at a time; an empty line stops."""
-        questions = self.session.checkin_questions()
+        plan = self.session.checkin_plan()
+        questions = plan.questions
         if not questions:
             return
         self.say("── Before we start ──")
-        answers: list[tuple[checkin.DueItem, str]] = []
+        answers: list[checkin.Answer] = []
         choices = "   ".join(f"{i}) {checkin.LABELS[a]}" for i, a in enumerate(checkin.ANSWERS, 1))
         try:
             for question in questions:
@@ -145,12 +146,23 @@ class LineMode:
                     if not line.strip():
                         break
                     answer = checkin.answer_for(line)
+                    if answer == "not yet":
+                        self.say(checkin.NOT_YET)
+                        reason = self._read()
+                        if reason is None or reason.strip().lower() == ":pause":
+                            answers.append((question.due, answer))
+                            raise _Paused
+                        answers.append((question.due, answer, reason.strip() or None))
+                        break
                     if answer is not None:
                         answers.append((question.due, answer))
                         break
                     self.say(f"Answer with a number from 1 to {len(checkin.ANSWERS)}, or its word.")
                 if not line.strip():
                     break
+                self.say()
+            if plan.ahead:
+                self.say(plan.ahead_text())
                 self.say()
         finally:  # what was answered counts, however the check-in ends
             try:
@@ -212,6 +224,8 @@ class LineMode:
     def _summary(self, summary: Summary) -> None:
         # The closing words were said as the last answer's reply; the rest follows them.
         self.say("── Your reflection ──")
+        if summary.followed:
+            self.say(f"  {summary.followed}")
         width = max((len(r.title) for r in summary.ratings), default=0)
         for row in summary.ratings:
             self.say(f"  {row.title:<{width}}  {row.bar}  {row.score}".rstrip())

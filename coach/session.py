@@ -20,7 +20,7 @@ from typing import Any
 
 from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
-from coach.checkin import DueItem, Question, due_words
+from coach.checkin import Question, due_words
 from coach.engine import Dialogue, PackError, Reply, RestoreError, TemplateFailure, Turn
 from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
 from coach.transcript import (
@@ -111,6 +111,7 @@ class Summary:
     loyalty: str
     action_items: tuple[ActionItem, ...]
     titles: Mapping[str, str]
+    followed: str = ""  # how the check-in went: "You followed through on 2 of 3 …"
 
     def trait_title(self, trait: str | None) -> str:
         return self.titles.get(trait, trait) if trait else ""
@@ -172,6 +173,7 @@ class Session:
     # The turns as plain data so far: a turn never changes once said, so each save converts
     # only the new ones (a session of thousands of lines saves in time linear in its length).
     _turn_docs: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
+    _plan: checkins.Plan | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def begin(
@@ -390,18 +392,25 @@ class Session:
 
     # -- the check-in ----------------------------------------------------------------------
 
-    def checkin_questions(self) -> list[Question]:
-        """What to ask before the first question: the leader's commitments that came due.
+    def checkin_plan(self) -> checkins.Plan:
+        """What to ask before the first question (the leader's commitments that came due, the
+        step chosen to work on first leading) and what to list (those still to come).
 
         Reading the earlier sessions never stops a reflection from starting.
         """
-        try:
-            due = checkins.due_items(self.store, self.clock().date(), self.dialogue.participant)
-        except StoreError:
-            return []
-        return checkins.questions(due)
+        if self._plan is None:
+            try:
+                self._plan = checkins.plan(
+                    self.store, self.clock().date(), self.dialogue.participant
+                )
+            except StoreError:
+                self._plan = checkins.Plan([], [])
+        return self._plan
 
-    def check_in(self, answers: Sequence[tuple[DueItem, str]]) -> None:
+    def checkin_questions(self) -> list[Question]:
+        return self.checkin_plan().questions
+
+    def check_in(self, answers: Sequence[checkins.Answer]) -> None:
         """Record the check-in in this session and in the earlier ones.
 
         This session is saved first, so its file exists before the old sessions are stamped
@@ -413,10 +422,7 @@ class Session:
         if not answers:
             return
         self.save()
-        self.checkin = tuple(
-            CheckinRecord(due.session_id, due.item.id, due.text, due.due, answer)
-            for due, answer in answers
-        )
+        self.checkin = (*self.checkin, *checkins.records_for(answers))
         self.save()
         checkins.record(self.store, answers, self.id, self.clock().date())
 
@@ -437,7 +443,16 @@ class Session:
         last_leader = max((i for i, t in enumerate(log) if t.role == "leader"), default=-1)
         closing = tuple(t.text for t in log[last_leader + 1 :] if t.kind == "statement")
         transcript = self.to_transcript()
+        followed = ""
+        if self.checkin:
+            done = sum(record.followed_through for record in self.checkin)
+            n = len(self.checkin)
+            followed = (
+                f"You followed through on {done} of {n} commitment{'s' if n != 1 else ''} "
+                "from last time."
+            )
         return Summary(
+            followed=followed,
             closing=closing if d.finished else (),
             ratings=tuple(rows),
             loyalty=self._loyalty_line(ratings),

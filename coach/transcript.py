@@ -140,6 +140,11 @@ class CheckinRecord:
     text: str
     due: str
     answer: str
+    note: str | None = None  # what got in the way, in the leader's words, after "not yet"
+
+    @property
+    def followed_through(self) -> bool:
+        return self.answer == "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +238,16 @@ class Transcript:
             return ""
         return self.traits.get(trait, trait)
 
+    def focus_trait(self) -> str | None:
+        """The trait the leader chose to work on first: the last choice they made that names
+        a trait (the stock pack ends on that question), or None."""
+        titles = {title: trait for trait, title in self.traits.items()}
+        for turn in reversed(self.turns):
+            understood = getattr(turn, "understood", None)
+            if turn.role == "leader" and understood in titles:
+                return titles[understood]
+        return None
+
     def has_words(self) -> bool:
         """Whether the leader said anything worth keeping: an answer, a draft, a check-in."""
         return (
@@ -297,7 +312,7 @@ class Transcript:
         if self.checkin:
             doc["checkin"] = [
                 {"session": c.session, "item": c.item, "text": c.text, "due": c.due,
-                 "answer": c.answer}
+                 "answer": c.answer, **({"note": c.note} if c.note is not None else {})}
                 for c in self.checkin
             ]  # fmt: skip
         if self.shared is not None:
@@ -638,6 +653,7 @@ def _checkin(r: FieldReader, raw: Any, where: Where) -> CheckinRecord:
         text=r.text(m.get("text"), (*where, "text")),
         due=r.text(m.get("due"), (*where, "due")),
         answer=r.one_of(m.get("answer"), (*where, "answer"), CHECKIN_ANSWERS, "not yet"),
+        note=r.maybe_text(m.get("note"), (*where, "note")),
     )
 
 

@@ -25,8 +25,10 @@ def samples(tmp_path: Path) -> SessionStore:
 def test_due_items_are_the_oldest_open_ones_of_this_leader(tmp_path: Path) -> None:
     store = samples(tmp_path)
     due = due_items(store, date(2026, 11, 28), "dana")
-    # Her commitments only: the coach's insight due on 2026-11-09 was never promised.
-    assert [d.due for d in due] == ["2026-11-05", "2026-11-06", "2026-11-13"]
+    # Her commitments only (the coach's insight due on 2026-11-09 was never promised), the
+    # step she chose to work on first (Builds loyalty) leading, then the oldest.
+    assert [d.due for d in due] == ["2026-11-13", "2026-11-05", "2026-11-06"]
+    assert due[0].focus and due[0].trait_title == "Builds loyalty"
     assert all(d.item.own for d in due)
     assert due_items(store, date(2026, 11, 28), "Sam") == []  # Dana's are not Sam's
     assert due_items(store, date(2026, 11, 4), "Dana") == []  # nothing due yet
@@ -64,4 +66,4 @@ async def test_the_reflection_opens_with_the_check_in(tmp_path: Path) -> None:
     new = store.load(app.session.id)
     assert [c["answer"] for c in new["checkin"]] == ["done", "partly", "drop"]
     items = {a["id"]: a["status"] for a in store.load(DANA)["action_items"]}
-    assert [items[i] for i in ("a1", "a2", "a6")] == ["done", "open", "dropped"]
+    assert [items[i] for i in ("a6", "a1", "a2")] == ["done", "open", "dropped"]

@@ -184,12 +184,13 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
     store, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["1", "part", "nonsense", "4", ":pause"], opening)
     assert out.index("── Before we start ──") < out.index("── ", out.index("Before we start") + 20)
-    assert "Last time you committed to (1 of 3):" in out
+    assert "Last time you chose to work on Builds loyalty first (1 of 3):" in out
     assert "Answer with a number from 1 to 4, or its word." in out
     saved = store.load(session.id)
     assert [c["answer"] for c in saved["checkin"]] == ["done", "partly", "drop"]
+    # Her chosen focus (Builds loyalty: a6) first, then the oldest (a1, a2).
     items = {a["id"]: a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]}
-    assert [items[i] for i in ("a1", "a2", "a6")] == ["done", "open", "dropped"]
+    assert [items[i] for i in ("a6", "a1", "a2")] == ["done", "open", "dropped"]
     assert out.rstrip().endswith(f"Resume with: coach resume {session.id}")
 
 
@@ -307,7 +308,7 @@ def test_both_front_ends_ask_the_sessions_check_in_questions(
 ) -> None:
     item = ActionItem("a1", "marker commitment", None, "2026-11-20")
     questions = checkin.questions([checkin.DueItem("old", item)])
-    monkeypatch.setattr(Session, "checkin_questions", lambda self: questions)
+    monkeypatch.setattr(Session, "checkin_plan", lambda self: checkin.Plan(questions, []))
     monkeypatch.setattr(Session, "check_in", lambda self, answers: None)
     store = SessionStore(tmp_path)
     session, opening = begin(store, clock)
@@ -322,7 +323,7 @@ async def test_the_app_asks_the_sessions_check_in_questions(
 
     item = ActionItem("a1", "marker commitment", None, "2026-11-20")
     questions = checkin.questions([checkin.DueItem("old", item)])
-    monkeypatch.setattr(Session, "checkin_questions", lambda self: questions)
+    monkeypatch.setattr(Session, "checkin_plan", lambda self: checkin.Plan(questions, []))
     app = build(SessionStore(tmp_path))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -397,7 +398,8 @@ def test_check_in_answers_given_before_leaving_are_kept(tmp_path: Path, leave: s
     assert "Nothing was answered" not in out
     saved = store.load(session.id)
     assert [c["answer"] for c in saved["checkin"]] == ["done"]
-    assert store.load("2026-11-02-0930-vmyh")["action_items"][0]["status"] == "done"
+    items = {a["id"]: a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]}
+    assert items["a6"] == "done"  # the step she chose to work on first was asked first
 
 
 async def test_ctrl_q_in_the_apps_check_in_keeps_the_answers_given(tmp_path: Path) -> None:
@@ -473,3 +475,73 @@ def test_a_save_that_fails_keeps_the_answer_for_the_next_save(
     assert "Could not save:" in out and "Your answer is kept here" in out
     leader = [t["text"] for t in store.load(session.id)["turns"] if t["role"] == "leader"]
     assert leader[:2] == TINY_ANSWERS[:2]
+
+
+# -- the follow-up a coach would do ------------------------------------------------------------
+
+
+def test_the_step_chosen_first_leads_and_not_yet_asks_what_got_in_the_way(tmp_path: Path) -> None:
+    store, session, opening = after_the_samples(tmp_path)
+    out = run_lines(session, ["3", "Priya was out sick", "done", "", ":pause"], opening)
+    first = out.index("Last time you chose to work on")
+    assert out.index("── Before we start ──") < first
+    assert "What happened?" in out[first : first + 300]
+    assert "What got in the way?" in out
+    assert "You also committed to (2 of 3):" in out
+    records = store.load(session.id)["checkin"]
+    assert records[0]["answer"] == "not yet" and records[0]["note"] == "Priya was out sick"
+    assert records[1]["answer"] == "done" and "note" not in records[1]
+
+
+def test_commitments_not_yet_due_are_listed_not_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    clock = lambda: datetime(2026, 11, 10, 9, tzinfo=UTC)  # noqa: E731
+    session, opening = Session.begin(
+        store, find_pack(None, []), clock, random.Random(1), name="Dana"
+    )
+    plan = session.checkin_plan()
+    assert all(q.due.due <= "2026-11-10" for q in plan.questions)
+    assert plan.ahead and all(d.due > "2026-11-10" for d in plan.ahead)
+    out = run_lines(session, ["", ":pause"], opening)
+    assert "Still ahead:" in out and "(due Fri 13 Nov)" in out
+
+
+def test_the_summary_says_how_the_follow_through_went(tmp_path: Path) -> None:
+    _, session, _ = after_the_samples(tmp_path)
+    session.check_in(
+        [
+            (q.due, a)
+            for q, a in zip(session.checkin_questions(), ["done", "drop", "done"], strict=True)
+        ]
+    )
+    assert (
+        session.summary().followed == "You followed through on 2 of 3 commitments from last time."
+    )
+
+
+async def test_not_yet_in_the_app_asks_what_got_in_the_way(tmp_path: Path) -> None:
+    from textual.widgets import Input
+    from tui_kit import build
+
+    folder = tmp_path / "s"
+    shutil.copytree(ROOT / "sessions", folder)
+    store = SessionStore(folder)
+    app = build(store, packs=[find_pack(None, [])])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert "Last time you chose to work on Builds loyalty first" in str(
+            app.screen.query_one("#item").render()
+        )
+        await pilot.press("3")
+        box = app.screen.query_one("#not-yet", Input)
+        assert box.display and box.has_focus
+        box.value = "Quarter end ate the week"
+        await pilot.press("enter", "1", "1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReflectScreen"
+    assert app.session is not None
+    records = store.load(app.session.id)["checkin"]
+    assert records[0] == {**records[0], "answer": "not yet", "note": "Quarter end ate the week"}
+    assert [r["answer"] for r in records] == ["not yet", "done", "done"]

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from coach.catalog import PackFile
-from coach.checkin import DueItem
+from coach.checkin import Answer
 from coach.engine import Reply
 from coach.session import Clock, Session
 from coach.store import SessionStore, SessionSummary, StoreError
@@ -95,16 +95,16 @@ class CoachApp(App[None]):
             return
         session.autosave = False
         self.session = session
-        questions = session.checkin_questions()
-        if questions:
+        plan = session.checkin_plan()
+        if plan.questions:
             from coach.tui.screens.checkin import CheckinScreen
 
             self._opening = opening
-            self.push_screen(CheckinScreen(questions))
+            self.push_screen(CheckinScreen(plan))
             return
         self.push_screen(ReflectScreen(session, opening=opening))
 
-    def checked_in(self, answers: list[tuple[DueItem, str]]) -> None:
+    def checked_in(self, answers: list[Answer]) -> None:
         """Record the check-in in the old sessions and the new one, then start."""
         from coach.tui.screens.reflect import ReflectScreen
 
@@ -192,7 +192,7 @@ class CoachApp(App[None]):
                 self._synchronously(lambda: session.pause(draft))
         os._exit(0)
 
-    def record_checkin(self, answers: list[tuple[DueItem, str]]) -> None:
+    def record_checkin(self, answers: list[Answer]) -> None:
         """The check-in answers given so far, in this session and the earlier ones."""
         session = self.session
         assert session is not None
