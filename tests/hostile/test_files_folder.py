@@ -4,44 +4,18 @@ left by killed writes are removed on the next save of their session, and only th
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT
+from hostile_kit import coach, samples
 
-from coach import cli
 from coach.store import INDEX_NAME, SessionStore
 
 SAMPLE = "2026-11-20-1605-dl20"  # an unfinished sample session
 OTHER = "2026-11-02-0930-vmyh"
-
-
-def coach(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    *args: str,
-    stdin: str = "",
-) -> tuple[int, str, str]:
-    """`coach ARGS` in this process, over plain streams."""
-    monkeypatch.setenv("COACH_NOW", NOW.isoformat())
-    monkeypatch.delenv("COACH_PACKS_DIR", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def samples(tmp_path: Path, mode: int = 0o700) -> Path:
-    folder = tmp_path / "s"
-    shutil.copytree(ROOT / "sessions", folder)
-    folder.chmod(mode)
-    return folder
 
 
 def contents(folder: Path) -> dict[str, bytes]:

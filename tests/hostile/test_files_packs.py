@@ -5,48 +5,14 @@ to a real pack is legitimate and is followed (issue 9)."""
 
 from __future__ import annotations
 
-import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT
-
-from coach import cli
+from conftest import ROOT
+from hostile_kit import coach, coach_process
 
 STOCK = ROOT / "prompts" / "sales-leader.yaml"
-
-
-def coach(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    *args: str,
-    stdin: str = "",
-) -> tuple[int, str, str]:
-    """`coach ARGS` in this process, over plain streams."""
-    monkeypatch.setenv("COACH_NOW", NOW.isoformat())
-    monkeypatch.delenv("COACH_PACKS_DIR", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def coach_process(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """`coach ARGS` in a process of its own, for the cases where the risk is a hang."""
-    env = {**os.environ, "COACH_NOW": NOW.isoformat()}
-    env.pop("COACH_PACKS_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "coach", *args],
-        input="",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-    )
 
 
 def test_a_pack_that_links_to_dev_zero_is_one_sentence(

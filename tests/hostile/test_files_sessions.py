@@ -5,7 +5,6 @@ written through a link (issue 9)."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -15,34 +14,12 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW, ROOT
+from hostile_kit import coach, samples
 
-from coach import cli
 from coach.store import load_file
 
 SAMPLE = "2026-11-20-1605-dl20"  # an unfinished sample session
 ODD = "2026-11-28-0900-odd1"
-
-
-def coach(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    *args: str,
-    stdin: str = "",
-) -> tuple[int, str, str]:
-    """`coach ARGS` in this process, over plain streams."""
-    monkeypatch.setenv("COACH_NOW", NOW.isoformat())
-    monkeypatch.delenv("COACH_PACKS_DIR", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def samples(tmp_path: Path) -> Path:
-    folder = tmp_path / "s"
-    shutil.copytree(ROOT / "sessions", folder)
-    folder.chmod(0o700)
-    return folder
 
 
 def test_a_session_file_that_is_a_named_pipe_does_not_hang_show(tmp_path: Path) -> None:
