@@ -17,6 +17,7 @@ from coach.engine import Dialogue, Pack, PackError, TemplateFailure, Turn, load_
 from coach.engine.texts import compile_text
 
 Clock = Callable[[], datetime]
+DEFAULTED = "I'll put it down for Sat 12 Dec; you can change it at the end."
 
 
 def test_a_probe_quotes_the_leader_and_its_answer_belongs_to_the_question(
@@ -64,12 +65,16 @@ def test_a_commitment_without_a_timeframe_asks_once_then_uses_the_default(
     d.answer("3")
     reply = d.answer("Listen more")
     assert reply.prompt is not None and reply.prompt.stage == "due"
-    d.answer("whenever")
+    reply = d.answer("whenever")
     assert d.answers["commit"] == {
         "action": "Listen more",
         "due": "2026-12-12",
-        "when": "in 2 weeks",
+        "when": None,  # the leader named no timeframe: the coach chose it, and says so
+        "defaulted": True,
     }
+    assert reply.turns[0].understood == DEFAULTED
+    (item,) = d.action_items()
+    assert item.defaulted and item.to_dict()["source"]["defaulted"] is True
 
 
 def test_blank_answers_are_not_taken(tiny: Pack, clock: Clock) -> None:
@@ -453,8 +458,9 @@ def leader_turns(d: Dialogue) -> list[tuple[str, str, str | None]]:
         ("tiny", [":skip", "3", "Ask one question by Friday"], "due Fri 4 Dec"),
         ("tiny", [":skip", "3", "Listen more"], None),  # no date yet: "by when?" comes
         ("tiny", [":skip", "3", "Listen more", "next Tuesday"], "due Tue 1 Dec"),
-        ("tiny", [":skip", "3", "Listen more", "whenever"], "due Sat 12 Dec"),  # the default
-        ("tiny", [":skip", "3", "Listen more", ":skip"], "due Sat 12 Dec"),  # skipped: the default
+        # no timeframe, or skipped: the default, said as chosen by the coach
+        ("tiny", [":skip", "3", "Listen more", "whenever"], DEFAULTED),
+        ("tiny", [":skip", "3", "Listen more", ":skip"], DEFAULTED),
         ("probed", ["Ride along with Sam twice"], None),  # probed, no date yet
         ("probed", ["Ride along with Sam twice", "by Friday"], "due Fri 4 Dec"),  # refined
         ("probed", ["Ride along with Sam twice", "Sit in on two of Sam's calls on Tuesday"], "due Tue 1 Dec"),
@@ -530,3 +536,55 @@ def test_a_packs_due_noted_may_use_its_four_values(message: str, problem: str | 
         "m.yaml",
     )
     assert [p.message for p in report.problems] == ([problem] if problem else [])
+
+
+# -- the commitment is the most concrete thing the leader said --------------------------------
+
+COMMIT_PACK = (
+    "pack: 1\nid: c\nversion: '1'\ntitle: C\n"
+    "lexicon: {hedges: [i guess, maybe, i'll try, try to, no idea, idk]}\n"
+    "sections:\n- id: s\n  steps:\n  - id: c\n    kind: commit\n    text: What will you do?\n"
+    "    probes:\n      budget: 1\n      rules:\n"
+    "      - {if: {hedged: true}, text: What will you actually do?}\n"
+    "      - {if: {words_below: 4}, text: What would someone see?}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("answers", "action", "item"),
+    [
+        # "ok", then the probe's reply: the item reads the reply
+        (["ok", "ride along i guess", "idk"], "ride along i guess", True),
+        # a follow-up naming a person replaces a hedged first answer
+        (
+            ["I'll try to do more of that", "ask Maria for her plan on the Acme renewal"],
+            "ask Maria for her plan on the Acme renewal",
+            True,
+        ),
+        # a follow-up that is only a timeframe or a shrug keeps the first answer
+        (["Ride along with Sam", "by Friday"], "Ride along with Sam", True),
+        (["Ride along with Sam", "no idea", "12 Dec"], "Ride along with Sam", True),
+        # a vaguer follow-up does not replace a concrete first answer
+        (["Sit in on two of Sam's calls", "maybe more"], "Sit in on two of Sam's calls", True),
+        # empty after the probe: no commitment, no "by when?", no action item
+        (["ok", "idk"], "ok", False),
+        (["no", "no"], "no", False),
+        (["idk", "not sure, i guess"], "idk", False),
+    ],
+)
+def test_the_commitment_is_the_most_concrete_answer(
+    clock: Clock, answers: list[str], action: str, item: bool
+) -> None:
+    pack = load_pack(COMMIT_PACK, "c.yaml")
+    d = Dialogue(pack, clock)
+    d.start()
+    for text in answers:
+        reply = d.answer(text)
+    if not d.finished:
+        reply = d.answer("whenever")
+    assert d.finished
+    assert d.answers["c"]["action"] == action
+    assert bool(d.action_items()) is item
+    if not item:
+        assert d.answers["c"]["committed"] is False and d.answers["c"]["due"] is None
+        assert reply.notes == ("No step for this one, then. You can add one at the end.",)

@@ -11,8 +11,8 @@ from coach.engine.conditions import ConditionError, Facts, compile_condition
 from coach.engine.dates import parse_due
 from coach.engine.errors import TemplateFailure, TemplateLimit
 from coach.engine.lexicon import DEFAULT, Lexicon
-from coach.engine.textmatch import excerpt, match_choice, parse_number, reflect, word_count
-from coach.engine.texts import compile_text, make_environment
+from coach.engine.textmatch import excerpt, match_choice, parse_number, word_count
+from coach.engine.texts import compile_text, make_environment, reflect
 
 SATURDAY = date(2026, 11, 28)
 
@@ -24,7 +24,7 @@ SATURDAY = date(2026, 11, 28)
         ("I'll do it tomorrow", "2026-11-29", "tomorrow"),
         ("by Friday", "2026-12-04", "Friday"),
         ("next Tuesday", "2026-12-01", "next Tuesday"),
-        ("this week", "2026-11-28", "this week"),  # Saturday: the week is already over
+        ("this week", "2026-12-04", "this week"),  # Saturday: the coming week's Friday
         ("next week", "2026-12-04", "next week"),
         ("in 3 days", "2026-12-01", "in 3 days"),
         ("in two weeks", "2026-12-12", "in two weeks"),
@@ -37,7 +37,7 @@ SATURDAY = date(2026, 11, 28)
         ("3rd of January", "2027-01-03", "3rd of January"),
         ("2026-12-12", "2026-12-12", "2026-12-12"),
         ("March 1st, 2027", "2027-03-01", "March 1st, 2027"),
-        ("call Sam on Tuesday, then again next week", "2026-12-01", "Tuesday"),
+        ("call Sam on Tuesday, then again next week", "2026-12-04", "next week"),  # the last
     ],
 )
 def test_due_dates_from_the_leaders_words(text: str, due: str, words: str) -> None:

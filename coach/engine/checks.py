@@ -37,6 +37,8 @@ MESSAGE_NAMES = {
     "rating_invalid": frozenset(("min", "max")),
     "choice_ambiguous": frozenset(("options",)),
     "due_noted": frozenset(("date", "weekday", "month", "day")),
+    "due_defaulted": frozenset(("date", "weekday", "month", "day")),
+    "due_past": frozenset(("date", "weekday", "month", "day")),
 }
 ROOTS = ("answers", "followups", "vars", "ratings", "traits")
 DICT_METHODS = frozenset(("get", "items", "keys", "values"))

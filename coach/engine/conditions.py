@@ -15,14 +15,24 @@ from typing import Any
 import re2  # type: ignore[import-untyped]
 
 from coach.engine.lexicon import Lexicon
-from coach.engine.textmatch import find_phrase, word_count
+from coach.engine.textmatch import (
+    EVENT_WORDS,
+    NEGATION_WINDOW,
+    SIGNALS,
+    concrete_detail,
+    find_phrase,
+    find_unnegated,
+    word_count,
+)
 
 SUBJECTS = ("step", "var", "rating")
 COMBINATORS = ("all", "any", "not")
 TESTS = (
     "answered", "skipped", "equals", "in", "at_least", "at_most", "above", "below",
-    "words_below", "words_at_least", "hedged", "contains", "matches", "followup",
+    "words_below", "words_at_least", "hedged", "contains", "matches", "followup", "concrete",
 )  # fmt: skip
+CONTAINS_KEYS = ("words", "unless_negated")
+CONCRETE_KEYS = ("signals", "event_words")
 NUMERIC = ("at_least", "at_most", "above", "below", "words_below", "words_at_least")
 MAX_REGEX = 500
 
@@ -248,13 +258,38 @@ def compile_condition(data: Any, path: tuple[str | int, ...] = ()) -> Condition:
 
 
 def _negate(inner: Condition) -> Callable[[Facts], bool]:
-    return lambda f: not inner.holds(f)
+    def negate(f: Facts) -> bool:
+        # What a negated test found is not what the probe is about: `{not: {contains: [x]}}`
+        # that fails must not leave `x` behind as the `match` a probe quotes.
+        kept = dict(f.found)
+        held = inner.holds(f)
+        f.found.clear()
+        f.found.update(kept)
+        return not held
+
+    return negate
 
 
 def _combine(parts: list[Condition], every: bool) -> Callable[[Facts], bool]:
-    if every:
-        return lambda f: all(p.holds(f) for p in parts)
-    return lambda f: any(p.holds(f) for p in parts)
+    # A branch that does not hold leaves nothing it found behind: in `any: [{all: [{contains:
+    # [busy]}, {not: ...}]}, ...]` a failed first branch must not lend `busy` to the second.
+    def combine(f: Facts) -> bool:
+        kept = dict(f.found)
+        for part in parts:
+            if part.holds(f) != every:
+                if every:
+                    break
+                return True
+            if not every:  # this alternative failed: forget what it found
+                f.found.clear()
+                f.found.update(kept)
+        else:
+            return every
+        f.found.clear()
+        f.found.update(kept)
+        return False
+
+    return combine
 
 
 def _test(
@@ -313,17 +348,9 @@ def _test(
             raise ConditionError(where, "'in' takes a list of values")
         return lambda f: any(_same(value_of(f)[1], v) for v in value)
     if key == "contains":
-        words = value if isinstance(value, list) else [value]
-        if not words or not all(isinstance(w, str) and w.strip() for w in words):
-            raise ConditionError(where, "'contains' takes a list of words or phrases")
-
-        def contains(f: Facts) -> bool:
-            found = find_phrase(_text(value_of(f)[1]), words)
-            if found:
-                f.found["match"] = found
-            return found is not None
-
-        return contains
+        return _contains(value, where, value_of)
+    if key == "concrete":
+        return _concrete(value, where, value_of)
     # matches
     if not isinstance(value, str):
         raise ConditionError(where, "'matches' takes a regular expression")
@@ -339,6 +366,95 @@ def _test(
         return found is not None
 
     return matches
+
+
+def _contains(
+    value: Any, where: tuple[str | int, ...], value_of: Callable[[Facts], tuple[bool, Any]]
+) -> Callable[[Facts], bool]:
+    """`contains: [words]`, or `contains: {words: [...], unless_negated: true}`, where a
+    word that follows a negation in its clause ("I don't play favourites") does not count."""
+    window = 0
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in CONTAINS_KEYS]
+        if unknown:
+            raise ConditionError(
+                (*where, str(unknown[0])),
+                f"unknown key '{unknown[0]}' in 'contains' (it takes words and unless_negated)",
+            )
+        if "words" not in value:
+            raise ConditionError(where, "'contains' as a mapping needs 'words: [...]'")
+        negated = value.get("unless_negated", False)
+        if negated is True:
+            window = NEGATION_WINDOW
+        elif isinstance(negated, int) and not isinstance(negated, bool) and 1 <= negated <= 20:
+            window = negated
+        elif negated is not False:
+            raise ConditionError(
+                (*where, "unless_negated"),
+                "'unless_negated' must be true, false, or how many words before the keyword to "
+                "look at for a negation (1-20)",
+            )
+        value = value["words"]
+        where = (*where, "words")
+    words = value if isinstance(value, list) else [value]
+    if not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ConditionError(where, "'contains' takes a list of words or phrases")
+
+    def contains(f: Facts) -> bool:
+        text = _text(value_of(f)[1])
+        if window:
+            found = find_unnegated(text, words, f.lexicon, window=window)
+        else:
+            found = find_phrase(text, words)
+        if found:
+            f.found["match"] = found
+        return found is not None
+
+    return contains
+
+
+def _concrete(
+    value: Any, where: tuple[str | int, ...], value_of: Callable[[Facts], tuple[bool, Any]]
+) -> Callable[[Facts], bool]:
+    """`concrete: true|false`, or `concrete: {signals: [...], event_words: N}` (true)."""
+    signals: tuple[str, ...] = SIGNALS
+    event_words = EVENT_WORDS
+    wanted = True
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in CONCRETE_KEYS]
+        if unknown:
+            raise ConditionError(
+                (*where, str(unknown[0])),
+                f"unknown key '{unknown[0]}' in 'concrete' (it takes signals and event_words)",
+            )
+        given = value.get("signals", list(SIGNALS))
+        if (
+            not isinstance(given, list)
+            or not given
+            or not all(isinstance(s, str) and s in SIGNALS for s in given)
+        ):
+            raise ConditionError(
+                (*where, "signals"), "'signals' takes a list of: " + ", ".join(SIGNALS)
+            )
+        signals = tuple(given)
+        count = value.get("event_words", EVENT_WORDS)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ConditionError((*where, "event_words"), "'event_words' must be a whole number")
+        event_words = count
+    elif isinstance(value, bool):
+        wanted = value
+    else:
+        raise ConditionError(
+            where, "'concrete' must be true, false, or {signals: [...], event_words: N}"
+        )
+
+    def concrete(f: Facts) -> bool:
+        found = concrete_detail(_text(value_of(f)[1]), f.lexicon, signals, event_words)
+        if found:
+            f.found["detail"] = found[1]
+        return (found is not None) == wanted
+
+    return concrete
 
 
 def _same(actual: Any, expected: Any) -> bool:

@@ -9,28 +9,29 @@ No I/O, no clock and no randomness of its own: both are injected.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from coach.engine.conditions import Facts
-from coach.engine.dates import default_due, parse_due
+from coach.engine.dates import Due, correct, default_due, parse_due, read_due
 from coach.engine.errors import TemplateFailure, TemplateLimit
 from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
 from coach.engine.textmatch import (
+    concrete_detail,
     count_phrases,
-    find_phrase,
     match_choice,
     normalise,
     parse_number,
-    word_count,
+    phrase_regex,
 )
 from coach.engine.texts import Text, compile_text
 
 SNAPSHOT_VERSION = 1
 MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
-REFINED_WORDS = 4  # a reply to a probe on a commitment replaces it from this many words
+CONCRETE_SIGNALS = ("name", "number", "date")  # what makes one commitment sharper than another
 QUOTE_CUTS = (1_000, 50)  # a text past a limit with the answers whole quotes them cut so
 
 
@@ -156,11 +157,16 @@ class ActionItem:
     step: str
     turn: int | None = None
     status: str = "open"
+    defaulted: bool = False  # the due date is the step's default: the leader named none
 
     def to_dict(self) -> dict[str, Any]:
+        """The item as a transcript stores it; `source.defaulted` only when true, so files
+        written before it existed read the same."""
         source: dict[str, Any] = {"kind": self.kind, "step": self.step}
         if self.turn is not None:
             source["turn"] = self.turn
+        if self.defaulted:
+            source["defaulted"] = True
         return {
             "id": self.id,
             "text": self.text,
@@ -677,11 +683,12 @@ class Dialogue:
             )
         return options
 
-    def _due_noted(self, due: date) -> str:
-        """The `due_noted` message for a due date, in the pack's own day and month names."""
+    def _due_noted(self, due: date, key: str = "due_noted") -> str:
+        """A date message (`due_noted`, `due_defaulted`, `due_past`) for a date, in the pack's
+        own day and month names."""
         lexicon = self.pack.lexicon
         return self._message(
-            "due_noted",
+            key,
             date=due.isoformat(),
             weekday=_capitalised(lexicon.weekdays[due.weekday()]),
             month=_capitalised(lexicon.months[due.month - 1]),
@@ -709,10 +716,7 @@ class Dialogue:
             understood = step.options[picked[0]].label
         elif step.kind == "commit":
             value = {"action": text, "due": None, "when": None}
-            found = parse_due(text, self._today(), self.pack.lexicon)
-            if found:
-                value["due"], value["when"] = found[0].isoformat(), found[1]
-                understood = self._due_noted(found[0])
+            understood = self._take_due(value, read_due(text, self._today(), self.pack.lexicon))
         self._leader(step, "answer", text, turns, understood)
         state.answers[step.id] = value
         self._ratings_value = None
@@ -746,10 +750,55 @@ class Dialogue:
             return True
         return False
 
+    def _take_due(self, value: dict[str, Any], found: Due | None) -> str | None:
+        """Set a commitment's due date from what the leader said, if it is one to come.
+
+        A date already gone by is not taken (never rolled a year on): it is remembered, so
+        "by when?" says it back. Returns the `due_noted` line when the date was taken.
+        """
+        if found is None:
+            return None
+        if found.past:
+            self._state.pending["past"] = found.when.isoformat()
+            return None
+        value["due"], value["when"] = found.when.isoformat(), found.words
+        value.pop("defaulted", None)
+        self._state.pending.pop("past", None)
+        return self._due_noted(found.when)
+
+    def _concreteness(self, text: str, found: Due | None) -> tuple[int, int, int]:
+        """How concrete a commitment is: (signals, unhedged, content words).
+
+        Signals are a named person, a number and a date (`concrete_detail`); content words
+        are the words left when the lexicon's fillers and hedges and the timeframe are
+        taken out ("ok", "idk", "no", "by Friday" have none: no commitment on their own).
+        """
+        lexicon = self.pack.lexicon
+        folded = correct(normalise(text), lexicon) if len(text) <= 1_000 else normalise(text)
+        if found is not None:
+            folded = folded.replace(normalise(found.words), " ", 1)
+        hedges = phrase_regex(lexicon.hedges, False)
+        hedged = bool(hedges and hedges.search(folded))
+        if hedges is not None:
+            folded = hedges.sub(" ", folded)
+        fillers = phrase_regex(lexicon.fillers + lexicon.relative.get("by", ()), False)
+        if fillers is not None:
+            folded = fillers.sub(" ", folded)
+        content = len(_CONTENT.findall(folded))
+        if content == 0:
+            return 0, 0, 0
+        signals = sum(
+            1
+            for signal in CONCRETE_SIGNALS
+            if concrete_detail(text, lexicon, (signal,)) is not None
+        )
+        return signals, int(not hedged), content
+
     def _refine_commitment(self, step: Step, text: str) -> str | None:
-        """A probe's answer to a commitment is usually the sharper version of it: use it,
-        unless it is a hedge or a few words ("no idea", "by Friday"); then keep the first
-        answer and take only a timeframe from the reply.
+        """The commitment is the most concrete thing the leader said for the step: a reply to
+        a probe replaces the first answer when it is more concrete (a named person, a number,
+        a date; else unhedged; else longer), and a reply of only fillers, hedges or a
+        timeframe ("no idea", "by Friday") keeps it and gives at most the due date.
 
         Returns:
             The `due_noted` line when the reply gave the due date, else None.
@@ -757,24 +806,34 @@ class Dialogue:
         value = self._state.answers.get(step.id)
         if not isinstance(value, dict):
             return None
-        lexicon = self.pack.lexicon
-        vague = find_phrase(text, lexicon.hedges, prefix=False) is not None
-        if word_count(text) >= REFINED_WORDS and not vague:
+        today, lexicon = self._today(), self.pack.lexicon
+        found = read_due(text, today, lexicon)
+        mine = self._concreteness(text, found)
+        first = value["action"]
+        theirs = self._concreteness(first, read_due(first, today, lexicon))
+        if mine[2] and mine > theirs:
             value["action"] = text
-        found = parse_due(text, self._today(), self.pack.lexicon)
-        if not found:
-            return None
-        value["due"], value["when"] = found[0].isoformat(), found[1]
-        return self._due_noted(found[0])
+        return self._take_due(value, found)
 
     def _after_probes(self, step: Step, turns: list[Turn]) -> Reply:
         state = self._state
         if step.kind == "commit":
             value = state.answers.get(step.id)
+            if isinstance(value, dict) and not self._concreteness(value["action"], None)[2]:
+                # "ok", "idk", "no" even after the probe: no commitment, and no "by when?"
+                value["due"], value["when"], value["committed"] = None, None, False
+                value.pop("defaulted", None)
+                self._turn("coach", step, "statement", self._message("no_commitment"), turns)
+                self._complete(step, turns)
+                return self._reply(True, turns)
             if isinstance(value, dict) and value.get("due") is None:
                 text = (
                     self._render(step.ask_due, step) if step.ask_due else self._message("ask_due")
                 )
+                past = state.pending.get("past")
+                if past:  # "12 Dec" said on 19 Dec: say so, then ask
+                    gone = self._due_noted(date.fromisoformat(past), "due_past")
+                    text = f"{gone} {text}"
                 state.stage = DUE
                 state.prompt = {"text": text}
                 self._turn("coach", step, "due", text, turns)
@@ -783,21 +842,25 @@ class Dialogue:
         return self._reply(True, turns)
 
     def _settle_due(self, step: Step, text: str) -> str | None:
-        """The answer to "by when?": its timeframe, or the step's default when it has none.
+        """The answer to "by when?": its timeframe, or, when it has none (or only a date gone
+        by), the step's default, said back and recorded as chosen by the coach: `when` is
+        None and `defaulted` true.
 
         Returns:
-            The `due_noted` line for the date now set (None only without a commitment).
+            The `due_noted` line for the date the leader gave, or the `due_defaulted` line
+            (None only without a commitment).
         """
         value = self._state.answers.get(step.id)
         if not isinstance(value, dict):
             return None
         today = self._today()
-        found = parse_due(text, today, self.pack.lexicon) if text else None
-        if found is None:
-            found = parse_due(step.default_due, today, self.pack.lexicon)
-        when, words = found if found else (default_due(today), step.default_due)
-        value["due"], value["when"] = when.isoformat(), words
-        return self._due_noted(when)
+        found = read_due(text, today, self.pack.lexicon) if text else None
+        if found is not None and not found.past:
+            return self._take_due(value, found)
+        default = parse_due(step.default_due, today, self.pack.lexicon)
+        when = default[0] if default else default_due(today)
+        value["due"], value["when"], value["defaulted"] = when.isoformat(), None, True
+        return self._due_noted(when, "due_defaulted")
 
     def _classify(self, step: Step, turns: list[Turn]) -> bool:
         """Sort the answer into a category; True when a confirmation question is now asked."""
@@ -949,7 +1012,7 @@ class Dialogue:
         candidates: list[dict[str, Any]] = []
         for step in self._commit_steps:
             value = state.answers.get(step.id)
-            if isinstance(value, dict) and value.get("due"):
+            if isinstance(value, dict) and value.get("due") and value.get("committed", True):
                 candidates.append(
                     {
                         "text": value["action"],
@@ -959,6 +1022,7 @@ class Dialogue:
                         "step": step.id,
                         "turn": state.answer_turns.get(step.id),
                         "order": step.index,
+                        "defaulted": bool(value.get("defaulted")),
                     }
                 )
         facts = self._facts()
@@ -998,6 +1062,9 @@ class Dialogue:
                 built.append(SectionProgress(section.id, section.title, section.trait, state))
             sections = self._sections[step.section] = tuple(built)
         return Progress(self.answered, self.pack.question_count, sections)
+
+
+_CONTENT = re.compile(r"[^\W_]+")
 
 
 def _longer(value: Any, cut: int) -> bool:

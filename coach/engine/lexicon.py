@@ -8,6 +8,62 @@ from typing import Any
 
 ENGLISH: dict[str, Any] = {
     "hedges": [],
+    # Words that say nothing on their own: a commitment made only of these (and hedges and a
+    # timeframe) is no commitment ("ok", "idk", "no", "I'll do it by Friday").
+    "fillers": [
+        "ok",
+        "okay",
+        "k",
+        "kk",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "no",
+        "nope",
+        "nah",
+        "sure",
+        "fine",
+        "whatever",
+        "nothing",
+        "none",
+        "pass",
+        "dunno",
+        "idk",
+        "na",
+        "n/a",
+        "hmm",
+        "um",
+        "uh",
+        "well",
+        "not sure",
+        "no idea",
+        "don't know",
+        "dont know",
+        "i",
+        "i'll",
+        "ill",
+        "i will",
+        "will",
+        "do",
+        "it",
+        "that",
+        "this",
+        "something",
+        "stuff",
+        "the",
+        "a",
+        "then",
+        "same",
+        "again",
+        "more",
+        "of",
+        "course",
+        "maybe",
+        "good",
+        "question",
+        "?",
+    ],
     "numbers": {
         "zero": 0,
         "one": 1,
@@ -39,7 +95,15 @@ ENGLISH: dict[str, Any] = {
     "relative": {
         "today": ["today", "tonight", "end of day", "end of the day", "eod"],
         "tomorrow": ["tomorrow"],
-        "this_week": ["this week", "end of the week", "end of week", "eow", "by the weekend"],
+        "this_week": [
+            "this week",
+            "end of the week",
+            "end of week",
+            "eow",
+            "by the weekend",
+            "the weekend",
+            "this weekend",
+        ],
         "next_week": ["next week"],
         "end_of_month": ["end of the month", "end of month", "this month", "eom"],
         "next_month": ["next month", "end of next month"],
@@ -47,10 +111,29 @@ ENGLISH: dict[str, Any] = {
         "in": ["in", "within"],
         "a": ["a", "an", "one"],
         "next": ["next"],
+        "by": ["by", "before", "until", "till", "due", "no later than"],
         "day": ["day", "days"],
         "week": ["week", "weeks", "fortnight"],
         "month": ["month", "months"],
     },
+    # "in a couple of weeks": amounts that are not ratings or concrete numbers
+    "amounts": {"couple": 2, "couple of": 2, "pair of": 2, "few": 3, "several": 3},
+    # a holiday as the day it makes a thing due ("before Christmas": 24 Dec), as MM-DD
+    "holidays": {
+        "christmas": "12-24",
+        "xmas": "12-24",
+        "christmas eve": "12-24",
+        "new year": "12-31",
+        "new year's": "12-31",
+        "new years": "12-31",
+        "new year's eve": "12-31",
+        "end of the year": "12-31",
+        "end of year": "12-31",
+        "year end": "12-31",
+        "eoy": "12-31",
+    },
+    # "12/15": month first (md) or day first (dm); a part above 12 decides either way
+    "date_order": "md",
     "reflect": {
         "i": "you",
         "me": "you",
@@ -61,8 +144,21 @@ ENGLISH: dict[str, Any] = {
         "i've": "you've",
         "i'll": "you'll",
         "i'd": "you'd",
-        "am": "are",
+        "im": "you're",
+        "ive": "you've",
     },
+    # Verbs that change with the person, after a reflected subject ("I was" -> "you were") or
+    # before it ("am I" -> "are you"); elsewhere they stay ("at 9 am").
+    "reflect_verbs": {
+        "am": "are",
+        "was": "were",
+        "wasn't": "weren't",
+        "wasnt": "werent",
+        "ain't": "aren't",
+    },
+    "reflect_subjects": ["i"],
+    # Words that may stand between a subject and its verb ("I really was"); "-ly" words too.
+    "reflect_adverbs": ["never", "just", "always", "also", "still", "even", "only", "not", "so"],
 }
 
 
@@ -73,11 +169,18 @@ class Lexicon:
     Compared by identity, so compiled patterns can be cached per lexicon."""
 
     hedges: tuple[str, ...]
+    fillers: tuple[str, ...]
     numbers: Mapping[str, int]
     weekdays: tuple[str, ...]
     months: tuple[str, ...]
     relative: Mapping[str, tuple[str, ...]]
     reflect: Mapping[str, str]
+    reflect_verbs: Mapping[str, str]
+    reflect_subjects: tuple[str, ...]
+    reflect_adverbs: tuple[str, ...]
+    amounts: Mapping[str, int]
+    holidays: Mapping[str, tuple[int, int]]
+    date_order: str
 
     @classmethod
     def build(cls, overrides: Mapping[str, Any] | None = None) -> Lexicon:
@@ -94,12 +197,28 @@ class Lexicon:
         }
         return cls(
             hedges=tuple(str(h).casefold() for h in merged["hedges"]),
+            fillers=tuple(str(h).casefold() for h in merged["fillers"]),
             numbers={str(k).casefold(): int(v) for k, v in merged["numbers"].items()},
             weekdays=tuple(str(d).casefold() for d in merged["weekdays"]),
             months=tuple(str(m).casefold() for m in merged["months"]),
             relative=relative,
             reflect={str(k).casefold(): str(v) for k, v in merged["reflect"].items()},
+            reflect_verbs={str(k).casefold(): str(v) for k, v in merged["reflect_verbs"].items()},
+            reflect_subjects=tuple(str(w).casefold() for w in merged["reflect_subjects"]),
+            reflect_adverbs=tuple(str(w).casefold() for w in merged["reflect_adverbs"]),
+            amounts={str(k).casefold(): int(v) for k, v in merged["amounts"].items()},
+            holidays={str(k).casefold(): month_day(str(v)) for k, v in merged["holidays"].items()},
+            date_order=str(merged["date_order"]),
         )
+
+
+def month_day(text: str) -> tuple[int, int]:
+    """A holiday's "MM-DD" as (month, day); ValueError when it is not one."""
+    month, _, day = text.partition("-")
+    result = int(month), int(day)
+    if not (1 <= result[0] <= 12 and 1 <= result[1] <= 31):
+        raise ValueError(f"'{text}' is not a month and day as MM-DD")
+    return result
 
 
 DEFAULT = Lexicon.build()

@@ -29,7 +29,7 @@ from coach.engine.checks import (
 )
 from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_condition
 from coach.engine.errors import PackError, Problem, did_you_mean
-from coach.engine.lexicon import ENGLISH, Lexicon
+from coach.engine.lexicon import ENGLISH, Lexicon, month_day
 from coach.engine.source import Located, Path, parse_yaml
 from coach.engine.texts import PackEnvironment, Text, compile_text, make_environment
 
@@ -51,6 +51,12 @@ DEFAULT_MESSAGES = {
     "cannot_skip": "This one can't be skipped. A short answer is fine.",
     "cannot_go_back": "This is the first question, so there is nothing to go back to.",
     "due_noted": "due {{ weekday[:3] }} {{ day }} {{ month[:3] }}",
+    "due_defaulted": (
+        "I'll put it down for {{ weekday[:3] }} {{ day }} {{ month[:3] }}; "
+        "you can change it at the end."
+    ),
+    "due_past": "{{ weekday[:3] }} {{ day }} {{ month[:3] }} has already gone by.",
+    "no_commitment": "No step for this one, then. You can add one at the end.",
 }
 
 TOP_KEYS = (
@@ -971,6 +977,10 @@ def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
             check.error(("lexicon", key), f"'{key}' must list all {size} of them, {first} first")
         elif not all(isinstance(w, str) and w.strip() for w in value):
             check.error(("lexicon", key), f"'{key}' must be a list of words")
+    if "fillers" in data:
+        fillers = data["fillers"]
+        if not isinstance(fillers, list) or not all(isinstance(h, str) for h in fillers):
+            check.error(("lexicon", "fillers"), "'fillers' must be a list of words or phrases")
     if "hedges" in data:
         hedges = data["hedges"]
         if not isinstance(hedges, list) or not all(isinstance(h, str) for h in hedges):
@@ -985,14 +995,34 @@ def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
                 )
     elif relative is not None:
         check.error(("lexicon", "relative"), "'relative' must be a mapping of word lists")
-    for key in ("numbers", "reflect"):
+    order = data.get("date_order")
+    if order is not None and order not in ("md", "dm"):
+        check.error(("lexicon", "date_order"), "'date_order' must be md (12/15) or dm (15/12)")
+    holidays = data.get("holidays")
+    if isinstance(holidays, Mapping):
+        for word, day in holidays.items():
+            try:
+                month_day(str(day))
+            except ValueError:
+                check.error(
+                    ("lexicon", "holidays", word),
+                    f"the day for '{word}' must be a month and day as MM-DD, such as 12-24",
+                )
+    for key in ("reflect_subjects", "reflect_adverbs"):
+        words = data.get(key)
+        if words is not None and (
+            not isinstance(words, list) or not all(isinstance(w, str) for w in words)
+        ):
+            check.error(("lexicon", key), f"'{key}' must be a list of words")
+    for key in ("numbers", "reflect", "reflect_verbs", "amounts", "holidays"):
         value = data.get(key)
         if value is not None and not isinstance(value, Mapping):
             check.error(("lexicon", key), f"'{key}' must be a mapping")
-    numbers = data.get("numbers")
-    if isinstance(numbers, Mapping):
-        for word, number in numbers.items():
-            if isinstance(number, bool) or not isinstance(number, int):
-                check.error(
-                    ("lexicon", "numbers", word), f"the number for '{word}' must be a whole number"
-                )
+    for key in ("numbers", "amounts"):
+        numbers = data.get(key)
+        if isinstance(numbers, Mapping):
+            for word, number in numbers.items():
+                if isinstance(number, bool) or not isinstance(number, int):
+                    check.error(
+                        ("lexicon", key, word), f"the number for '{word}' must be a whole number"
+                    )

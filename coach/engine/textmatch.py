@@ -149,3 +149,189 @@ def excerpt(text: str, words: int = 12) -> str:
             return text[: kept[-1]].rstrip(" ,;:-") + "…"
         kept.append(match.end())
     return text.strip()
+
+
+# -- negation and concrete detail ---------------------------------------------------------
+#
+# English defaults for the pack lexicon's `negations`, `clause_breaks`, `subjects`,
+# `past_words`, `past_endings`, `not_events`, `not_names` and `when_words`; a lexicon that has
+# its own list (a pack in another language) replaces the English one. Grammar words only: the
+# engine still knows nothing of sales.
+
+NEGATIONS = (
+    "not", "never", "no", "nobody", "no one", "noone", "none", "nothing", "neither", "nor",
+    "without", "hardly", "barely", "scarcely", "-n't", "dont", "doesnt", "didnt", "isnt",
+    "wasnt", "werent", "arent", "wont", "cant", "cannot", "couldnt", "wouldnt", "shouldnt",
+    "havent", "hasnt", "hadnt", "aint",
+)  # fmt: skip
+CLAUSE_BREAKS = (
+    "but", "and", "though", "although", "however", "because", "cause", "except", "yet", "so",
+    "while", "whereas", "then", "unless",
+)  # fmt: skip
+SUBJECTS = ("i", "we", "he", "she", "they", "you")
+PAST_WORDS = (
+    "ate", "became", "began", "bought", "brought", "built", "came", "caught", "chose", "drew",
+    "drove", "fell", "felt", "fought", "found", "gave", "got", "grew", "heard", "held", "hit",
+    "kept", "knew", "led", "left", "lent", "let", "lost", "made", "meant", "met", "paid", "put",
+    "ran", "rang", "rode", "sat", "saw", "said", "sent", "set", "shook", "shut", "sold", "spent",
+    "spoke", "stood", "stuck", "swore", "taught", "took", "thought", "threw", "told", "understood",
+    "went", "woke", "won", "wrote",
+)  # fmt: skip
+PAST_ENDINGS = ("ed",)
+NOT_EVENTS = ("used", "need", "needed", "supposed", "tired", "stressed", "interested")
+NOT_NAMES = ("i", "i'm", "i've", "i'll", "i'd", "im", "ive", "ill", "id", "ok", "okay", "oh")
+WHEN_WORDS = (
+    "yesterday", "today", "tonight", "tomorrow", "this morning", "this afternoon",
+    "last night", "last week", "last month", "last quarter", "last year", "ago",
+    "earlier this week", "this week", "next week",
+)  # fmt: skip
+SIGNALS = ("name", "number", "date", "event")
+NEGATION_WINDOW = 5  # words looked at before a keyword for a negation
+EVENT_WORDS = 12  # an answer this long with a past event counts as concrete
+_SENTENCE_END = re.compile(r"[.!?\n:;\"“”(]")
+_CLAUSE_END = re.compile(r"[.!?\n:;,\"“”()—–]|\s-\s")
+
+
+def lexicon_words(lexicon: Lexicon, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The pack lexicon's list `key` if it has one, else the English `default`."""
+    value = getattr(lexicon, key, None)
+    if value is None:
+        return default
+    return tuple(normalise(str(w)) for w in value)
+
+
+@lru_cache(maxsize=256)
+def _word_set_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole-word alternation of `words`; an entry `-n't` matches any word ending in n't."""
+    parts = []
+    for word in sorted({normalise(w).strip() for w in words if w.strip()}, key=len, reverse=True):
+        if word.startswith("-") and len(word) > 1:
+            parts.append(r"\w+" + re.escape(word[1:]))
+        else:
+            parts.append(r"\s+".join(re.escape(w) for w in word.split()))
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])")
+
+
+def _clause_before(folded: str, start: int, window: int, breaks: frozenset[str]) -> str:
+    """The text of up to `window` words before `start`, cut at the start of its clause."""
+    head = folded[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    words = list(_WORD.finditer(head, cut))
+    kept = words[-window:] if window > 0 else []
+    begin = start
+    for word in reversed(kept):
+        if word.group(0) in breaks:
+            break
+        begin = word.start()
+    return folded[begin:start]
+
+
+def negated_at(folded: str, start: int, lexicon: Lexicon, window: int) -> str | None:
+    """The negation (from the lexicon) within `window` words before `start`, in the same
+    clause, or None. `folded` is the `normalise`d answer."""
+    negations = _word_set_regex(lexicon_words(lexicon, "negations", NEGATIONS))
+    if negations is None:
+        return None
+    breaks = frozenset(lexicon_words(lexicon, "clause_breaks", CLAUSE_BREAKS))
+    found = negations.search(_clause_before(folded, start, window, breaks))
+    return found.group(0) if found else None
+
+
+def find_unnegated(
+    text: str,
+    phrases: Sequence[str],
+    lexicon: Lexicon,
+    *,
+    window: int = NEGATION_WINDOW,
+    prefix: bool = True,
+) -> str | None:
+    """The first of `phrases` in `text` that no negation governs ("I don't play favourites"
+    holds no `favourites`; "nobody is my favourite" no `favourite`), or None."""
+    pattern = phrase_regex(tuple(phrases), prefix)
+    if pattern is None:
+        return None
+    folded = normalise(text)
+    same = len(folded) == len(text)
+    for match in pattern.finditer(folded):
+        if negated_at(folded, match.start(), lexicon, window) is None:
+            return text[match.start() : match.end()] if same else match.group(0)
+    return None
+
+
+def _sentence_start(text: str, previous_end: int, start: int) -> bool:
+    return previous_end < 0 or _SENTENCE_END.search(text, previous_end, start) is not None
+
+
+def concrete_detail(
+    text: str,
+    lexicon: Lexicon,
+    signals: Sequence[str] = SIGNALS,
+    event_words: int = EVENT_WORDS,
+) -> tuple[str, str] | None:
+    """The first concrete detail in an answer, as (signal, words), or None.
+
+    A detail is one of `signals`: a `name` (a capitalised word not at a sentence start, not
+    "I" or a hedge), a `number` (digits, or a lexicon number word of 2 or more), a `date` (a
+    weekday, or a when-word such as "yesterday" or the lexicon's "today", "next week"), or an
+    `event` (an answer of at least `event_words` words in which someone did something: a
+    subject followed, a word or two on, by a past-tense verb: "she sat beside me").
+    A hedge inside such an answer is a manner of speaking, not vagueness.
+    """
+    folded = normalise(text)
+    same = len(folded) == len(text)
+    source = text if same else folded
+    words = list(_WORD.finditer(source))
+    if not words:
+        return None
+    if "name" in signals and any(c.islower() for c in source):
+        skip = set(lexicon_words(lexicon, "not_names", NOT_NAMES))
+        skip.update(lexicon.hedges)
+        skip.update(lexicon_words(lexicon, "negations", NEGATIONS))
+        previous = -1
+        for word in words:
+            token = word.group(0)
+            if (
+                token[0].isupper()
+                and normalise(token) not in skip
+                and not _sentence_start(source, previous, word.start())
+            ):
+                return "name", token
+            previous = word.end()
+    if "number" in signals:
+        for word in words:
+            token = normalise(word.group(0))
+            if any(c.isdigit() for c in token) or lexicon.numbers.get(token, 0) >= 2:
+                return "number", word.group(0)
+    if "date" in signals:
+        weekdays = set(lexicon.weekdays) | {d + "s" for d in lexicon.weekdays}
+        for word in words:
+            if normalise(word.group(0)) in weekdays:
+                return "date", word.group(0)
+        when = list(lexicon_words(lexicon, "when_words", WHEN_WORDS))
+        for key in ("today", "tomorrow", "this_week", "next_week"):
+            when.extend(lexicon.relative.get(key, ()))
+        found = find_phrase(text, when, prefix=False)
+        if found:
+            return "date", found
+    if "event" in signals and len(words) >= event_words:
+        subjects = set(lexicon_words(lexicon, "subjects", SUBJECTS))
+        past = set(lexicon_words(lexicon, "past_words", PAST_WORDS))
+        endings = lexicon_words(lexicon, "past_endings", PAST_ENDINGS)
+        not_events = set(lexicon_words(lexicon, "not_events", NOT_EVENTS))
+        tokens = [w.group(0) for w in words]
+        folded_tokens = [normalise(t) for t in tokens]
+        for i, token in enumerate(folded_tokens):
+            if token in not_events:
+                continue
+            is_past = token in past or any(
+                token.endswith(e) and len(token) >= len(e) + 3 and not token.endswith("e" + e)
+                for e in endings
+            )
+            if not is_past:
+                continue
+            before = range(max(0, i - 2), i)
+            if any(folded_tokens[j] in subjects or tokens[j][0].isupper() for j in before):
+                return "event", f"{tokens[i - 1]} {tokens[i]}" if i else tokens[i]
+    return None

@@ -31,7 +31,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from functools import update_wrapper
+from functools import lru_cache, update_wrapper
 from itertools import islice
 from types import BuiltinMethodType, MethodType
 from typing import Any
@@ -46,7 +46,7 @@ from jinja2.utils import Namespace, _PassArg
 
 from coach.engine.errors import TemplateFailure, TemplateLimit
 from coach.engine.lexicon import Lexicon
-from coach.engine.textmatch import excerpt, reflect
+from coach.engine.textmatch import excerpt, normalise
 
 MAX_TEXT = 100_000  # characters in one rendered text
 MAX_VALUE = 100_000  # characters (or items) a value made while rendering may grow to
@@ -558,6 +558,109 @@ class PackEnvironment(ImmutableSandboxedEnvironment):
             parts.append(chunk)
         _spend(total)
         return "".join(parts)
+
+
+_REFLECT_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_QUOTES = frozenset('"“”„«»‹›')
+_SENTENCE_ENDS = ".!?\n:;"
+REFLECT_UP_TO = 2_000  # a longer text is quoted as typed: a reflection is a few words back
+
+
+@lru_cache(maxsize=16)
+def _reflect_tables(lexicon: Lexicon) -> tuple[dict[str, str], frozenset[str]]:
+    """The swaps both ways, and the words that make a text be quoted.
+
+    The first person becomes the second (the lexicon's `reflect`); the second person, said
+    to the coach, comes back as the first ("yours" -> "mine") where the swap has one answer.
+    A second-person word that several first-person words turn into ("you", from "I" and
+    "me": subject or object?) cannot be swapped back without parsing: a text holding it
+    is given back as typed, or unchanged when it has no first person (the generic "you").
+    """
+    swaps = dict(lexicon.reflect)
+    sources: dict[str, list[str]] = {}
+    for first, second in lexicon.reflect.items():
+        sources.setdefault(normalise(second), []).append(first)
+    ambiguous: set[str] = set()
+    for second, firsts in sources.items():
+        if len({f.replace("'", "") for f in firsts}) > 1:  # "i'm" and "im" are one word
+            ambiguous.add(second)
+        elif second not in swaps:
+            swaps[second] = max(firsts, key=len)
+    return swaps, frozenset(ambiguous)
+
+
+def _cased(original: str, replacement: str, sentence_start: bool) -> str:
+    if replacement.casefold() == "i" or replacement.casefold().startswith("i'"):
+        return "I" + replacement[1:]
+    if original.isupper() and len(original) > 1:
+        return replacement.upper()
+    if original.casefold() == "i" or normalise(original).startswith("i'"):
+        upper = sentence_start  # "I" is always capitalised: only a sentence start decides
+    else:
+        upper = original[:1].isupper()
+    return replacement[:1].upper() + replacement[1:] if upper else replacement
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    head = text[:at].rstrip(" \t'‘(")
+    return not head or head[-1] in _SENTENCE_ENDS
+
+
+def _question(text: str, start: int, end: int) -> bool:
+    """Whether a verb before its subject asks ("Am I too hard?", "how was I to know?"),
+    rather than telling the time ("at 9 am I called")."""
+    if _sentence_start(text, start):
+        return True
+    rest = text[end:]
+    stop = min((rest.find(c) for c in ".!?\n" if c in rest), default=-1)
+    return stop >= 0 and rest[stop] == "?"
+
+
+def reflect(text: str, lexicon: Lexicon) -> str:
+    """The leader's words as the coach says them back: "I was sure my plan worked" -> "you
+    were sure your plan worked", grammatical or not at all.
+
+    The first person becomes the second (`reflect`), and verbs agree with the new subject
+    (`reflect_verbs`: "I wasn't" -> "you weren't", "am I" -> "are you"; "at 9 am" stays).
+    The second person comes back as the first ("mine, not yours" -> "yours, not mine").
+    Where a swap cannot be made grammatical the words are given back exactly as typed, so a
+    template that puts them in quotation marks quotes the leader: a text with quotation
+    marks of its own (reported speech), a "you" beside a first person ("I told you
+    already": "you told me" or "you told I"?), or a text longer than `REFLECT_UP_TO`.
+    """
+    if len(text) > REFLECT_UP_TO or any(c in _QUOTES for c in text):
+        return text
+    swaps, ambiguous = _reflect_tables(lexicon)
+    words = list(_REFLECT_WORD.finditer(text))
+    folded = [normalise(w.group(0)) for w in words]
+    if any(w in ambiguous for w in folded):
+        return text  # as typed: a quote where "you" is the leader's, unchanged where generic
+    subjects, verbs = set(lexicon.reflect_subjects), lexicon.reflect_verbs
+    adverbs = set(lexicon.reflect_adverbs)
+    out: list[str] = []
+    last = 0
+    for i, match in enumerate(words):
+        word = folded[i]
+        replacement = None
+        if word in verbs:  # before `swaps`: a pack's "am: am" must not stop "I am" agreeing
+            j = i - 1
+            while j >= 0 and i - j <= 3 and (folded[j] in adverbs or folded[j].endswith("ly")):
+                j -= 1
+            after = folded[i + 1] if i + 1 < len(folded) else ""
+            if (j >= 0 and folded[j] in subjects and i - j <= 3) or (
+                after in subjects and _question(text, match.start(), match.end())
+            ):
+                replacement = verbs[word]
+        if replacement is None:
+            replacement = swaps.get(word)
+        if replacement is None:
+            continue
+        out.append(text[last : match.start()])
+        said = _cased(match.group(0), replacement, _sentence_start(text, match.start()))
+        out.append(said.replace("'", "’") if "’" in match.group(0) else said)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def make_environment(lexicon: Lexicon) -> PackEnvironment:
