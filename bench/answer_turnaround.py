@@ -43,9 +43,17 @@ from coach.tui.widgets.rating import RatingBar
 del screens  # imported so that `reflect` is the module the app uses
 
 
+class StockFooter(Footer):
+    """Textual's footer as it is; `follow` (which coach's screen awaits so that the keys are
+    drawn with the question) does nothing, so the footer keeps Textual's own schedule."""
+
+    async def follow(self) -> None:
+        return None
+
+
 async def session(seed: int, folder: Path, stock_footer: bool) -> list[tuple[str, int]]:
     """One whole session; (kept|swapped, CPU ns) for every answer."""
-    reflect.KeysFooter = Footer if stock_footer else KeysFooter  # type: ignore[misc]
+    reflect.KeysFooter = StockFooter if stock_footer else KeysFooter  # type: ignore[misc]
     store = SessionStore(folder)
     setup = Setup(
         store=store,

@@ -26,12 +26,14 @@ from tui_kit import (
     footer,
     resumed,
     say,
+    screenshot,
     shown,
     text,
     tiny_file,
 )
 
 from coach.catalog import find_pack
+from coach.session import Session
 from coach.store import SessionStore
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
@@ -57,7 +59,8 @@ BEFORE_FOCUS = [*LEADER_TEXTS[:8], "1"]
 
 
 def notes(app: CoachApp) -> list[str]:
-    """The notifications the app is showing."""
+    """The notifications the app is showing. `App._notifications` is not documented API:
+    `test_the_textual_parts_coach_relies_on_are_there` fails first if Textual changes it."""
     return [n.message for n in app._notifications]
 
 
@@ -645,7 +648,10 @@ async def test_a_confirmation_says_back_the_option_and_a_skipped_due_date(tmp_pa
         await pilot.pause()
         assert app.screen.prompt.stage == "due"
         await pilot.press("ctrl+n")
-        assert text(app.screen.query(LeaderLine).last()).startswith("(skipped)\n→ due ")
+        said = text(app.screen.query(LeaderLine).last())
+        # A skipped date is not decided in silence: the default is said back, in words.
+        assert said.startswith("(skipped)\n→ I'll put it down for ")
+        assert said.endswith("you can change it at the end.")
         await app.workers.wait_for_complete()
     store2 = SessionStore(tmp_path / "two")
     app = resumed(store2, answered(store2, BEFORE_FOCUS[:-1]))  # at the confirmation
@@ -734,3 +740,208 @@ async def test_the_hint_follows_the_question_when_the_answer_box_stays(tmp_path:
         await say(pilot, "I'll ask more questions")
         assert control(app) is box and app.screen.prompt.stage == "due"
         assert text(hint(app)) == "Enter sends · Ctrl+J new line · Ctrl+N skips"
+
+
+# -- the parts of Textual that are not documented API ----------------------------------------
+# Textual is pinned for these (pyproject.toml: textual>=8.2.8,<8.3; constraints.txt, which CI
+# installs with: textual==8.2.8). When a new Textual changes one of them, these fail first and
+# say which; a change in the pin must pass them.
+
+
+async def test_the_textual_parts_coach_relies_on_are_there() -> None:
+    import inspect
+
+    from textual.app import App, ComposeResult
+    from textual.notifications import Notification, Notifications
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey, FooterLabel  # the tests read the footer
+
+    # KeysFooter overrides Footer.bindings_changed(screen), which Textual calls whenever the
+    # screen's bindings change (it subscribes it to Screen.bindings_updated_signal).
+    assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
+    calls: list[object] = []
+
+    class Counting(Footer):
+        def bindings_changed(self, screen: object) -> None:
+            calls.append(screen)
+            super().bindings_changed(screen)  # type: ignore[arg-type]
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield Counting()
+
+    app = One()
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        before = len(calls)
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert len(calls) > before and calls[-1] is app.screen
+        # The footer's parts, as tui_kit.footer reads them.
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(isinstance(k.description, str) for k in keys)
+        assert all(isinstance(k.key_display, str | type(None)) for k in keys)
+        assert issubclass(FooterLabel, Static)
+        # The notifications being shown, as `notes` reads them.
+        app.notify("hello", markup=False)
+        await pilot.pause()
+        shown = app._notifications
+        assert isinstance(shown, Notifications)
+        assert [(n.message, n.markup) for n in shown if isinstance(n, Notification)] == [
+            ("hello", False)
+        ]
+
+
+async def test_enter_sends_and_ctrl_j_starts_a_new_line_in_the_order_typed(
+    tmp_path: Path,
+) -> None:
+    # The box handles both keys itself (`AnswerBox.on_key`, before the text area's own
+    # handler): a key sent right after the text it ends must not overtake it.
+    store = SessionStore(tmp_path)
+    app = build(store)
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 32), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        await pilot.press(*"They", "ctrl+j", *"listened", "enter")
+        await app.workers.wait_for_complete()
+    sent = {m.value for m in messages if isinstance(m, AnswerBox.Submitted)}
+    assert sent == {"They\nlistened"}
+    assert leader_turns(store.load(app.session.id)) == [("answer", "recall", "They\nlistened")]
+
+
+# -- one frame per answer; a log whose cost does not grow ---------------------------------------
+
+
+async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every frame Textual lays out shows either the old question with its control and hint,
+    or the new ones: never a new control under the old question, nor the reverse."""
+    import asyncio
+
+    async def slowly(self: object) -> None:
+        await asyncio.sleep(0.05)  # several frames' time: any frame due while a control
+        # is swapped is drawn meanwhile, as on a busy machine
+
+    monkeypatch.setattr(AnswerBox, "on_unmount", slowly, raising=False)
+    monkeypatch.setattr(RatingBar, "on_unmount", slowly, raising=False)
+    store = SessionStore(tmp_path)
+    app = build(store)
+    frames: list[tuple[str, str, str]] = []
+
+    def frame(screen: object) -> None:
+        shown = app.screen
+        if type(shown).__name__ != "ReflectScreen":
+            return
+        last = shown.query(CoachLine).last()
+        if last.region:  # laid out in this frame
+            controls = [type(c).__name__ for c in shown.query("#control") if c.region]
+            control = controls[0] if controls else "no control"
+            frames.append((text(last), control, text(shown.query_one("#hint"))))
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.screen.screen_layout_refresh_signal.subscribe(app, frame, immediate=True)
+        for _, _, answer in WHOLE[1:9]:  # text -> rating -> text -> ... -> choice
+            await say(pilot, answer)
+        await app.workers.wait_for_complete()
+    pairs = {
+        (question.split("?")[0], control, hint) for question, control, hint in frames
+    }  # each question once, with the one control and hint it was drawn with
+    questions = [q for q, _, _ in pairs]
+    assert len(questions) == len(set(questions)), sorted(pairs)
+    assert {c for _, c, _ in pairs} == {"AnswerBox", "RatingBar", "ChoiceList"}
+
+
+def stock_session(store: SessionStore, answers: int) -> str:
+    """A stock-pack session answered `answers` times by the engine, as a leader might."""
+    session, reply = Session.begin(store, find_pack(None, []), clock, random.Random(3), name="Dana")
+    prompt = reply.prompt
+    for n in range(answers):
+        assert prompt is not None
+        if prompt.kind == "rating":
+            text = "3"
+        elif prompt.kind == "choice":
+            text = "1"
+        else:
+            text = f"Answer {n}: she rode along on my calls and let me lead the second one"
+        prompt = session.answer(text).prompt or session.dialogue.current()
+    session.close()
+    return session.id
+
+
+async def test_only_the_newest_lines_are_laid_out_and_the_others_look_the_same(
+    tmp_path: Path,
+) -> None:
+    from coach.tui.widgets import log as conversation
+
+    store = SessionStore(tmp_path)
+    app = resumed(store, stock_session(store, 22))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", conversation.ConversationLog)
+        assert len(log.lines) > conversation.LIMIT and log.drawn
+        assert len(log.live) < conversation.LIMIT
+        assert all(not line.display for line in log.drawn)  # out of layout
+        everything = [text(line) for line in app.screen.query(LeaderLine)]  # still queryable
+
+        async def screens() -> list[str]:
+            shots = []
+            for y in range(0, log.max_scroll_y + 1, 9):
+                log.scroll_to(y=y, animate=False)
+                await pilot.pause()
+                shots.append(screenshot(app))
+            log.scroll_end(animate=False)
+            await pilot.pause()
+            return shots
+
+        drawn = await screens()
+        # The same conversation with every line laid out looks the same, row for row.
+        limit, conversation.LIMIT = conversation.LIMIT, 10**6
+        log.restore()
+        await pilot.pause()
+        assert not log.drawn
+        assert await screens() == drawn
+        conversation.LIMIT = limit
+        widget = control(app)
+        if isinstance(widget, RatingBar):
+            await say(pilot, "3")
+        elif isinstance(widget, OptionList):
+            await say(pilot, str(widget.get_option_at_index(0).id))
+        else:
+            await say(pilot, "Another answer, a few words more than the probe needs to be happy")
+        await app.workers.wait_for_complete()
+        assert log.drawn and len(log.live) < conversation.LIMIT  # drawn again at the answer
+        assert [text(line) for line in app.screen.query(LeaderLine)][:-1] == everything
+
+
+@pytest.mark.parametrize("change", ["width", "theme"])
+async def test_older_lines_are_drawn_again_after_a_new_width_or_theme(
+    tmp_path: Path, change: str
+) -> None:
+    from coach.tui.widgets import log as conversation
+
+    store = SessionStore(tmp_path)
+    app = resumed(store, stock_session(store, 22))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", conversation.ConversationLog)
+        assert log.drawn
+        if change == "width":
+            await pilot.resize_terminal(80, 24)
+        else:
+            app.theme = "textual-light"
+        for _ in range(3):
+            await pilot.pause()
+        assert log.drawn and log.history.drawn_width == log.history.size.width
+        log.scroll_home(animate=False)
+        await pilot.pause()
+        drawn = screenshot(app)
+        limit, conversation.LIMIT = conversation.LIMIT, 10**6
+        log.restore()  # every line laid out, in the new width or theme
+        await pilot.pause()
+        log.scroll_home(animate=False)
+        await pilot.pause()
+        conversation.LIMIT = limit
+        assert not log.drawn and screenshot(app) == drawn

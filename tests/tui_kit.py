@@ -7,6 +7,7 @@ Values are set on the widgets directly and only the key under test is pressed: e
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,3 +138,14 @@ def newest(path: Path) -> Path:
     """The only session file in a folder."""
     (found,) = sorted(path.glob("*.yaml"))
     return found
+
+
+def screenshot(app: CoachApp) -> str:
+    """The screen as an SVG body whose styles are written out on each element, so that two
+    screenshots compare equal when they show the same thing (Rich numbers its style classes
+    in the order it meets them, and names them after the whole picture)."""
+    svg = app.export_screenshot()
+    styles = dict(re.findall(r"\.(terminal-\d+-r\d+) \{([^}]*)\}", svg))
+    body = svg.split("</style>")[-1]
+    body = re.sub(r'class="(terminal-\d+-r\d+)"', lambda m: f'style="{styles.get(m[1], "")}"', body)
+    return re.sub(r"terminal-\d+", "terminal", body)

@@ -3,28 +3,31 @@ with the right control for each question under them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.containers import Container, VerticalScroll
+from textual.containers import Container
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
-from coach.tui.widgets.choices import ChoiceList
 from coach.tui.widgets.footer import KeysFooter
+from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
-from coach.tui.widgets.rating import RatingBar
 from coach.tui.widgets.turns import CoachLine, LeaderLine
 
 if TYPE_CHECKING:
+    from textual.widgets import OptionList
+
     from coach.tui.app import CoachApp
+    from coach.tui.widgets.rating import RatingBar
 
 
 PICKS = ("rating", "choice")  # controls whose answer is a pick, said back as `4 · often`
@@ -101,8 +104,7 @@ class ReflectScreen(Screen[None]):
         with Container(id="top"):
             yield Static(Content(pack.title), id="title")
             yield TraitProgress(id="progress")
-        with VerticalScroll(id="log"):
-            yield from lines
+        yield ConversationLog(*lines, id="log")
         with Container(id="answer"):
             if prompt is not None:
                 self.hint = self._hint(prompt)
@@ -110,10 +112,14 @@ class ReflectScreen(Screen[None]):
                 yield Static(Content(self.hint), id="hint")
             else:
                 yield Static(id="hint")
-        yield KeysFooter()
+        # The footer is mounted after the first frame (`on_mount`): the question and the box
+        # to answer it in come first.
+
+    @property
+    def conversation(self) -> ConversationLog:
+        return self.query_one("#log", ConversationLog)
 
     def on_mount(self) -> None:
-        self.query_one("#log", VerticalScroll).anchor()
         if self.prompt is None:
             self._finished()
             return
@@ -125,6 +131,11 @@ class ReflectScreen(Screen[None]):
             # first question is on screen; nothing has been answered yet that could be lost.
             self.call_after_refresh(self.coach_app.save_in_background)
         self.query_one("#control").focus()
+        self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        await self.mount(KeysFooter())
+        self.refresh_bindings()  # the footer learns the keys from this
 
     def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
@@ -183,22 +194,23 @@ class ReflectScreen(Screen[None]):
 
     # -- showing ------------------------------------------------------------------------
 
-    async def _show(self, reply: Reply) -> None:
-        self.query_one("#log", VerticalScroll).mount_all(self._statements(reply))
-        if reply.prompt is None:
-            self._finished()
-            return
-        await self._show_prompt(reply.prompt, say=reply.accepted or not reply.notes)
+    async def _show(self, reply: Reply, said: Sequence[Widget] = ()) -> None:
+        """The leader's line (`said`), the coach's reply and the next question with its
+        control, all in one frame: nothing is drawn until every part is in place."""
+        lines = [*said, *self._statements(reply)]
+        prompt = reply.prompt
+        if prompt is not None and (reply.accepted or not reply.notes):
+            lines.append(CoachLine(prompt.text, followup=prompt.is_followup))
+        with self.app.batch_update():
+            await self.conversation.add(lines)
+            if prompt is None:
+                self._finished()
+                return
+            await self._show_prompt(prompt)
 
-    async def _show_prompt(self, prompt: Prompt | None, say: bool = True) -> None:
-        if prompt is None:
-            self._finished()
-            return
-        log = self.query_one("#log", VerticalScroll)
-        if say:
-            log.mount(CoachLine(prompt.text, followup=prompt.is_followup))
+    async def _show_prompt(self, prompt: Prompt) -> None:
         self.query_one(TraitProgress).show(prompt.progress)
-        log.anchor()  # back to the newest line, if the leader had scrolled up
+        self.conversation.anchor()  # back to the newest line, if the leader had scrolled up
         same = self.prompt is not None and self._same_control(self.prompt, prompt)
         self.prompt = prompt
         self.hint = self._hint(prompt)
@@ -206,13 +218,19 @@ class ReflectScreen(Screen[None]):
         self.refresh_bindings()  # Back and Skip may come or go with the question
         if same:
             self._focus_control()
-            return
-        answer = self.query_one("#answer", Container)
-        # Removal is asynchronous: wait for it, so the new control can take the same id.
-        await answer.query("#control").remove()
-        control = self._control(prompt)
-        await answer.mount(control, before=self.query_one("#hint"))
-        control.focus()
+        else:
+            answer = self.query_one("#answer", Container)
+            # Nothing holds the focus while the control is swapped: a focused widget that is
+            # removed hands the focus to the next in the chain, the log, and its focus and
+            # blur would restyle every line in it.
+            self.set_focus(None)
+            # Removal is asynchronous: wait for it, so the new control can take the same id.
+            await answer.query("#control").remove()
+            control = self._control(prompt)
+            await answer.mount(control, before=self.query_one("#hint"))
+            self.set_focus(control)
+        for footer in self.query(KeysFooter):  # none before the first frame
+            await footer.follow()  # in this frame, not the next
 
     @staticmethod
     def _statements(reply: Reply) -> list[CoachLine]:
@@ -226,9 +244,14 @@ class ReflectScreen(Screen[None]):
     @staticmethod
     def _control(prompt: Prompt) -> Widget:
         """The control that answers this prompt."""
+        # Imported where first needed: the first screen of a session has an answer box.
         if prompt.kind == "rating" and prompt.scale:
+            from coach.tui.widgets.rating import RatingBar
+
             return RatingBar(prompt.scale, id="control")
         if prompt.kind == "choice":
+            from coach.tui.widgets.choices import ChoiceList
+
             suggested = getattr(prompt, "suggested", None)
             return ChoiceList(prompt.options, suggested=suggested, id="control")
         return AnswerBox(id="control")
@@ -308,7 +331,8 @@ class ReflectScreen(Screen[None]):
     def _finished(self) -> None:
         from coach.tui.screens.summary import SummaryScreen
 
-        self.coach_app.save_now()
+        # The summary saves the finished conversation once it is on screen (`save_now`),
+        # synchronously, the last answer with it.
         self.app.switch_screen(SummaryScreen(self.session))
 
     # -- answering -----------------------------------------------------------------------
@@ -325,14 +349,21 @@ class ReflectScreen(Screen[None]):
     def _leader_turn(reply: Reply) -> Turn | None:
         return next((turn for turn in reply.turns if turn.role == "leader"), None)
 
+    def _save_after_frame(self) -> None:
+        """Save once the answer's frame is drawn: building the document and writing it (in
+        a worker, which still holds the interpreter while it serialises) grow with the
+        conversation, and would otherwise delay the next question. Until then the answer is
+        in the session, which a pause or a closed terminal saves synchronously."""
+        self.call_after_refresh(self.coach_app.save_in_background)
+
     async def _send(self, text: str) -> None:
-        log = self.query_one("#log", VerticalScroll)
         pick = self.prompt is not None and self.prompt.kind in PICKS
         reply = self.session.answer(text)
+        said = []
         if reply.turns:
-            log.mount(self._leader_line(text, self._leader_turn(reply), pick=pick))
-            self.coach_app.save_in_background()
-        await self._show(reply)
+            said.append(self._leader_line(text, self._leader_turn(reply), pick=pick))
+            self._save_after_frame()
+        await self._show(reply, said)
 
     @on(AnswerBox.Submitted)
     async def _answered(self, event: AnswerBox.Submitted) -> None:
@@ -343,25 +374,22 @@ class ReflectScreen(Screen[None]):
             return
         await self._send(event.value)
 
-    @on(RatingBar.Chosen)
-    async def _rated(self, event: RatingBar.Chosen) -> None:
+    # Handlers by name rather than `@on(...)`, which would import both controls up front.
+    async def on_rating_bar_chosen(self, event: RatingBar.Chosen) -> None:
         event.stop()
         await self._send(str(event.value))
 
-    @on(OptionList.OptionSelected)
-    async def _chose(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         await self._send(str(event.option_index + 1))
 
     async def action_back(self) -> None:
         reply = self.session.back()
         if reply.accepted:
-            self.query_one("#log", VerticalScroll).mount(
-                self._leader_line("", self._leader_turn(reply), note=NOTES["back"])
-            )
-            self.coach_app.save_in_background()
+            said = self._leader_line("", self._leader_turn(reply), note=NOTES["back"])
+            self._save_after_frame()
             self.prompt = None  # the control may differ: rebuild it
-            await self._show(reply)
+            await self._show(reply, [said])
         elif reply.reason:
             self._show_hint(reply.reason)
 
@@ -369,11 +397,9 @@ class ReflectScreen(Screen[None]):
         reply = self.session.skip()
         if reply.accepted:
             # Skipping "by when?" still sets a due date; the engine says which.
-            self.query_one("#log", VerticalScroll).mount(
-                self._leader_line("", self._leader_turn(reply), note=NOTES["skip"])
-            )
-            self.coach_app.save_in_background()
-            await self._show(reply)
+            said = self._leader_line("", self._leader_turn(reply), note=NOTES["skip"])
+            self._save_after_frame()
+            await self._show(reply, [said])
         elif reply.reason:
             self._show_hint(reply.reason)
 
@@ -385,7 +411,7 @@ class ReflectScreen(Screen[None]):
             await self.action_skip()
 
     def action_scroll_log(self, pages: int) -> None:
-        log = self.query_one("#log", VerticalScroll)
+        log = self.conversation
         if pages < 0:
             log.scroll_page_up(animate=False)
         else:

@@ -98,9 +98,9 @@ class SummaryScreen(Screen[None]):
             yield Static(Content.styled("Action items", "bold"), classes="heading")
             if not summary.action_items:
                 yield Static(Content("No action items this time."), classes="muted")
-            with Vertical(id="actions"):
-                for number, item in enumerate(summary.action_items, start=1):
-                    yield ActionRow(item, number, summary.trait_title(item.trait))
+            # The rows (an editor, a date box and buttons each) are mounted after the first
+            # frame: the summary is on screen at once and fills in (`_fill_in`).
+            yield Vertical(id="actions")
             with Horizontal(id="undo-bar"):
                 yield Static(id="undo-text")
                 yield Button("Undo", id="undo", compact=True)
@@ -110,8 +110,22 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#undo-bar").display = False
-        for row in self.query(ActionRow):
-            self._show_due(row)
+        # First the summary on screen, then the synchronous save of the whole conversation
+        # (the draft cleared, every queued save made stale), then the action items.
+        self.call_after_refresh(self.coach_app.save_now)
+        self.call_after_refresh(self._fill_in)
+
+    async def _fill_in(self) -> None:
+        """The action items, all in one frame, each with its date in words."""
+        summary = self.summary
+        rows = [
+            ActionRow(item, number, summary.trait_title(item.trait))
+            for number, item in enumerate(summary.action_items, start=1)
+        ]
+        with self.app.batch_update():
+            await self.query_one("#actions", Vertical).mount_all(rows)
+            for row in rows:
+                self._show_due(row)
 
     # -- due dates in words ----------------------------------------------------------------
 

@@ -45,16 +45,18 @@ class AnswerBox(TextArea):
             return [Strip.blank(crop.width)] * crop.height
         return super().render_lines(crop)
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Enter sends and Ctrl+J starts a new line, in the order the keys came: a handler
+        here runs before the text area's own (which would insert a line break for Enter),
+        and `prevent_default` keeps it from running, as Textual documents for base-class
+        handlers. A priority binding would not do: it runs on the app, ahead of characters
+        still queued for the box, and sent half an answer typed quickly (in tmux)."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             self.post_message(self.Submitted(self, self.text))
-            return
-        if event.key in NEWLINE_KEYS:
+        elif event.key in NEWLINE_KEYS:
             event.stop()
             event.prevent_default()
             start, end = self.selection
-            self._replace_via_keyboard("\n", start, end)
-            return
-        await super()._on_key(event)
+            self.replace("\n", start, end, maintain_selection_offset=False)

@@ -1,0 +1,154 @@
+"""The conversation log, whose cost per answer does not grow with the conversation.
+
+Textual lays out every displayed child of a container again whenever one is added, so a log
+of one widget per line costs more at every answer (measured: 85 ms for a swapped answer at
+the start of a session, 180 ms near its end). Here only the newest lines are laid out: once
+there are `LIMIT` of them, the oldest are drawn once into `History`, which from then on
+shows the rows they drew, and are hidden (`display: none`), which takes them out of layout.
+They stay in the log, so the conversation can still be queried line by line, and they come
+back whenever the rows drawn no longer fit: a new width or a new theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.events import Resize
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.theme import Theme
+from textual.widget import Widget
+
+LIMIT = 24  # lines laid out as widgets before the oldest are drawn into the history
+KEEP = 12  # lines left as widgets after that
+
+
+class History(Widget):
+    """The rows the oldest lines of the conversation drew, as they drew them (Textual's line
+    API: one `Strip` a row), so that they cost nothing to lay out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Strip] = []
+        self.drawn_width = 0  # the width the rows were drawn at
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self.rows):
+            return self.rows[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def take(self, lines: list[Widget]) -> None:
+        """Draw `lines`, the widgets right below the rows so far, into the history.
+
+        Each line is placed where the log's layout put it (its margins are the blank cells
+        around it), so the history looks exactly like the lines did."""
+        width = self.size.width
+        blank = self.visual_style.rich_style  # the log's background, as around the lines
+        for line in lines:
+            region = line.virtual_region
+            while len(self.rows) < region.y:  # the margin above the line
+                self.rows.append(Strip.blank(width, blank))
+            drawn = line.render_lines(Region(0, 0, region.width, region.height))
+            left, right = Strip.blank(region.x, blank), Strip.blank(width - region.right, blank)
+            self.rows.extend(Strip.join([left, strip, right]) for strip in drawn)
+        self.drawn_width = width
+        self.refresh(layout=True)
+
+    def clear(self) -> None:
+        self.rows = []
+        self.refresh(layout=True)
+
+    def on_resize(self, event: Resize) -> None:
+        log = self.parent
+        if self.rows and event.size.width != self.drawn_width and isinstance(log, ConversationLog):
+            log.restore()
+
+
+class ConversationLog(VerticalScroll):
+    """The lines of the conversation, newest at the bottom and kept in view (`anchor`)."""
+
+    def __init__(self, *lines: Widget, id: str | None = None) -> None:
+        self.history = History()
+        super().__init__(self.history, *lines, id=id)
+        self.live: list[Widget] = list(lines)  # laid out as widgets
+        self.drawn: list[Widget] = []  # hidden, shown by the history
+        self._to_draw = True  # lines wait to be drawn once they are laid out
+
+    def on_mount(self) -> None:
+        self.anchor()
+        # Lines drawn in the old theme's colours would keep them: lay them out again.
+        self._theme = self.app.theme
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+        self.screen.screen_layout_refresh_signal.unsubscribe(self)
+
+    @property
+    def lines(self) -> list[Widget]:
+        """Every line, oldest first, whether laid out or drawn."""
+        return [*self.drawn, *self.live]
+
+    async def add(self, lines: Iterable[Widget]) -> None:
+        """Mount new lines at the bottom. Awaited, so that they are drawn in the same frame as
+        whatever else changes with them (in an `App.batch_update`)."""
+        self.draw_oldest()
+        new = list(lines)
+        if new:
+            await self.mount_all(new)
+            self.live.extend(new)
+
+    def draw_oldest(self) -> None:
+        """Past `LIMIT` lines, hand the oldest to the history, leaving the newest `KEEP`.
+
+        Only lines that are laid out at the history's width can be drawn; until they are,
+        this waits for the next layout."""
+        if len(self.live) < LIMIT:
+            self._to_draw = False
+            return
+        oldest = self.live[: len(self.live) - KEEP]
+        history = self.history
+        width = history.size.width
+        ready = self.is_mounted and width and not (history.rows and width != history.drawn_width)
+        if not ready or any(not line.size.width for line in oldest):
+            self._to_draw = True
+            return
+        history.take(oldest)
+        for line in oldest:
+            line.display = False
+        self.drawn.extend(oldest)
+        del self.live[: len(oldest)]
+        self._to_draw = False
+
+    def restore(self) -> None:
+        """Lay out every line again (a new width or theme); the oldest are drawn again once
+        they are."""
+        if not self.drawn:
+            return
+        for line in self.drawn:
+            line.display = True
+        self.live[:0] = self.drawn
+        self.drawn = []
+        self.history.clear()
+        self._to_draw = True
+
+    def on_resize(self, event: Resize) -> None:
+        # Anchored, the log keeps its end in view when it is resized (the footer arriving, a
+        # taller control), but Textual moves the scrollbar's thumb without redrawing it.
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.refresh()
+
+    def _laid_out(self, screen: Any) -> None:
+        if self._to_draw:
+            self.draw_oldest()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._theme:
+            self._theme = theme.name
+            self.restore()
