@@ -2,20 +2,24 @@
 
 The folders are a leader's own sessions folder or folders filled by `coach share`; the same
 session may sit in two of them (the leader's file and the copy shared with the coach), and is
-then shown once, as its newest copy. Everything here reads through the store and the typed
-transcript (`parse`), so a file the listing cannot read is reported with its reason and never
+then shown once, as its newest copy. Everything here reads through the store, its index and the
+typed transcript (`parse`), so a file the listing cannot read is reported with its reason and never
 stops the rest; and nothing here imports Textual, so `coach review`, `coach list` and the
 reports can share one archive (a test proves it).
 
-Searching is one method, `Archive.search`, a plain scan of the answers for now; the derived
-SQLite index (FTS5) replaces its inside without changing what it returns.
+Everything is listed, filtered and searched from each folder's derived SQLite index
+(`coach.store.index`), brought up to date by stat when the archive is refreshed: opening an
+archive of ten thousand sessions reads no file that has not changed. Only `load` (a reading
+view) and `history` (a trend) go further, to one session's file or one leader's headers.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ from coach import actions
 from coach import notes as notefiles
 from coach.notes import Note
 from coach.store import SessionStore, SessionSummary, StoreError, load_file, read_header
+from coach.store.index import Facts, Index, IndexedSession
 from coach.store.plainfile import Refused, read_plain
 from coach.store.store import MAX_SESSION_BYTES, journal_path
 from coach.transcript import ActionItem, Loyalty, Transcript, parse
@@ -54,6 +59,7 @@ SNIPPET_BEFORE = 30  # characters of context shown before the first match of an 
 SNIPPET_WIDTH = 110  # the longest snippet, ellipses included
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: a file unchanged since it was read
+_new_summary: Callable[..., SessionSummary] = SessionSummary  # positional, from index rows
 
 
 # -- what the archive holds ------------------------------------------------------------------
@@ -86,8 +92,12 @@ def _day(stamp: str) -> date | None:
 
 
 def _due(item: ActionItem) -> date | None:
+    return _day_of(item.due)
+
+
+def _day_of(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(item.due) if item.due else None
+        return date.fromisoformat(text) if text else None
     except ValueError:
         return None
 
@@ -119,15 +129,48 @@ def follow_through(transcript: Transcript, today: date) -> FollowThrough:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    """One session in the archive: its listing line, its header (typed: no turns), the folder
-    it was found in, and the other files holding the same session, which are not shown."""
+    """One session in the archive: its listing line and facts (from the index: enough for a
+    table row, a filter and the needs-attention view), its header (typed, no turns, parsed on
+    first use), the folder it was found in, and the other files holding the same session,
+    which are not shown."""
 
-    summary: SessionSummary
-    header: Transcript
-    folder: Path
-    copies: tuple[Path, ...] = ()
+    __slots__ = ("_header", "_read", "copies", "facts", "folder", "summary")
+
+    def __init__(
+        self,
+        summary: SessionSummary,
+        facts: Facts,
+        folder: Path,
+        read: Callable[[], Transcript],
+        copies: tuple[Path, ...] = (),
+    ) -> None:
+        self.summary = summary
+        self.facts = facts
+        self.folder = folder
+        self.copies = copies
+        self._read = read
+        self._header: Transcript | None = None
+
+    def __repr__(self) -> str:
+        return f"Entry({self.id!r}, {str(self.folder)!r})"
+
+    def with_copies(self, copies: tuple[Path, ...]) -> Entry:
+        twin = Entry(self.summary, self.facts, self.folder, self._read, copies)
+        twin._header = self._header
+        return twin
+
+    @property
+    def header(self) -> Transcript:
+        """The session's header as the typed model (ratings, loyalty, action items; no turns),
+        parsed the first time it is asked for.
+
+        Raises:
+            StoreError: The header had to be read from the file, and it no longer reads.
+        """
+        if self._header is None:
+            self._header = self._read()
+        return self._header
 
     @property
     def id(self) -> str:
@@ -159,23 +202,41 @@ class Entry:
     @property
     def shared(self) -> bool:
         """A copy a leader shared (`coach share`): it is replaced when they share again."""
-        return self.header.shared is not None
+        return self.facts.shared
+
+    @property
+    def loyalty_title(self) -> str:
+        """The title of the trait the loyalty answer was classified as ("" when none)."""
+        return self.facts.loyalty_title
 
     def ratings(self) -> list[tuple[str, str, int | None]]:
         """Each trait of the session's pack in the pack's order: id, title, rating or None.
         Traits rated but not named in the file's `traits` follow, titled by their id."""
-        order = list(self.header.traits) + [
-            t for t in self.header.ratings if t not in self.header.traits
-        ]
-        return [(t, self.header.trait_title(t), self.header.ratings.get(t)) for t in order]
+        return list(self.facts.ratings)
 
     def overdue(self, today: date) -> list[ActionItem]:
         """Open items whose due day is before `today`, the oldest due first."""
         late = [i for i in self.header.action_items if i.is_open and (d := _due(i)) and d < today]
         return sorted(late, key=lambda i: i.due)
 
+    def late(self, today: date) -> list[tuple[str, str]]:
+        """(due day, text) of each open item past due, the oldest first: `overdue` without
+        parsing the header, for a table row and the needs-attention view."""
+        late = [
+            (due, text)
+            for due, status, text in self.facts.items
+            if status == "open" and (d := _day_of(due)) is not None and d < today
+        ]
+        return sorted(late, key=lambda pair: pair[0])
+
     def follow_through(self, today: date) -> FollowThrough:
-        return follow_through(self.header, today)
+        items = self.facts.items
+        return FollowThrough(
+            done=sum(1 for _, status, _ in items if status == "done"),
+            open=sum(1 for _, status, _ in items if status == "open"),
+            dropped=sum(1 for _, status, _ in items if status == "dropped"),
+            overdue=len(self.late(today)),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +312,7 @@ class Trend:
 # -- searching ---------------------------------------------------------------------------
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
+_TOKEN = re.compile(r"[^\W_]+")  # a word as FTS5's unicode61 tokenizer cuts them
 
 
 def search_terms(text: str) -> list[str]:
@@ -307,11 +369,13 @@ def _snippet(text: str, spans: Sequence[tuple[int, int]]) -> Snippet:
 
 
 class Archive:
-    """Every session in `folders`, read through the store.
+    """Every session in `folders`, listed, filtered and searched from each folder's derived
+    SQLite index (`coach.store.index`), which `refresh` brings up to date by stat.
 
-    The listing is read on first use and again on `refresh`; headers and answers are kept in
-    memory by each file's size, mtime and inode, so a refresh rereads only what changed.
-    Safe to refresh from a worker thread while the UI reads the last listing.
+    Only files that changed since the index last saw them are read; a listing, a filter and
+    the needs-attention view then read no file at all, and a header (the typed model) is
+    parsed only when something asks for it, once per version of the file. Safe to refresh
+    from a worker thread while the UI reads the last listing.
 
     Args:
         folders: Session folders, most trusted first: when a session is in two of them with
@@ -326,15 +390,21 @@ class Archive:
                 unique.append(path)
         self.folders: tuple[Path, ...] = tuple(unique)
         self._stores = {folder: SessionStore(folder) for folder in self.folders}
+        self._indexes = {folder: Index(folder) for folder in self.folders}
         self._entries: list[Entry] | None = None
         self._problems: list[StoreError] = []
         self._late_problems: dict[Path, StoreError] = {}  # bodies found unreadable later
+        self._body_problems: dict[Path, str] = {}  # headers that read, turns that do not
         self._headers: dict[Path, tuple[Stamp, Transcript]] = {}
-        self._answers: dict[Path, tuple[Stamp, tuple[tuple[int, str], ...]]] = {}
         self._mutex = threading.RLock()
 
     def __repr__(self) -> str:
         return f"Archive({[str(f) for f in self.folders]!r})"
+
+    def close(self) -> None:
+        """Close the indexes' databases (they open again when next needed)."""
+        for index in self._indexes.values():
+            index.close()
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -361,53 +431,72 @@ class Archive:
             return [*self._problems, *late]
 
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Read every folder's listing again, and the header of each session that changed.
+        """Bring each folder's index up to date (reading only the files that changed since),
+        then list every session from the indexes.
 
         Args:
-            progress: Called as `progress(done, total)` while headers are read, so a UI can
-                say how far it is when many changed.
+            progress: Called as `progress(done, total)` while changed files are read, folder
+                by folder, so a UI can say how far it is when many changed.
         """
-        listed: list[tuple[Path, SessionSummary]] = []
         problems: list[StoreError] = []
+        found: dict[str, list[Entry]] = {}
+        body_problems: dict[Path, str] = {}
         for folder in self.folders:
             if not folder.exists():
                 problems.append(StoreError(folder, "there is no such folder"))
                 continue
-            try:
-                listing = self._stores[folder].list()
-            except StoreError as exc:
-                problems.append(exc)
+            if not folder.is_dir():
+                problems.append(StoreError(folder, "the sessions folder is not a folder"))
                 continue
-            problems.extend(listing.problems)
-            listed.extend((folder, summary) for summary in listing.sessions)
-        found: dict[str, list[Entry]] = {}
-        for done, (folder, summary) in enumerate(listed, start=1):
+            index = self._indexes[folder]
             try:
-                header = self._header(summary.path)
-            except StoreError as exc:
-                problems.append(exc)
+                index.refresh(progress)
+                rows = index.sessions()
+                problems.extend(
+                    StoreError(folder / p.file, p.message, p.line, p.col)
+                    for p in index.problem_list()
+                )
+            except (OSError, sqlite3.Error) as exc:  # the folder cannot be read at all
+                problems.append(StoreError(folder, f"cannot read the folder ({exc})"))
                 continue
-            finally:
-                if progress is not None:
-                    progress(done, len(listed))
-            found.setdefault(summary.id, []).append(Entry(summary, header, folder))
+            for row in rows:
+                entry = self._entry(folder, row)
+                if row.body_problem is not None:
+                    body_problems[entry.path] = row.body_problem
+                found.setdefault(entry.id, []).append(entry)
         entries = [_newest(copies) for copies in found.values()]
         entries.sort(key=lambda e: (_instant(e.summary.started_at), e.id), reverse=True)
         paths = {e.path for e in entries}
+        problems.sort(key=lambda e: str(e.path))
         with self._mutex:
             self._entries = entries
             self._problems = problems
+            self._body_problems = body_problems
             self._late_problems = {
-                path: problem for path, problem in self._late_problems.items() if path in paths
+                path: problem
+                for path, problem in self._late_problems.items()
+                if path in body_problems
             }
+            self._headers = {p: h for p, h in self._headers.items() if p in paths}
 
-    def _header(self, path: Path) -> Transcript:
-        stamp = _stamp(path)
+    def _entry(self, folder: Path, row: IndexedSession) -> Entry:
+        path = folder / row.file
+        summary = _new_summary(*row.summary, path)
+
+        def read() -> Transcript:
+            return self._header(path, row.stamp, row.header_json)
+
+        return Entry(summary, row.facts, folder, read)
+
+    def _header(self, path: Path, stamp: Stamp, header_json: str | None) -> Transcript:
+        """The header of this version of the file, parsed once: from the JSON the index keeps,
+        or from the file when the index could not keep it."""
         with self._mutex:
             cached = self._headers.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        header = parse(read_header(path), path)
+        doc = json.loads(header_json) if header_json is not None else read_header(path)
+        header = parse(doc, path)
         with self._mutex:
             self._headers[path] = (stamp, header)
         return header
@@ -496,11 +585,11 @@ class Archive:
         """Sessions whose answers hold every term of `text`, in any case; for each, the
         answers that matched with the spans to highlight and a snippet.
 
-        The leader's answers are searched (a summary-only copy has none). For now a scan of
-        the files: a file is parsed only when its text holds every term's ASCII words, and
-        the answers are kept in memory between searches; the SQLite index (FTS5) replaces
-        this without changing what it returns. A file whose answers cannot be read is passed
-        over and joins `problems`.
+        The leader's answers are searched (a summary-only copy has none), from the indexes:
+        FTS5 finds the answers holding a word that begins with each word of the terms, and
+        each is then checked for the terms themselves, so a term matches as the text it is
+        (a phrase with its words in order), in any case. A session whose answers cannot be
+        read is passed over, and joins `problems` when its file holds the words.
 
         Args:
             text: Words, or "quoted phrases"; blank matches nothing.
@@ -510,49 +599,43 @@ class Archive:
         if not terms:
             return []
         patterns = [re.compile(r"\s+".join(map(re.escape, t.split())), re.I) for t in terms]
-        # Before a file is parsed, its text must hold each term's ASCII words: parsing is
-        # what a scan costs, and most files hold none of them.
-        words = [
-            re.compile(re.escape(word), re.I)
-            for term in terms
-            for word in re.findall(r"[A-Za-z0-9]+", term)
-        ]
+        prefixes = [word for term in terms for word in _TOKEN.findall(term)]
+        listed = self.entries if entries is None else list(entries)  # indexes read first
+        hits: dict[tuple[Path, str], list[tuple[int, str]]] = {}
+        for folder in self.folders:
+            try:
+                answers = list(self._indexes[folder].answers(prefixes))
+            except sqlite3.Error as exc:
+                log.debug("cannot search the index of %s: %s", folder, exc)
+                continue
+            for session, n, answer in answers:
+                hits.setdefault((folder, session), []).append((n, answer))
         found = []
-        for entry in self.entries if entries is None else entries:
+        for entry in listed:
             turns = []
-            for n, answer in self._answers_of(entry, words):
+            for n, answer in sorted(hits.get((entry.folder, entry.id), ())):
                 spans = _spans(answer, patterns)
                 if spans is not None:
                     turns.append(TurnMatch(n, spans, _snippet(answer, spans)))
             if turns:
                 found.append(Match(entry, tuple(turns)))
+        self._note_unreadable(terms)
         return found
 
-    def _answers_of(
-        self, entry: Entry, words: Sequence[re.Pattern[str]] = ()
-    ) -> tuple[tuple[int, str], ...]:
-        """The leader's answers in a session, from memory while its file is unchanged; none
-        without reading it whole when its text lacks one of `words`."""
-        path = entry.path
-        try:
-            stamp = _stamp(path)
-            with self._mutex:
-                cached = self._answers.get(path)
-            if cached is not None and cached[0] == stamp:
-                return cached[1]
-            if not _could_hold(path, words):
-                return ()
-            transcript = parse(load_file(path), path)
-        except StoreError as exc:
-            log.debug("search passes over %s: %s", path, exc)
-            with self._mutex:
-                self._late_problems[path] = exc
-            return ()
-        answers = tuple((t.n, t.text) for t in transcript.turns if t.role == "leader" and t.text)
+    def _note_unreadable(self, terms: Sequence[str]) -> None:
+        """Sessions whose turns cannot be read join `problems` once a search could have
+        matched them: their file's text holds every word of the terms."""
+        words = [
+            re.compile(re.escape(word), re.I)
+            for term in terms
+            for word in re.findall(r"[A-Za-z0-9]+", term)
+        ]
         with self._mutex:
-            self._answers[path] = (stamp, answers)
-            self._late_problems.pop(path, None)
-        return answers
+            broken = dict(self._body_problems)
+        for path, message in broken.items():
+            if path not in self._late_problems and _could_hold(path, words):
+                with self._mutex:
+                    self._late_problems[path] = StoreError(path, message)
 
     # -- following leaders -----------------------------------------------------------------
 
@@ -596,16 +679,16 @@ class Archive:
         """
         overdue: list[tuple[str, Attention]] = []
         for entry in self.entries:
-            late = entry.overdue(today)
+            late = entry.late(today)
             if late:
-                oldest = late[0]
-                days = (today - date.fromisoformat(oldest.due)).days
+                due, text = late[0]
+                oldest = date.fromisoformat(due)
                 many = f"{len(late)} open items overdue" if len(late) > 1 else "1 open item overdue"
                 reason = (
-                    f"{many}, the oldest due {_words(date.fromisoformat(oldest.due))} "
-                    f"({_days(days)} ago): {_one_line(oldest.text)}"
+                    f"{many}, the oldest due {_words(oldest)} "
+                    f"({_days((today - oldest).days)} ago): {_one_line(text)}"
                 )
-                overdue.append((oldest.due, Attention(entry, "overdue", reason)))
+                overdue.append((due, Attention(entry, "overdue", reason)))
         overdue.sort(key=lambda pair: pair[0])
         dropped = list(self._drops())
         unfinished = [
@@ -620,17 +703,19 @@ class Archive:
         in the latest earlier session that rated it."""
         by_leader: dict[str, list[Entry]] = {}
         for entry in self.entries:  # newest first
-            if leader_key(entry.leader) and entry.header.ratings:
+            if leader_key(entry.leader) and entry.summary.ratings:
                 by_leader.setdefault(leader_key(entry.leader), []).append(entry)
         latest = []
         for sessions in by_leader.values():
             newest, earlier = sessions[0], sessions[1:]
             falls = []
             for trait, title, now in newest.ratings():
-                before = next((e for e in earlier if e.header.ratings.get(trait) is not None), None)
+                before = next(
+                    (e for e in earlier if e.summary.ratings.get(trait) is not None), None
+                )
                 if now is None or before is None:
                     continue
-                was = before.header.ratings[trait]
+                was = before.summary.ratings[trait]
                 if now < was:
                     when = before.started
                     since = f" since {_words(when)}" if when else ""
@@ -677,12 +762,12 @@ class Archive:
 
     def _reread(self, entry: Entry) -> Entry:
         """The entry read again after a change, in place in the listing."""
-        header = self._header(entry.path)
-        summary = next(
-            (s for s in self._stores[entry.folder].list().sessions if s.id == entry.id),
-            entry.summary,
-        )
-        fresh = Entry(summary, header, entry.folder, entry.copies)
+        index = self._indexes[entry.folder]
+        index.update(entry.path.name)
+        row = index.session(entry.path.name)
+        if row is None:  # changed again since, and no longer reads: list it as it was
+            return entry
+        fresh = self._entry(entry.folder, row).with_copies(entry.copies)
         with self._mutex:
             if self._entries is not None:
                 self._entries = [fresh if e.id == entry.id else e for e in self._entries]
@@ -704,14 +789,6 @@ def _could_hold(path: Path, words: Sequence[re.Pattern[str]]) -> bool:
     return all(word.search(text) for word in words)
 
 
-def _stamp(path: Path) -> Stamp:
-    try:
-        info = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return (0, 0, 0)
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
 def _same(a: Path, b: Path) -> bool:
     """Whether two folder names are one folder (both may be missing)."""
     try:
@@ -726,12 +803,12 @@ def _newest(copies: list[Entry]) -> Entry:
 
     def rank(pair: tuple[int, Entry]) -> tuple[float, bool, int]:
         index, entry = pair
-        summary_only = entry.header.shared is not None and entry.header.shared.summary_only
+        summary_only = entry.facts.summary_only
         return (_instant(entry.summary.updated_at), not summary_only, -index)
 
     _, best = max(enumerate(copies), key=rank)
     others = tuple(e.path for e in copies if e is not best)
-    return Entry(best.summary, best.header, best.folder, others)
+    return best.with_copies(others) if others else best
 
 
 def _words(day: date) -> str:

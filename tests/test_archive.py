@@ -201,12 +201,18 @@ def test_a_file_whose_answers_cannot_be_read_is_passed_over_by_search(mine: Path
 def test_a_refresh_rereads_only_what_changed(mine: Path, team: Path) -> None:
     archive = Archive([mine, team])
     before = {e.id: e.header for e in archive.entries}
-    reflect(team, "Ana", day("2026-11-27"))
+    reflect(team, "Ana", day("2026-11-27"))  # the store indexed it at every save
     said: list[tuple[int, int]] = []
     archive.refresh(lambda done, total: said.append((done, total)))
-    assert said == [(n, 6) for n in range(1, 7)]
+    assert said == [] and len(archive.entries) == 6
+    # A file filled from elsewhere (a synced folder) is read at the next refresh, alone.
+    copy = yaml.safe_load((mine / f"{SAM}.yaml").read_text())
+    copy["id"] = "2026-11-26-0800-ext1"
+    (team / "2026-11-26-0800-ext1.yaml").write_text(yaml.safe_dump(copy, sort_keys=False))
+    archive.refresh(lambda done, total: said.append((done, total)))
+    assert said == [(1, 1)]
     after = {e.id: e.header for e in archive.entries}
-    assert len(after) == 6
+    assert len(after) == 7 and after["2026-11-26-0800-ext1"].participant == "Sam"
     assert all(after[i] is header for i, header in before.items())  # the same objects
 
 

@@ -56,10 +56,18 @@ def test_only_what_changed_is_read_again(folder: Path, monkeypatch: pytest.Monke
     doc = load_file(folder / f"{SAM}.yaml")
     first = next(t for t in doc["turns"] if t["role"] == "leader")
     first["text"] = "They showed me the Zanzibar deal"
-    SessionStore(folder).save(doc)
+    SessionStore(folder).save(doc)  # the store updates the index from what it wrote
+    with Index(folder) as index:
+        assert index.refresh() == 0
+        assert [m.session for m in index.search("zanzibar")] == [SAM]
+        assert read == []
+    # A file changed by something other than coach (a sync, an editor) is read by stat.
+    path = folder / f"{SAM}.yaml"
+    path.write_text(path.read_text().replace("Zanzibar", "Zermatt"))
     with Index(folder) as index:
         assert index.refresh() == 1
-        assert [m.session for m in index.search("zanzibar")] == [SAM]
+        assert [m.session for m in index.search("zermatt")] == [SAM]
+        assert not index.search("zanzibar")
         assert index.search("Halvorsen") and read == [f"{SAM}.yaml"]
     (folder / f"{DANA}.yaml").unlink()
     with Index(folder) as index:

@@ -1,35 +1,40 @@
 """A derived SQLite index beside an archive of session files: full-text search over every answer
-(FTS5), and tables of sessions, ratings and action items.
+(FTS5), and tables of sessions, ratings and action items, which `coach.archive` lists, filters
+and follows without reading the files.
 
 The YAML files stay the only source of truth. The index is brought up to date by file name,
 size, mtime and inode: only files that changed since are read, and a file being replaced at that
-moment is read whole or not at all (saves are atomic renames). A damaged, foreign or outdated
-index is deleted and built again; it is never a reason to fail.
+moment is read whole or not at all (saves are atomic renames). The store also updates one
+session's rows at every save (`Index.update`). A damaged, foreign or outdated index is deleted
+and built again; it is never a reason to fail.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
-import stat
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coach.store.errors import StoreError
-from coach.store.store import NOTES_SUFFIX, load_file
-from coach.transcript import parse
+from coach.store.store import BODY_KEYS, NOTES_SUFFIX, load_file, read_header
+from coach.transcript import Transcript, listing_fields, parse
 
 INDEX_FILE = ".index.sqlite"
 """The index inside the folder it indexes; deleting it only costs one rebuild."""
 
-_VERSION = 1
+_VERSION = 2
 _SCHEMA = """
 CREATE TABLE files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, ino INTEGER,
-                    session TEXT, problem TEXT);
+                    session TEXT, problem TEXT, line INTEGER, col INTEGER, body_problem TEXT);
 CREATE TABLE sessions (id TEXT PRIMARY KEY, file TEXT, participant TEXT, pack TEXT,
-                       status TEXT, started_at TEXT, updated_at TEXT, loyalty_trait TEXT);
+                       status TEXT, started_at TEXT, updated_at TEXT, loyalty_trait TEXT,
+                       summary TEXT, facts TEXT, header TEXT);
 CREATE TABLE ratings (session TEXT, trait TEXT, value INTEGER);
 CREATE TABLE actions (session TEXT, item TEXT, due TEXT, status TEXT, kind TEXT, trait TEXT,
                       text TEXT);
@@ -37,10 +42,12 @@ CREATE VIRTUAL TABLE answers USING fts5(text, session UNINDEXED, n UNINDEXED,
                                         tokenize = 'unicode61 remove_diacritics 2');
 CREATE INDEX ratings_session ON ratings(session);
 CREATE INDEX actions_session ON actions(session);
+CREATE INDEX files_session ON files(session);
 """
 _TABLES = ("ratings", "actions", "answers", "sessions")
 
 Progress = Callable[[int, int], None]
+Stamp = tuple[int, int, int]  # mtime_ns, size, inode
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +76,88 @@ class Match:
         return self.snippet.replace("\x02", "").replace("\x03", "")
 
 
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a listing row, a filter and the needs-attention view need of one session, kept in
+    the index so that none of them parses a header: each trait in the pack's order with its
+    title and rating, the loyalty trait's title, the action items' due day, status and text,
+    and whether the file is a shared copy (and only a summary)."""
+
+    ratings: tuple[tuple[str, str, int | None], ...]
+    loyalty_title: str
+    items: tuple[tuple[str, str, str], ...]  # (due or "", status, text)
+    shared: bool
+    summary_only: bool
+
+    @classmethod
+    def of(cls, t: Transcript) -> Facts:
+        order = list(t.traits) + [r for r in t.ratings if r not in t.traits]
+        return cls(
+            ratings=tuple((r, t.trait_title(r), t.ratings.get(r)) for r in order),
+            loyalty_title=t.trait_title(t.loyalty.trait),
+            items=tuple((i.due or "", i.status, i.text) for i in t.action_items),
+            shared=t.shared is not None,
+            summary_only=t.shared is not None and t.shared.summary_only,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.ratings, self.loyalty_title, self.items, self.shared, self.summary_only],
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Facts:
+        ratings, title, items, shared, summary_only = json.loads(text)
+        return cls(
+            tuple((str(a), str(b), c) for a, b, c in ratings),
+            str(title),
+            tuple((str(a), str(b), str(c)) for a, b, c in items),
+            bool(shared),
+            bool(summary_only),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedSession:
+    """One session as the index holds it: its file and stamp, its listing fields (the values
+    of `SessionSummary` but the path, in order), its facts, and its header as JSON (None when
+    the header holds values JSON cannot keep; it is then read from the file)."""
+
+    file: str
+    stamp: Stamp
+    summary: list[Any]
+    facts: Facts
+    header_json: str | None
+    body_problem: str | None  # the turns cannot be read (the header can)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file in the folder that could not be indexed, with the store's sentence for it."""
+
+    file: str
+    message: str
+    line: int | None
+    col: int | None
+
+
 class Index:
-    """The index of one folder of session files."""
+    """The index of one folder of session files. Safe to share between threads (one
+    connection behind a lock): the review app refreshes in one worker and searches in
+    another."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self.path = self.folder / INDEX_FILE
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def __enter__(self) -> Index:
         return self
@@ -97,36 +174,81 @@ class Index:
             progress: Called as `progress(done, total)` while changed files are read, for a
                 progress bar when many changed.
         """
-        db = self._open()
-        files = _scan(self.folder)
-        known = {row[0]: tuple(row[1:]) for row in db.execute(
-            "SELECT name, mtime_ns, size, ino FROM files")}  # fmt: skip
-        gone = [name for name in known if name not in files]
-        changed = [name for name, stamp in files.items() if known.get(name) != stamp]
-        with db:
-            for name in gone:
-                self._forget(db, name)
-            for done, name in enumerate(changed, start=1):
-                self._forget(db, name)
-                self._add(db, name, files[name])
-                if progress is not None:
-                    progress(done, len(changed))
-        return len(changed)
+        with self._lock:
+            db = self._open()
+            files = _scan(self.folder)
+            known = {row[0]: tuple(row[1:]) for row in db.execute(
+                "SELECT name, mtime_ns, size, ino FROM files")}  # fmt: skip
+            gone = [name for name in known if name not in files]
+            changed = [name for name, stamp in files.items() if known.get(name) != stamp]
+            with db:
+                for name in gone:
+                    self._forget(db, name)
+                for done, name in enumerate(changed, start=1):
+                    self._forget(db, name)
+                    self._add(db, name, files[name])
+                    if progress is not None:
+                        progress(done, len(changed))
+            return len(changed)
 
-    def _add(self, db: sqlite3.Connection, name: str, stamp: tuple[int, int, int]) -> None:
+    def update(self, name: str, doc: Mapping[str, Any] | None = None) -> None:
+        """Bring one file's rows up to date now, in one transaction: the store calls this
+        after it writes a session, with the data it wrote, so the next search or review
+        finds nothing stale and nothing is read back.
+
+        Args:
+            name: The file's name in the folder.
+            doc: What the file now holds, if the caller knows; else the file is read.
+        """
+        with self._lock:
+            db = self._open()
+            stamp = _stat(self.folder / name)
+            with db:
+                self._forget(db, name)
+                if stamp is not None:
+                    self._add(db, name, stamp, doc)
+
+    def _add(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        stamp: Stamp,
+        given: Mapping[str, Any] | None = None,
+    ) -> None:
         path = self.folder / name
+        body_problem = None
         try:
-            t = parse(load_file(path), path)
-            if t.id != path.stem:
-                raise StoreError(path, f"the file holds session {t.id} but is named {name}")
+            doc = dict(given) if given is not None else load_file(path)
+            t = parse(doc, path)
         except StoreError as exc:
-            db.execute("INSERT INTO files VALUES (?, ?, ?, ?, NULL, ?)", (name, *stamp, str(exc)))
+            # The turns may be what is wrong: a header that reads still lists the session.
+            try:
+                doc = read_header(path)
+                t = parse(doc, path)
+            except StoreError:
+                self._problem(db, name, stamp, exc)
+                return
+            body_problem = exc.message
+        if t.id != path.stem:
+            self._problem(db, name, stamp, StoreError(
+                path, f"the file holds session {t.id} but is named {name}; "
+                f"rename it to {t.id}.yaml"))  # fmt: skip
             return
-        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, NULL)", (name, *stamp, t.id))
+        header = {k: v for k, v in doc.items() if k not in BODY_KEYS}
+        try:
+            header_json: str | None = json.dumps(header, ensure_ascii=False)
+        except (TypeError, ValueError):  # a hand-written date, say: read from the file
+            header_json = None
+        summary = listing_fields(header)
         db.execute(
-            "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
+            (name, *stamp, t.id, body_problem),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (t.id, name, t.participant, t.pack.id, t.status, t.started_at, t.updated_at,
-             t.loyalty.trait),
+             t.loyalty.trait, json.dumps(list(summary.values()), ensure_ascii=False),
+             Facts.of(t).to_json(), header_json),
         )  # fmt: skip
         db.executemany(
             "INSERT INTO ratings VALUES (?, ?, ?)", [(t.id, k, v) for k, v in t.ratings.items()]
@@ -135,22 +257,59 @@ class Index:
             "INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(t.id, i.id, i.due, i.status, i.kind, i.trait, i.text) for i in t.action_items],
         )
-        db.executemany(
-            "INSERT INTO answers (text, session, n) VALUES (?, ?, ?)",
-            [(turn.text, t.id, turn.n) for turn in t.turns
-             if turn.role == "leader" and turn.text.strip()],
-        )  # fmt: skip
+        if body_problem is None:
+            db.executemany(
+                "INSERT INTO answers (text, session, n) VALUES (?, ?, ?)",
+                [(turn.text, t.id, turn.n) for turn in t.turns
+                 if turn.role == "leader" and turn.text.strip()],
+            )  # fmt: skip
+
+    @staticmethod
+    def _problem(db: sqlite3.Connection, name: str, stamp: Stamp, exc: StoreError) -> None:
+        db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL)",
+            (name, *stamp, exc.message, exc.line, exc.col),
+        )
 
     @staticmethod
     def _forget(db: sqlite3.Connection, name: str) -> None:
         row = db.execute("SELECT session FROM files WHERE name = ?", (name,)).fetchone()
         db.execute("DELETE FROM files WHERE name = ?", (name,))
-        if row and row[0]:
+        if row and row[0]:  # a session's id is its file's name: no other file holds it
             for table in _TABLES:
                 column = "id" if table == "sessions" else "session"
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (row[0],))
 
     # -- asking ------------------------------------------------------------------------
+
+    def sessions(self) -> list[IndexedSession]:
+        """Every session the index holds, in no particular order."""
+        return self._sessions("")
+
+    def session(self, name: str) -> IndexedSession | None:
+        """The session in the file `name`, or None when the index holds none there."""
+        found = self._sessions(" AND f.name = ?", name)
+        return found[0] if found else None
+
+    def _sessions(self, where: str, *args: str) -> list[IndexedSession]:
+        with self._lock:
+            rows = (
+                self._open()
+                .execute(
+                    "SELECT f.name, f.mtime_ns, f.size, f.ino, s.summary, s.facts, s.header, "
+                    "f.body_problem FROM files f JOIN sessions s ON s.id = f.session "
+                    "WHERE s.file = f.name" + where,
+                    args,
+                )
+                .fetchall()
+            )
+        return [
+            IndexedSession(
+                str(name), (int(m), int(size), int(ino)), json.loads(summary),
+                Facts.from_json(facts), header, body,
+            )
+            for name, m, size, ino, summary, facts, header, body in rows
+        ]  # fmt: skip
 
     def search(self, text: str, limit: int = 1000) -> list[Match]:
         """Answers holding every word of `text` (any case, accents ignored), best first."""
@@ -158,19 +317,48 @@ class Index:
         if not words:
             return []
         query = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        db = self._open()
-        rows = db.execute(
-            "SELECT session, n, snippet(answers, 0, char(2), char(3), '…', 24) FROM answers "
-            "WHERE answers MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit),
-        )
+        with self._lock:
+            rows = (
+                self._open()
+                .execute(
+                    "SELECT session, n, snippet(answers, 0, char(2), char(3), '…', 24) "
+                    "FROM answers WHERE answers MATCH ? ORDER BY rank LIMIT ?",
+                    (query, limit),
+                )
+                .fetchall()
+            )
         return [Match(str(s), int(n), str(snip)) for s, n, snip in rows]
+
+    def answers(self, prefixes: Iterable[str] = ()) -> Iterator[tuple[str, int, str]]:
+        """(session, turn, text) of every answer holding a word that starts with each of
+        `prefixes` (any case, accents ignored); every answer when there are none. The caller
+        checks the exact terms: this only narrows."""
+        words = [w for w in prefixes if w]
+        with self._lock:
+            db = self._open()
+            if words:
+                query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+                rows = db.execute(
+                    "SELECT session, n, text FROM answers WHERE answers MATCH ?", (query,)
+                ).fetchall()
+            else:
+                rows = db.execute("SELECT session, n, text FROM answers").fetchall()
+        for session, n, answer in rows:
+            yield str(session), int(n), str(answer)
 
     def problems(self) -> list[tuple[str, str]]:
         """Files that could not be indexed, with the reason (one sentence each)."""
-        db = self._open()
-        rows = db.execute("SELECT name, problem FROM files WHERE problem IS NOT NULL")
-        return [(str(name), str(problem)) for name, problem in rows]
+        return [(p.file, p.message) for p in self.problem_list()]
+
+    def problem_list(self) -> list[Problem]:
+        """Files that could not be indexed, with the store's sentence and its place."""
+        with self._lock:
+            rows = (
+                self._open()
+                .execute("SELECT name, problem, line, col FROM files WHERE problem IS NOT NULL")
+                .fetchall()
+            )
+        return [Problem(str(n), str(p), line, col) for n, p, line, col in rows]
 
     # -- the database itself -------------------------------------------------------------
 
@@ -182,7 +370,8 @@ class Index:
                 db = self._connect()
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version == _VERSION:
-                    db.execute("SELECT count(*) FROM files, answers LIMIT 1").fetchone()
+                    for table in ("files", "sessions", "answers"):
+                        db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
                     self._db = db
                     return db
                 if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
@@ -198,7 +387,7 @@ class Index:
                 self._remove()
         # The folder cannot hold an index (read-only, or the file keeps failing): one in
         # memory still answers, it only has to be built again next time.
-        db = sqlite3.connect(":memory:")
+        db = sqlite3.connect(":memory:", check_same_thread=False)
         db.executescript(_SCHEMA)
         db.execute(f"PRAGMA user_version = {_VERSION}")
         self._db = db
@@ -209,7 +398,9 @@ class Index:
             raise sqlite3.DatabaseError("not a plain file")
         if not os.access(self.folder, os.W_OK):
             raise sqlite3.DatabaseError("the folder is read-only")
-        db = sqlite3.connect(self.path, timeout=5)
+        db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
+        # Derived data: a power cut costs a rebuild at worst, so no fsync per transaction.
+        db.execute("PRAGMA synchronous = OFF")
         with contextlib.suppress(OSError):
             os.chmod(self.path, 0o600)
         return db
@@ -222,22 +413,29 @@ class Index:
                     target.unlink()
 
 
-def _scan(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """Session file name → (mtime_ns, size, inode), without reading any."""
-    found: dict[str, tuple[int, int, int]] = {}
-    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
-        for entry in _entries(entries):
-            name = entry.name
-            if name.startswith(".") or not name.endswith(".yaml") or name.endswith(NOTES_SUFFIX):
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or not name.endswith(".yaml") or name.endswith(NOTES_SUFFIX)
+
+
+def _stat(path: Path) -> Stamp | None:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _scan(folder: Path) -> dict[str, Stamp]:
+    """Session file name → (mtime_ns, size, inode), without reading any. Entries that are not
+    plain files (a link, a pipe, a folder) are kept too: reading one says what it is."""
+    found: dict[str, Stamp] = {}
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(folder) as entries:
+        for entry in entries:
+            if _skipped(entry.name):
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if stat.S_ISREG(info.st_mode):
-                found[name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+            found[entry.name] = (info.st_mtime_ns, info.st_size, info.st_ino)
     return found
-
-
-def _entries(entries: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
-    yield from entries

@@ -60,6 +60,8 @@ from coach.transcript import BODY_KEYS, HEADER_KEYS, SCHEMA, listing_fields
 if TYPE_CHECKING:
     import yaml
 
+    from coach.store.index import Index
+
 try:
     import fcntl
 
@@ -684,6 +686,7 @@ class SessionStore:
         self._locks: dict[str, SessionLock] = {}  # locks this store took, for the sweep
         self._swept: set[str] = set()
         self._mutex = threading.RLock()  # the TUI saves from a worker thread
+        self._index: Index | None = None  # the folder's search index, opened at a save
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.root)!r})"
@@ -746,8 +749,9 @@ class SessionStore:
     def save(self, doc: Mapping[str, Any]) -> Path:
         """Write a session to `<id>.yaml` atomically, header first.
 
-        Only that session's files are written (no index update), so saving costs the same in
-        an archive of ten thousand sessions as in an empty folder. What was written before is
+        Only that session's files are written, and that session's rows in the folder's search
+        index when there is one (`_reindex`), so saving costs the same in an archive of ten
+        thousand sessions as in an empty folder. What was written before is
         not serialised again: a save costs the header, the new turns and the snapshot. A save
         that adds only a rejected line (and the coach's retry) while the header stays the same
         but for `updated_at` is appended to the journal instead of rewriting the file, so a
@@ -830,6 +834,7 @@ class SessionStore:
             data = self._encoded(path, _file_text(head, chunks, tail_text))
         write_atomic(path, data)
         ok = self._drop_journal(path)
+        self._reindex(path, ordered)
         if parts is None:
             self._written.pop(session_id, None)
             return
@@ -844,6 +849,24 @@ class SessionStore:
             file_bytes=len(data),
             journal_ok=ok,
         )
+
+    def _reindex(self, path: Path, doc: Mapping[str, Any]) -> None:
+        """Update this session's rows in the folder's search index (coach/store/index.py),
+        if the folder has one, from the data just written. A failure only costs time: the
+        next reader brings the index up to date by stat. A journal append (rejected lines)
+        leaves the file, and so its rows, as they were."""
+        import sqlite3
+
+        from coach.store import index  # index imports this module
+
+        if not os.path.isfile(self.root / index.INDEX_FILE):
+            return
+        try:
+            if self._index is None:
+                self._index = index.Index(self.root)
+            self._index.update(path.name, doc)
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            log.debug("cannot update the search index in %s: %s", self.root, exc)
 
     def _encoded(self, path: Path, text: str) -> bytes:
         try:

@@ -45,7 +45,7 @@ class Column:
 
 
 def _mean(entry: Entry) -> float:
-    values = [v for v in entry.header.ratings.values() if v is not None]
+    values = [v for v in entry.summary.ratings.values() if v is not None]
     return sum(values) / len(values) if values else -1.0
 
 
@@ -58,11 +58,11 @@ COLUMNS = (
     Column(
         "loyalty",
         "Loyalty",
-        lambda e, _: e.header.trait_title(e.summary.loyalty_trait).casefold() or "\uffff",
+        lambda e, _: e.loyalty_title.casefold() or "\uffff",
         share=5,
     ),
     Column("open", "Open", lambda e, _: e.summary.open_actions, width=4, descending=True),
-    Column("late", "Late", lambda e, today: len(e.overdue(today)), width=4, descending=True),
+    Column("late", "Late", lambda e, today: len(e.late(today)), width=4, descending=True),
 )
 BY_KEY = {column.key: column for column in COLUMNS}
 PADDING = 1  # the table's cell padding, each side of each column
@@ -277,7 +277,7 @@ class SessionsScreen(Screen[None]):
 
     def _cells(self, entry: Entry, columns: list[tuple[Column, int]], today: date) -> list[Text]:
         s = entry.summary
-        late = len(entry.overdue(today))
+        late = len(entry.late(today))  # from the index: a row parses no header
         values = {
             "date": Text(entry.started.isoformat() if entry.started else "?"),
             "status": Text("complete" if entry.complete else f"{s.answered} of {s.steps}"),
@@ -288,7 +288,7 @@ class SessionsScreen(Screen[None]):
         names = {
             "leader": entry.leader or NO_NAME,
             "pack": s.pack_id,
-            "loyalty": entry.header.trait_title(s.loyalty_trait),
+            "loyalty": entry.loyalty_title,
         }
         cells = []
         for column, width in columns:
