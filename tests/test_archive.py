@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from coach.catalog import find_pack
 from coach.session import Session
 from coach.share import share
 from coach.store import SessionBusy, SessionStore, StoreError
+from coach.store.index import INDEX_FILE, Index
 
 DANA, SAM = "2026-11-02-0930-vmyh", "2026-11-20-1605-dl20"
 TODAY = NOW.date()  # Sat 28 Nov 2026
@@ -423,3 +425,59 @@ def test_a_file_without_the_words_is_not_parsed_and_accents_still_match(mine: Pa
     doc["turns"][2]["text"] = "Carla ran the Café Ñandú account"
     SessionStore(mine).save(doc)
     assert [t.n for t in archive.search("CAFÉ ñandú")[0].turns] == [3]
+
+
+# -- the index behind the archive -------------------------------------------------------
+
+
+def test_a_save_updates_the_index_so_nothing_is_stale(mine: Path) -> None:
+    archive = Archive([mine])
+    assert archive.search("zanzibar") == []
+    doc = yaml.safe_load((mine / f"{SAM}.yaml").read_text())
+    doc["turns"][2]["text"] = "The Zanzibar deal"
+    SessionStore(mine).save(doc)
+    with Index(mine) as index:  # what `coach list --search` asks, before any refresh
+        assert [m.session for m in index.search("zanzibar")] == [SAM]
+        assert index.refresh() == 0
+
+
+def test_a_folder_without_an_index_gets_none_from_a_save(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    reflect(folder, "Dana", day("2026-11-10"))
+    assert not (folder / INDEX_FILE).exists()
+
+
+def test_an_index_that_cannot_be_updated_costs_the_save_nothing(
+    mine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Archive([mine]).refresh()
+
+    def broken(self: Index, name: str, doc: object = None) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Index, "update", broken)
+    doc = yaml.safe_load((mine / f"{SAM}.yaml").read_text())
+    doc["turns"][2]["text"] = "The Zanzibar deal"
+    SessionStore(mine).save(doc)
+    assert "Zanzibar" in (mine / f"{SAM}.yaml").read_text()
+    monkeypatch.undo()
+    assert [m.entry.id for m in Archive([mine]).search("zanzibar")] == [SAM]  # by stat
+
+
+def test_a_search_word_matches_the_start_of_words_and_any_punctuation(mine: Path) -> None:
+    archive = Archive([mine])
+    whole = [(m.entry.id, [t.n for t in m.turns]) for m in archive.search("Halvorsen")]
+    assert whole and [(m.entry.id, [t.n for t in m.turns]) for m in archive.search("halv")] == whole
+    assert archive.search("alvorsen") == []  # a word is found by its start, as in FTS5
+    (match, *_) = archive.search("1:1")
+    text = {t.n: t.text for t in archive.load(match.entry).turns}[match.turns[0].n]
+    assert [text[a:b] for a, b in match.turns[0].spans][:1] == ["1:1"]
+
+
+def test_links_and_pipes_named_as_sessions_are_listed_as_problems(mine: Path) -> None:
+    (mine / "2026-11-05-1000-link.yaml").symlink_to(mine / f"{DANA}.yaml")
+    archive = Archive([mine])
+    assert [e.id for e in archive.entries] == [SAM, DANA]
+    (problem,) = archive.problems
+    assert problem.path.name == "2026-11-05-1000-link.yaml"
+    assert problem.message.startswith("this is a symbolic link, not a session file")

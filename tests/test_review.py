@@ -540,3 +540,28 @@ async def test_a_hand_edited_file_with_a_repeated_turn_and_a_skip_still_reads(
         reading = await open_row(pilot, 1)
         assert len(reading.query(TurnLine)) == 59
         assert plain(reading.query_one("#turn-6", Static)) == "#6  (skipped)"
+
+
+async def test_the_table_opens_from_the_index_reading_no_session_file(
+    folders: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Archive(folders).refresh()  # the indexes are up to date, as on every start but the first
+    read: list[str] = []
+
+    def reading(path: object, *args: object) -> dict[str, object]:
+        read.append(Path(str(path)).name)
+        raise AssertionError(f"read {path}")
+
+    from coach import archive as archive_module
+    from coach.store import index as index_module
+
+    for module in (index_module, archive_module):
+        monkeypatch.setattr(module, "load_file", reading)
+        monkeypatch.setattr(module, "read_header", reading)
+    app = build(folders)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        table = rows(pilot)
+        assert len(table) == 5 and table[0][1] == "Lee"
+        assert [a.kind for a in app.archive.needs_attention(NOW.date())][:1] == ["overdue"]
+    assert read == []
