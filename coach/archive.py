@@ -55,6 +55,11 @@ log = logging.getLogger(__name__)
 ATTENTION_KINDS = ("overdue", "dropped", "unfinished")
 """What needs a coach's attention, in the order the needs-attention view lists it."""
 
+BUSY = (
+    "another coach process is updating this folder's search index; its sessions are listed "
+    "once it is done (F5 reads the folders again)"
+)
+
 SNIPPET_BEFORE = 30  # characters of context shown before the first match of an answer
 SNIPPET_WIDTH = 110  # the longest snippet, ellipses included
 
@@ -456,6 +461,10 @@ class Archive:
                     StoreError(folder / p.file, p.message, p.line, p.col)
                     for p in index.problem_list()
                 )
+            except sqlite3.OperationalError as exc:  # busy for longer than the timeout
+                log.debug("the index of %s is busy: %s", folder, exc)
+                problems.append(StoreError(folder, BUSY))
+                continue
             except (OSError, sqlite3.Error) as exc:  # the folder cannot be read at all
                 problems.append(StoreError(folder, f"cannot read the folder ({exc})"))
                 continue

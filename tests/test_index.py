@@ -136,3 +136,23 @@ def test_notes_files_are_not_indexed(folder: Path) -> None:
     with Index(folder) as index:
         index.refresh()
         assert index.problems() == []
+
+
+def test_an_index_another_process_is_writing_is_waited_for_never_deleted(folder: Path) -> None:
+    with Index(folder) as index:
+        index.refresh()
+    other = sqlite3.connect(folder / INDEX_FILE)
+    other.execute("BEGIN EXCLUSIVE")  # as a long write in another coach process
+    try:
+        with Index(folder, timeout=0.05) as index, pytest.raises(sqlite3.OperationalError):
+            index.refresh()
+        from coach.archive import BUSY, Archive
+
+        archive = Archive([folder])
+        archive._indexes[folder].timeout = 0.05
+        assert archive.entries == [] and [p.message for p in archive.problems] == [BUSY]
+    finally:
+        other.rollback()
+        other.close()
+    with Index(folder) as index:  # still the same index, whole
+        assert index.refresh() == 0 and {m.session for m in index.search("Priya")} == {DANA, SAM}

@@ -45,6 +45,7 @@ CREATE INDEX actions_session ON actions(session);
 CREATE INDEX files_session ON files(session);
 """
 _TABLES = ("ratings", "actions", "answers", "sessions")
+_BATCH = 200  # files read and written per transaction by a refresh
 
 Progress = Callable[[int, int], None]
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode
@@ -145,10 +146,19 @@ class Problem:
 class Index:
     """The index of one folder of session files. Safe to share between threads (one
     connection behind a lock): the review app refreshes in one worker and searches in
-    another."""
+    another. Another process writing the index is waited for (`timeout`), never taken for
+    damage: `sqlite3.OperationalError` says it is still busy after that."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(self, folder: str | os.PathLike[str], timeout: float = 30.0) -> None:
+        """Work on `folder`'s index; nothing is opened yet.
+
+        Args:
+            folder: The session folder.
+            timeout: How long to wait for another process's write to the index (the store
+                waits less: its update may be skipped, a save may not be held up).
+        """
         self.folder = Path(folder)
+        self.timeout = timeout
         self.path = self.folder / INDEX_FILE
         self._db: sqlite3.Connection | None = None
         self._lock = threading.RLock()
@@ -184,11 +194,15 @@ class Index:
             with db:
                 for name in gone:
                     self._forget(db, name)
-                for done, name in enumerate(changed, start=1):
-                    self._forget(db, name)
-                    self._add(db, name, files[name])
-                    if progress is not None:
-                        progress(done, len(changed))
+            # Committed a batch at a time, so a save in another process waits for one
+            # batch at most, never for a whole cold build.
+            for start in range(0, len(changed), _BATCH):
+                with db:
+                    for done, name in enumerate(changed[start : start + _BATCH], start + 1):
+                        self._forget(db, name)
+                        self._add(db, name, files[name])
+                        if progress is not None:
+                            progress(done, len(changed))
             return len(changed)
 
     def update(self, name: str, doc: Mapping[str, Any] | None = None) -> None:
@@ -381,6 +395,9 @@ class Index:
                     self._db = db
                     return db
                 db.close()
+            except sqlite3.OperationalError as exc:
+                if _busy(exc):  # another process is writing it: busy, not damaged
+                    raise
             except sqlite3.DatabaseError:
                 pass
             if attempt == 0:  # damaged, foreign or outdated: start over
@@ -398,9 +415,12 @@ class Index:
             raise sqlite3.DatabaseError("not a plain file")
         if not os.access(self.folder, os.W_OK):
             raise sqlite3.DatabaseError("the folder is read-only")
-        db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
-        # Derived data: a power cut costs a rebuild at worst, so no fsync per transaction.
+        db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
+        # Derived data: a power cut costs a rebuild at worst, so no fsync per transaction;
+        # a cache large enough for a batch keeps readers in other processes reading until
+        # the batch commits (a spilled cache would lock them out for the whole batch).
         db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -65536")
         with contextlib.suppress(OSError):
             os.chmod(self.path, 0o600)
         return db
@@ -411,6 +431,12 @@ class Index:
                 target = Path(f"{self.path}{suffix}")
                 if target.is_symlink() or target.is_file():
                     target.unlink()
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite said another connection holds the database (locked or busy)."""
+    words = str(exc).casefold()
+    return "locked" in words or "busy" in words
 
 
 def _skipped(name: str) -> bool:

@@ -863,7 +863,7 @@ class SessionStore:
             return
         try:
             if self._index is None:
-                self._index = index.Index(self.root)
+                self._index = index.Index(self.root, timeout=0.5)
             self._index.update(path.name, doc)
         except (OSError, sqlite3.Error, StoreError) as exc:
             log.debug("cannot update the search index in %s: %s", self.root, exc)
