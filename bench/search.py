@@ -2,9 +2,10 @@
 
     python bench/search.py [--quick]
 
-An archive of 2,000 sessions (500 with --quick) is made by driving the engine over the stock
-pack with the simulated leader (`_common.Leader`) for a few dozen sessions and copying them
-under new ids and names. Then, whole processes, interleaved round by round:
+An archive of 2,000 sessions from 40 leaders (500 from 10 with --quick) is made by
+bench/make_archive.py: real sessions driven through the engine by the simulated leader
+(`_common.Leader`), varied in names, dates, ratings and follow-through. Then, whole
+processes, interleaved round by round:
   * baseline: `python -c` that loads every session file with libyaml's CSafeLoader and looks
     for the word in the leader's answers: what a search costs without an index (the parse
     is the floor of any index-free search).
@@ -19,22 +20,19 @@ Figures: median and p99 of each, and the ratio of the medians against its baseli
 from __future__ import annotations
 
 import os
-import random
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, STAT_HEADER, Leader, clock, machine_line, parse_args, stat_row, table
+from _common import ROOT, STAT_HEADER, machine_line, parse_args, stat_row, table
+from make_archive import make_archive
 
-from coach.catalog import find_pack
-from coach.session import Session
-from coach.store import SessionStore, load_file, yamlio
+from coach.store import yamlio
 from coach.store.index import Index
 
-WORD = "Priya"
+WORD = "discovery"  # in many answers (make_archive gives each leader's reps new names)
 SCAN = """
 import sys, yaml, pathlib
 hits = 0
@@ -45,31 +43,6 @@ for path in pathlib.Path(sys.argv[1]).glob("*.yaml"):
             hits += 1
 print(hits)
 """
-
-
-def make_archive(folder: Path, count: int) -> None:
-    """A few real sessions, then copies under new ids, names and times."""
-    store = SessionStore(folder / "seed")
-    pack = find_pack("sales-leader", [])
-    seeds = []
-    for n in range(24):
-        session, _ = Session.begin(store, pack, clock, random.Random(n), name=f"Leader {n}")
-        leader = Leader(n)
-        for _ in range(400):
-            prompt = session.dialogue.current()
-            if prompt is None or (n % 5 == 0 and session.dialogue.answered > 10):
-                break
-            session.answer(leader.answer(prompt))
-        session.close()
-        seeds.append(load_file(store.path_for(session.id)))
-    rng = random.Random(7)
-    for i in range(count):
-        doc = dict(seeds[i % len(seeds)])
-        day = 1 + i % 28
-        doc["id"] = f"2026-{1 + i % 12:02d}-{day:02d}-{i % 24:02d}{i % 60:02d}-{i:04d}"
-        doc["participant"] = {"name": f"Leader {rng.randrange(200)}"}
-        (folder / f"{doc['id']}.yaml").write_text(yamlio.dump(doc), encoding="utf-8")
-    shutil.rmtree(folder / "seed")
 
 
 def timed(args: list[str]) -> float:
@@ -85,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "archive"
         folder.mkdir()
-        make_archive(folder, count)
+        make_archive(folder, count, max(1, count // 50))
         files = sorted(folder.glob("*.yaml"))
         print(
             f"archive: {len(files):,} sessions, {sum(f.stat().st_size for f in files) / 1e6:.1f} MB"
