@@ -15,7 +15,6 @@ view) and `history` (a trend) go further, to one session's file or one leader's 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -492,20 +491,26 @@ class Archive:
         path = folder / row.file
         summary = _new_summary(*row.summary, path)
 
+        stamp = row.stamp
+
         def read() -> Transcript:
-            return self._header(path, row.stamp, row.header_json)
+            return self._header(folder, path, stamp)
 
         return Entry(summary, row.facts, folder, read)
 
-    def _header(self, path: Path, stamp: Stamp, header_json: str | None) -> Transcript:
+    def _header(self, folder: Path, path: Path, stamp: Stamp) -> Transcript:
         """The header of this version of the file, parsed once: from the JSON the index keeps,
-        or from the file when the index could not keep it."""
+        or from the file when the index does not hold it (any more)."""
         with self._mutex:
             cached = self._headers.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        doc = json.loads(header_json) if header_json is not None else read_header(path)
-        header = parse(doc, path)
+        try:
+            doc = self._indexes[folder].header(path.name, stamp)
+        except sqlite3.Error as exc:
+            log.debug("reading the header of %s from its file: %s", path, exc)
+            doc = None
+        header = parse(doc if doc is not None else read_header(path), path)
         with self._mutex:
             self._headers[path] = (stamp, header)
         return header

@@ -46,6 +46,7 @@ CREATE INDEX files_session ON files(session);
 """
 _TABLES = ("ratings", "actions", "answers", "sessions")
 _BATCH = 200  # files read and written per transaction by a refresh
+_BATCH_CACHE = -65536  # KiB: a batch fits, so the write does not lock readers out early
 
 Progress = Callable[[int, int], None]
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode
@@ -122,14 +123,13 @@ class Facts:
 @dataclass(frozen=True, slots=True)
 class IndexedSession:
     """One session as the index holds it: its file and stamp, its listing fields (the values
-    of `SessionSummary` but the path, in order), its facts, and its header as JSON (None when
-    the header holds values JSON cannot keep; it is then read from the file)."""
+    of `SessionSummary` but the path, in order) and its facts. Its header is asked for apart
+    (`Index.header`), when something needs it: ten thousand of them are most of the index."""
 
     file: str
     stamp: Stamp
     summary: list[Any]
     facts: Facts
-    header_json: str | None
     body_problem: str | None  # the turns cannot be read (the header can)
 
 
@@ -195,7 +195,11 @@ class Index:
                 for name in gone:
                     self._forget(db, name)
             # Committed a batch at a time, so a save in another process waits for one
-            # batch at most, never for a whole cold build.
+            # batch at most, never for a whole cold build; with a cache large enough for a
+            # batch, readers in other processes read on until it commits (a spilled cache
+            # would lock them out for the rest of the batch).
+            if changed:
+                db.execute(f"PRAGMA cache_size = {_BATCH_CACHE}")
             for start in range(0, len(changed), _BATCH):
                 with db:
                     for done, name in enumerate(changed[start : start + _BATCH], start + 1):
@@ -203,6 +207,8 @@ class Index:
                         self._add(db, name, files[name])
                         if progress is not None:
                             progress(done, len(changed))
+            if changed:  # back to SQLite's default: a reader needs no more
+                db.execute("PRAGMA cache_size = -2000")
             return len(changed)
 
     def update(self, name: str, doc: Mapping[str, Any] | None = None) -> None:
@@ -310,7 +316,7 @@ class Index:
             rows = (
                 self._open()
                 .execute(
-                    "SELECT f.name, f.mtime_ns, f.size, f.ino, s.summary, s.facts, s.header, "
+                    "SELECT f.name, f.mtime_ns, f.size, f.ino, s.summary, s.facts, "
                     "f.body_problem FROM files f JOIN sessions s ON s.id = f.session "
                     "WHERE s.file = f.name" + where,
                     args,
@@ -320,10 +326,29 @@ class Index:
         return [
             IndexedSession(
                 str(name), (int(m), int(size), int(ino)), json.loads(summary),
-                Facts.from_json(facts), header, body,
+                Facts.from_json(facts), body,
             )
-            for name, m, size, ino, summary, facts, header, body in rows
+            for name, m, size, ino, summary, facts, body in rows
         ]  # fmt: skip
+
+    def header(self, name: str, stamp: Stamp) -> dict[str, Any] | None:
+        """The header of the file `name` as the index holds it for this stamp (plain data, as
+        `read_header` gives it), or None: the index holds another version of the file, or a
+        header JSON could not keep (the caller reads the file then)."""
+        with self._lock:
+            row = (
+                self._open()
+                .execute(
+                    "SELECT s.header FROM files f JOIN sessions s ON s.id = f.session "
+                    "WHERE f.name = ? AND f.mtime_ns = ? AND f.size = ? AND f.ino = ?",
+                    (name, *stamp),
+                )
+                .fetchone()
+            )
+        if row is None or row[0] is None:
+            return None
+        found = json.loads(row[0])
+        return found if isinstance(found, dict) else None
 
     def search(self, text: str, limit: int = 1000) -> list[Match]:
         """Answers holding every word of `text` (any case, accents ignored), best first."""
@@ -416,11 +441,8 @@ class Index:
         if not os.access(self.folder, os.W_OK):
             raise sqlite3.DatabaseError("the folder is read-only")
         db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
-        # Derived data: a power cut costs a rebuild at worst, so no fsync per transaction;
-        # a cache large enough for a batch keeps readers in other processes reading until
-        # the batch commits (a spilled cache would lock them out for the whole batch).
+        # Derived data: a power cut costs a rebuild at worst, so no fsync per transaction.
         db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -65536")
         with contextlib.suppress(OSError):
             os.chmod(self.path, 0o600)
         return db
