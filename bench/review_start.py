@@ -156,6 +156,7 @@ def old_archive() -> ModuleType | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     module = ModuleType("old_archive")
+    sys.modules["old_archive"] = module  # its dataclasses look their module up
     exec(compile(source, "old_archive.py", "exec"), module.__dict__)  # our own code, from git
     return module
 

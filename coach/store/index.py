@@ -28,13 +28,14 @@ from coach.transcript import Transcript, listing_fields, parse
 INDEX_FILE = ".index.sqlite"
 """The index inside the folder it indexes; deleting it only costs one rebuild."""
 
-_VERSION = 2
+_VERSION = 3
+_SPAN = 1 << 20  # a session's answers have the FTS5 rowids key * _SPAN + 0, 1, 2, ...
 _SCHEMA = """
 CREATE TABLE files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, ino INTEGER,
                     session TEXT, problem TEXT, line INTEGER, col INTEGER, body_problem TEXT);
 CREATE TABLE sessions (id TEXT PRIMARY KEY, file TEXT, participant TEXT, pack TEXT,
                        status TEXT, started_at TEXT, updated_at TEXT, loyalty_trait TEXT,
-                       summary TEXT, facts TEXT, header TEXT);
+                       summary TEXT, facts TEXT, header TEXT, key INTEGER);
 CREATE TABLE ratings (session TEXT, trait TEXT, value INTEGER);
 CREATE TABLE actions (session TEXT, item TEXT, due TEXT, status TEXT, kind TEXT, trait TEXT,
                       text TEXT);
@@ -43,8 +44,8 @@ CREATE VIRTUAL TABLE answers USING fts5(text, session UNINDEXED, n UNINDEXED,
 CREATE INDEX ratings_session ON ratings(session);
 CREATE INDEX actions_session ON actions(session);
 CREATE INDEX files_session ON files(session);
+CREATE INDEX sessions_key ON sessions(key);
 """
-_TABLES = ("ratings", "actions", "answers", "sessions")
 _BATCH = 200  # files read and written per transaction by a refresh
 _BATCH_CACHE = -65536  # KiB: a batch fits, so the write does not lock readers out early
 
@@ -264,11 +265,14 @@ class Index:
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
             (name, *stamp, t.id, body_problem),
         )
+        # A session's answers are found by a range of FTS5 rowids, so forgetting them is a
+        # range delete, not a scan of every answer in the archive (at every save).
+        key = db.execute("SELECT coalesce(max(key), 0) + 1 FROM sessions").fetchone()[0]
         db.execute(
-            "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (t.id, name, t.participant, t.pack.id, t.status, t.started_at, t.updated_at,
              t.loyalty.trait, json.dumps(list(summary.values()), ensure_ascii=False),
-             Facts.of(t).to_json(), header_json),
+             Facts.of(t).to_json(), header_json, key),
         )  # fmt: skip
         db.executemany(
             "INSERT INTO ratings VALUES (?, ?, ?)", [(t.id, k, v) for k, v in t.ratings.items()]
@@ -278,10 +282,11 @@ class Index:
             [(t.id, i.id, i.due, i.status, i.kind, i.trait, i.text) for i in t.action_items],
         )
         if body_problem is None:
+            answers = [turn for turn in t.turns if turn.role == "leader" and turn.text.strip()]
             db.executemany(
-                "INSERT INTO answers (text, session, n) VALUES (?, ?, ?)",
-                [(turn.text, t.id, turn.n) for turn in t.turns
-                 if turn.role == "leader" and turn.text.strip()],
+                "INSERT INTO answers (rowid, text, session, n) VALUES (?, ?, ?, ?)",
+                [(key * _SPAN + i, turn.text, t.id, turn.n)
+                 for i, turn in enumerate(answers[:_SPAN])],
             )  # fmt: skip
 
     @staticmethod
@@ -296,7 +301,13 @@ class Index:
         row = db.execute("SELECT session FROM files WHERE name = ?", (name,)).fetchone()
         db.execute("DELETE FROM files WHERE name = ?", (name,))
         if row and row[0]:  # a session's id is its file's name: no other file holds it
-            for table in _TABLES:
+            found = db.execute("SELECT key FROM sessions WHERE id = ?", (row[0],)).fetchone()
+            if found and found[0] is not None:
+                first = int(found[0]) * _SPAN
+                db.execute(
+                    "DELETE FROM answers WHERE rowid >= ? AND rowid < ?", (first, first + _SPAN)
+                )
+            for table in ("ratings", "actions", "sessions"):
                 column = "id" if table == "sessions" else "session"
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", (row[0],))
 
