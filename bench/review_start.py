@@ -48,6 +48,8 @@ import _common as c
 from make_archive import make_archive
 from startup import COACH_MARKER, DEADLINE, _env, _text
 
+from coach.archive import Archive
+
 WORD = "discovery"  # a word of many answers (make_archive replaces the reps' names)
 OLD_ARCHIVE_COMMIT = "a0b6714"  # the last commit whose Archive read every header
 
@@ -208,7 +210,9 @@ def journal(folder: Path, work: Path) -> Path:
     text = work / "journal.txt"
     text.write_text("\n".join(lines), encoding="utf-8")
     config = work / "jrnl.yaml"
-    config.write_text(json.dumps({
+    import yaml
+
+    config.write_text(yaml.safe_dump({  # YAML: a JSON config is jrnl 1's, and it asks to upgrade
         "colors": {"body": "none", "date": "none", "tags": "none", "title": "none"},
         "default_hour": 9, "default_minute": 0, "editor": "", "encrypt": False,
         "highlight": False, "indent_character": "|",
@@ -240,6 +244,8 @@ def versus_jrnl(folder: Path, work: Path, rounds: int) -> None:
     theirs = [jrnl, "--config-file", str(config), "-contains", WORD, "--short"]
     check = subprocess.run(theirs, env=env, capture_output=True, text=True)
     found = len(check.stdout.splitlines())
+    if not found:
+        raise RuntimeError(f"jrnl found nothing: {check.stderr[-600:]}")
     print(f"jrnl: {found:,} entries hold {WORD!r}; journal {config.parent / 'journal.txt'}")
     timed(coach, env)
     ours, base = [], []
@@ -261,6 +267,7 @@ def main() -> None:
     parser.add_argument("--archive", type=Path)
     parser.add_argument("--no-jrnl", action="store_true")
     parser.add_argument("--cold", action="store_true", help="also one start with no index")
+    parser.add_argument("--jrnl-only", action="store_true", help="only coach list vs jrnl")
     args = parser.parse_args()
     count, leaders, rounds = (2000, 40, 3) if args.quick else (10_000, 200, 5)
     print(c.machine_line())
@@ -276,6 +283,10 @@ def main() -> None:
             f"archive: {len(files):,} sessions, {sum(f.stat().st_size for f in files) / 1e6:.0f} MB"
         )
         index = folder / ".index.sqlite"
+        if args.jrnl_only:
+            Archive([folder]).refresh()
+            versus_jrnl(folder, work, rounds)
+            return
         rows, marker = rows_and_marker(folder)  # builds the index (not timed here)
         table_rows = work / "rows.json"
         table_rows.write_text(json.dumps(rows), encoding="utf-8")
