@@ -12,8 +12,9 @@ template with its own id, leader, team, dates, ratings and follow-through:
     snapshot; a leader's sessions are a week or so apart over the last year, at varied hours;
   * ratings follow each leader's own level and drift (the accepted rating answers in the turns
     and the snapshot say the same number as the header);
-  * action items are due as far after the start as in the template; past ones are mostly
-    done, some dropped (marked as `coach actions` marks them), the rest open.
+  * action items are due as far after the start as in the template; the older, the likelier
+    done or dropped (marked as `coach actions` marks them), so the open ones past due gather
+    in the last weeks.
 
 The header is built as plain data and checked by the typed model (`coach.transcript.parse`),
 then written as `yamlio.dump` writes it; the turns and the snapshot are the template's own
@@ -174,14 +175,16 @@ def session_text(
         item["due"] = due.isoformat()
         item["text"] = _reps(item["text"], person)
         past = (NOW.date() - due).days
-        if past > 3:
-            r = rng.random()
-            if r < 0.55:
-                item["status"] = "done"
-                item["checked"] = {"on": due.isoformat(), "answer": "done"}
-            elif r < 0.65:
-                item["status"] = "dropped"
-                item["checked"] = {"on": due.isoformat(), "answer": "drop"}
+        # The older an item, the likelier a check-in closed it: overdue items gather in
+        # the last weeks, as a coach's needs-attention view would show them.
+        closed = 0.0 if past <= 3 else 0.5 if past <= 14 else 0.85 if past <= 60 else 0.97
+        r = rng.random()
+        if r < closed * 0.8:
+            item["status"] = "done"
+            item["checked"] = {"on": due.isoformat(), "answer": "done"}
+        elif r < closed:
+            item["status"] = "dropped"
+            item["checked"] = {"on": due.isoformat(), "answer": "drop"}
     parse(header, Path(f"{session_id}.yaml"))  # the typed model must accept it
     body = template.body.replace(template.started.isoformat(), stamp)
     body = body.replace(f"seed: {template.seed_id}", f"seed: {session_id}")
