@@ -498,8 +498,20 @@ class Session:
         from coach.report import transcript_markdown
 
         if items is not None:
+            # A date the coach chose stays marked as such only while it is still that date.
+            chosen = {(a.step, a.due) for a in self.to_transcript().action_items if a.defaulted}
             self.edited_actions = tuple(
-                ActionItem(f"a{i}", a.text, a.trait, a.due, a.status, a.kind, a.step, a.turn)
+                ActionItem(
+                    f"a{i}",
+                    a.text,
+                    a.trait,
+                    a.due,
+                    a.status,
+                    a.kind,
+                    a.step,
+                    a.turn,
+                    defaulted=(a.step, a.due) in chosen,
+                )
                 for i, a in enumerate(items, start=1)
             )
         transcript = self.to_transcript()
@@ -569,6 +581,7 @@ def _engine_item(item: Any) -> dict[str, Any]:
         "step": item.step,
         "turn": item.turn,
         "status": item.status,
+        "defaulted": item.defaulted,
     }
 
 

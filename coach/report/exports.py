@@ -57,7 +57,8 @@ def actions_ics(rows: Sequence[Row], stamp: datetime) -> str:
         if row.trait_title:
             todo.add("categories", [row.trait_title])
         whose = "your commitment" if item.own else f"a {item.kind}"
-        todo.add("description", f"From reflection {row.session} ({whose}).")
+        chosen = " The coach chose the date: you named none." if item.defaulted else ""
+        todo.add("description", f"From reflection {row.session} ({whose}).{chosen}")
         calendar.add_component(todo)
     text: str = calendar.to_ical().decode("utf-8")
     return text
