@@ -29,7 +29,7 @@ from coach.engine.checks import (
 )
 from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_condition
 from coach.engine.errors import PackError, Problem, did_you_mean
-from coach.engine.lexicon import ENGLISH, Lexicon, month_day
+from coach.engine.lexicon import ENGLISH, TEXTMATCH_KEYS, Lexicon, month_day
 from coach.engine.source import Located, Path, parse_yaml
 from coach.engine.texts import PackEnvironment, Text, compile_text, make_environment
 
@@ -1008,7 +1008,7 @@ def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
                     ("lexicon", "holidays", word),
                     f"the day for '{word}' must be a month and day as MM-DD, such as 12-24",
                 )
-    for key in ("reflect_subjects", "reflect_adverbs"):
+    for key in ("reflect_subjects", "reflect_adverbs", *TEXTMATCH_KEYS):
         words = data.get(key)
         if words is not None and (
             not isinstance(words, list) or not all(isinstance(w, str) for w in words)
