@@ -747,14 +747,16 @@ def _check_conditions(report: _Report, pack: Any, flow: Flow, collected: Collect
         for kind, name, where in _subjects(use.data, use.path):
             if not isinstance(name, str):
                 continue
-            if kind == "step":
+            if kind in ("step", "said"):
                 step = pack.by_id.get(name)
                 if step is None:
                     report.add(
-                        where, f"'step: {name}' names no step{did_you_mean(name, pack.by_id)}"
+                        where, f"'{kind}: {name}' names no step{did_you_mean(name, pack.by_id)}"
                     )
                 elif not step.is_question:
-                    report.add(where, f"'step: {name}' is a statement, which has no answer to test")
+                    report.add(
+                        where, f"'{kind}: {name}' is a statement, which has no answer to test"
+                    )
             elif kind == "var":
                 if name not in flow.var_bit:
                     report.add(

@@ -618,6 +618,7 @@ class Dialogue:
             current=current,
             current_step=step.id if step else None,
             followup=state.stage == PROBE,
+            followups=state.followups,
         )
 
     def _enter(self, index: int, turns: list[Turn]) -> None:
@@ -631,7 +632,9 @@ class Dialogue:
                 continue
             if step.kind == "say":
                 self._state.at = step.id
-                self._turn("coach", step, "statement", self._render(step.text, step), turns)
+                said = self._render(step.text, step)
+                if said.strip():  # a statement that renders empty only sets its variables
+                    self._turn("coach", step, "statement", said, turns)
                 self._apply_set(step)
                 target = self._branch(step)
                 if target == END:

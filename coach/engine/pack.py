@@ -691,12 +691,16 @@ def _step(
         if key in STEP_KEYS and key not in common and key not in KIND_KEYS.get(kind, ()):
             check.error((*path, key, "<key>"), f"'{key}' does not apply to a '{kind}' step")
     what = f"step '{step_id}'"
-    if "text" not in data:
+    silent = kind == "say" and "text" not in data and "set" in data
+    if "text" not in data and not silent:
         check.error(path, f"{what} needs 'text' (what coach says)")
         return None
     before = Scope("before", step_id)
     after = Scope("after", step_id)
-    text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", before)
+    if silent:  # a `say` that only sets its variables (under a `when`) says nothing
+        text: Text | None = Text(env, ("",), frozenset())
+    else:
+        text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", before)
     when = ALWAYS
     if "when" in data:
         when = check.condition(data["when"], (*path, "when"), "when", step_id)
