@@ -32,13 +32,14 @@ from coach.engine.texts import FILTER_NAMES, MAX_WIDTH, TEST_NAMES
 CONTEXT = frozenset(("participant", "answers", "followups", "vars", "ratings", "section", "traits"))
 JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
 PROBE_NAMES = frozenset(("last", "hedge", "match"))
-CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "clear"))
+CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "tied", "clear"))
 MESSAGE_NAMES = {
     "rating_invalid": frozenset(("min", "max")),
     "choice_ambiguous": frozenset(("options",)),
     "due_noted": frozenset(("date", "weekday", "month", "day")),
     "due_defaulted": frozenset(("date", "weekday", "month", "day")),
     "due_past": frozenset(("date", "weekday", "month", "day")),
+    "guess_kept": frozenset(("guess", "guess_label")),
 }
 ROOTS = ("answers", "followups", "vars", "ratings", "traits")
 DICT_METHODS = frozenset(("get", "items", "keys", "values"))

@@ -196,6 +196,7 @@ class _State:
     answer_turns: dict[str, int] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)  # classified steps kept at the best guess
     turn_count: int = 0
     finished: bool = False
     actions: list[dict[str, Any]] = field(default_factory=list)
@@ -324,6 +325,8 @@ class Dialogue:
         options = self._confirm_options(step)
         labels = [(o.id, o.label) for o in options]
         picked = match_choice(text, labels)
+        if len(picked) != 1 and step.classify is not None:
+            picked = self._confirm_by_words(step.classify, text) or picked
         if len(picked) != 1:
             return self._reject(step, text, self._choice_reason(picked, labels), turns)
         chosen = options[picked[0]]
@@ -354,10 +357,14 @@ class Dialogue:
             self._after_probes(step, turns)
         elif state.stage == DUE:
             self._complete(step, turns)
-        else:  # CONFIRM: keep the best guess, if there was one
+        else:  # CONFIRM: keep the best guess, if there was one, and say so
             guess = state.pending.get("guess")
             if guess and step.classify:
                 state.vars[step.classify.into] = guess
+                state.guessed.append(step.id)
+                label = next((c.label for c in step.classify.categories if c.id == guess), "")
+                kept = self._message("guess_kept", guess=guess, guess_label=label)
+                self._turn("coach", step, "statement", kept, turns)
             self._complete(step, turns, classified=True)
         return self._reply(True, turns)
 
@@ -426,8 +433,12 @@ class Dialogue:
                 text = self._state.answers.get(step.id)
                 follow = self._state.followups.get(step.id, [])
                 answer = "\n".join([text, *follow]) if isinstance(text, str) else None
-                return {"answer": answer, "trait": self._state.vars.get(step.classify.into)}
-        return {"answer": None, "trait": None}
+                return {
+                    "answer": answer,
+                    "trait": self._state.vars.get(step.classify.into),
+                    "guessed": step.id in self._state.guessed,
+                }
+        return {"answer": None, "trait": None, "guessed": False}
 
     def action_items(self) -> list[ActionItem]:
         """The action items as they stand: final once the dialogue has finished."""
@@ -674,13 +685,26 @@ class Dialogue:
         assert step.scale is not None
         return self._message("rating_invalid", min=step.scale.min, max=step.scale.max)
 
+    def _confirm_by_words(self, classify: Any, text: str) -> list[int]:
+        """The confirmation answered in words ("loyalty", "none of them really"): the option
+        whose keywords, or the longer words of its label, the answer names most. Several when
+        they are named equally (the answer is asked again, naming them); none when none is."""
+        fillers = set(self.pack.lexicon.fillers)
+        scores = []
+        for option in classify.options:
+            words = [w for w in normalise(option.label).split() if len(w) >= 4 and w not in fillers]
+            scores.append(count_phrases(text, [*option.keywords, *words]))
+        top = max(scores, default=0)
+        best = [i for i, score in enumerate(scores) if score == top]
+        return best if top > 0 else []
+
     def _confirm_options(self, step: Step) -> tuple[Option, ...]:
         """A classification's categories as the options of its confirmation, in the pack's
         order (never the engine's ranking: a number always means the same category, and a
         snapshot that saved another order still answers right)."""
         options = self._confirm_cache.get(step.id)
         if options is None:
-            categories = step.classify.categories if step.classify else ()
+            categories = step.classify.options if step.classify else ()
             options = self._confirm_cache[step.id] = tuple(
                 Option(c.id, c.label) for c in categories
             )
@@ -886,10 +910,15 @@ class Dialogue:
             return False
         candidates = [c for score, _, c in ranked if score > 0]
         labels = {c.id: c.label for c in classify.categories}
+        # In the pack's order, as the leader will see them: "he showed me how ... and he always
+        # had my back" ties two traits, and a coach names both.
+        tied = [c.label for c in classify.categories if top > 0 and dict(
+            (cid, score) for score, _, cid in scores)[c.id] == top]  # fmt: skip
         extra = {
             "guess": guess,
             "guess_label": labels.get(guess, "") if guess else "",
             "candidates": [labels[c] for c in candidates],
+            "tied": tied if len(tied) > 1 else [],
             "clear": clear,
         }
         text_out = self._render(classify.text, step, extra)
@@ -897,7 +926,7 @@ class Dialogue:
         state.pending["guess"] = guess
         # `options` in the pack's order, for readers of snapshots that still take the order
         # from here; this engine always takes it from the pack (`_confirm_options`).
-        state.prompt = {"text": text_out, "options": [c.id for c in classify.categories]}
+        state.prompt = {"text": text_out, "options": [c.id for c in classify.options]}
         self._turn("coach", step, "confirm", text_out, turns)
         return True
 
@@ -997,6 +1026,8 @@ class Dialogue:
         state.answer_turns.pop(step_id, None)
         if step_id in state.skipped:
             state.skipped.remove(step_id)
+        if step_id in state.guessed:
+            state.guessed.remove(step_id)
         state.suggestions = [s for s in state.suggestions if s["step"] != step_id]
         state.stage, state.pending, state.fired, state.probes_used = MAIN, {}, [], 0
 

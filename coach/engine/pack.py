@@ -57,6 +57,7 @@ DEFAULT_MESSAGES = {
     ),
     "due_past": "{{ weekday[:3] }} {{ day }} {{ month[:3] }} has already gone by.",
     "no_commitment": "No step for this one, then. You can add one at the end.",
+    "guess_kept": "Then I'll go with my best guess: {{ guess_label }}.",
 }
 
 TOP_KEYS = (
@@ -79,7 +80,7 @@ KIND_KEYS = {
 }
 PROBE_KEYS = ("budget", "rules")
 RULE_KEYS = ("id", "if", "text")
-CLASSIFY_KEYS = ("into", "categories", "confirm", "strong", "text")
+CLASSIFY_KEYS = ("into", "categories", "confirm", "strong", "text", "other")
 CATEGORY_KEYS = ("id", "label", "keywords")
 ACTIONS_KEYS = ("max", "order", "rules")
 ACTION_RULE_KEYS = ("id", "if", "text", "due", "trait", "kind")
@@ -120,6 +121,12 @@ class Classify:
     confirm: str
     strong: int
     text: Text
+    other: Category | None = None  # "none of them": a valid answer at the confirmation only
+
+    @property
+    def options(self) -> tuple[Category, ...]:
+        """What the confirmation offers: the categories, then `other` if there is one."""
+        return (*self.categories, self.other) if self.other else self.categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -917,9 +924,28 @@ def _classify(
         "the confirmation text",
         Scope("after", step_id, CONFIRM_NAMES),
     )
+    other = None
+    if "other" in data:
+        opath = (*path, "other")
+        odata = check.mapping(data["other"], opath, "'other'")
+        check.keys(odata, CATEGORY_KEYS, opath, "'other'")
+        keywords = odata.get("keywords")
+        if not isinstance(keywords, list) or not keywords:
+            check.error(
+                (*opath, "keywords") if "keywords" in odata else opath,
+                "'other' needs a list of 'keywords' (the words that mean none of them)",
+            )
+            keywords = []
+        other = Category(
+            check.ident(odata, opath, "'other'"),
+            str(odata.get("label", odata.get("id", ""))),
+            tuple(str(k) for k in keywords),
+        )
+        if any(c.id == other.id for c in categories):
+            check.error((*opath, "id"), f"'other' has the id '{other.id}' of a category")
     if text is None:
         return None
-    return Classify(into, tuple(categories), confirm, strong, text)
+    return Classify(into, tuple(categories), confirm, strong, text, other)
 
 
 def _suggestion(
