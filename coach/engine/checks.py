@@ -33,6 +33,7 @@ CONTEXT = frozenset(("participant", "answers", "followups", "vars", "ratings", "
 JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
 PROBE_NAMES = frozenset(("last", "hedge", "match"))
 CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "tied", "clear"))
+OFFER_NAMES = frozenset(("suggestion",))
 MESSAGE_NAMES = {
     "rating_invalid": frozenset(("min", "max")),
     "choice_ambiguous": frozenset(("options",)),

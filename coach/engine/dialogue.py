@@ -22,6 +22,8 @@ from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
 from coach.engine.textmatch import (
     concrete_detail,
     count_phrases,
+    find_phrase,
+    find_unnegated,
     match_choice,
     normalise,
     parse_number,
@@ -30,7 +32,7 @@ from coach.engine.textmatch import (
 from coach.engine.texts import Text, compile_text
 
 SNAPSHOT_VERSION = 1
-MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
+MAIN, PROBE, DUE, CONFIRM, OFFER = "main", "probe", "due", "confirm", "offer"
 CONCRETE_SIGNALS = ("name", "number", "date")  # what makes one commitment sharper than another
 QUOTE_CUTS = (1_000, 50)  # a text past a limit with the answers whole quotes them cut so
 
@@ -197,6 +199,7 @@ class _State:
     history: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     guessed: list[str] = field(default_factory=list)  # classified steps kept at the best guess
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> the answer
     turn_count: int = 0
     finished: bool = False
     actions: list[dict[str, Any]] = field(default_factory=list)
@@ -229,6 +232,7 @@ class Dialogue:
         self.pack_changed = False
         self._rating_steps = [s for s in pack.steps if s.kind == "rating" and s.trait]
         self._commit_steps = [s for s in pack.steps if s.kind == "commit"]
+        self._offers = pack.offers
         self._due_cache: dict[tuple[str, date], date] = {}
         self._ratings_value: Mapping[str, int] | None = None
         self._stamp_value: str | None = None
@@ -266,7 +270,11 @@ class Dialogue:
             options = self._confirm_options(step)
             guess = state.pending.get("guess")
             suggested = guess if any(o.id == guess for o in options) else None
-        kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice"}.get(state.stage, step.kind)
+        elif state.stage == OFFER:
+            options = self._offer_options()
+        kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice", OFFER: "choice"}.get(
+            state.stage, step.kind
+        )
         section = self.pack.section_by_id[step.section]
         return Prompt(
             step=step.id,
@@ -321,6 +329,8 @@ class Dialogue:
             state.followups.setdefault(step.id, []).append(text)
             self._complete(step, turns)
             return self._reply(True, turns)
+        if state.stage == OFFER:
+            return self._answer_offer(step, text, turns)
         # CONFIRM
         options = self._confirm_options(step)
         labels = [(o.id, o.label) for o in options]
@@ -357,6 +367,8 @@ class Dialogue:
             self._after_probes(step, turns)
         elif state.stage == DUE:
             self._complete(step, turns)
+        elif state.stage == OFFER:  # a skipped offer is declined
+            self._decide_offer(step, False, turns)
         else:  # CONFIRM: keep the best guess, if there was one, and say so
             guess = state.pending.get("guess")
             if guess and step.classify:
@@ -443,7 +455,10 @@ class Dialogue:
     def action_items(self) -> list[ActionItem]:
         """The action items as they stand: final once the dialogue has finished."""
         items = self._state.actions if self._state.finished else self._derive_actions()
-        return [ActionItem(**{k: v for k, v in item.items() if k != "order"}) for item in items]
+        return [
+            ActionItem(**{k: v for k, v in item.items() if k not in ("order", "rule")})
+            for item in items
+        ]
 
     @property
     def answered(self) -> int:
@@ -652,6 +667,9 @@ class Dialogue:
                     break
                 index = self.pack.by_id[target].index if target else index + 1
                 continue
+            if step.kind == "offer" and not self._offer_queue(step):
+                index += 1  # nothing to offer here: passed over, like a `when` that is false
+                continue
             self._ask(step, turns)
             return
         self._finish()
@@ -660,6 +678,12 @@ class Dialogue:
         state = self._state
         state.at, state.stage = step.id, MAIN
         state.probes_used, state.fired, state.pending = 0, [], {}
+        if step.kind == "offer":
+            if not self._offer_queue(step):  # gone back to an offer that no longer applies
+                self._complete(step, turns, classified=True)
+                return
+            self._offer_next(step, turns)
+            return
         text = self._render(step.text, step)
         state.prompt = {"text": text}
         self._turn("coach", step, "question", text, turns)
@@ -684,6 +708,73 @@ class Dialogue:
     def _rating_reason(self, step: Step) -> str:
         assert step.scale is not None
         return self._message("rating_invalid", min=step.scale.min, max=step.scale.max)
+
+    # -- offers: a suggestion is the leader's only once they say yes ------------------------
+
+    def _offer_queue(self, step: Step) -> list[tuple[str, Suggestion, dict[str, Any] | None]]:
+        """What `step` offers, in order: the suggestions of ratings answered so far, then the
+        pack's insights whose rule holds now; each once in a session (by rule id)."""
+        state = self._state
+        queue: list[tuple[str, Suggestion, dict[str, Any] | None]] = []
+        rules = {rule.id: rule for s in self.pack.steps for rule in s.suggest}
+        for item in state.suggestions:
+            rule = rules.get(item.get("rule", ""))
+            if rule is not None and rule.id not in state.offers:
+                queue.append((rule.id, rule, item))
+        facts = self._facts(step=step)
+        for rule in self.pack.action_rules:
+            if rule.id not in state.offers and rule.when.holds(facts):
+                queue.append((rule.id, rule, None))
+        return queue
+
+    def _offer_options(self) -> tuple[Option, ...]:
+        return (
+            Option("yes", self._message("offer_yes")),
+            Option("no", self._message("offer_no")),
+        )
+
+    def _offer_next(self, step: Step, turns: list[Turn]) -> None:
+        state = self._state
+        rule_id, rule, item = self._offer_queue(step)[0]
+        text = item["text"] if item is not None else self._render(rule.text, None)
+        if rule.offer is not None:
+            question = self._render(rule.offer, None, {"suggestion": text})
+        else:
+            question = self._render(step.text, step, {"suggestion": text})
+        state.stage = OFFER
+        state.pending = {"offer": rule_id, "text": text}
+        state.prompt = {"text": question}
+        self._turn("coach", step, "question", question, turns)
+
+    def _answer_offer(self, step: Step, text: str, turns: list[Turn]) -> Reply:
+        """Yes or no to an offered suggestion: an option, or the lexicon's agree and decline
+        words ("sure", "no thanks"; "not sure" is neither and is asked again)."""
+        lexicon = self.pack.lexicon
+        options = self._offer_options()
+        picked = match_choice(text, [(o.id, o.label) for o in options])
+        accepted: bool | None = options[picked[0]].id == "yes" if len(picked) == 1 else None
+        if accepted is None:
+            agree = find_unnegated(text, list(lexicon.agree), lexicon, prefix=False)
+            decline = find_phrase(text, list(lexicon.decline), prefix=False)
+            if bool(agree) != bool(decline):
+                accepted = bool(agree)
+        if accepted is None:
+            if not self._state.pending.get("unclear"):
+                self._state.pending["unclear"] = True
+                return self._reject(step, text, self._message("offer_invalid"), turns)
+            accepted = False  # asked once: a second unclear answer is no yes, and we move on
+        self._leader(step, "answer", text, turns, options[0 if accepted else 1].label)
+        self._decide_offer(step, accepted, turns)
+        return self._reply(True, turns)
+
+    def _decide_offer(self, step: Step, accepted: bool, turns: list[Turn]) -> None:
+        state = self._state
+        state.offers[state.pending["offer"]] = {"step": step.id, "accepted": accepted}
+        if self._offer_queue(step):
+            self._offer_next(step, turns)
+            return
+        state.stage, state.pending = MAIN, {}
+        self._complete(step, turns, classified=True)
 
     def _confirm_by_words(self, classify: Any, text: str) -> list[int]:
         """The confirmation answered in words ("loyalty", "none of them really"): the option
@@ -1005,6 +1096,7 @@ class Dialogue:
             "kind": kind,
             "step": step.id if step else rule.id,
             "order": step.index if step else len(self.pack.steps),
+            "rule": rule.id,
         }
 
     def _due_from(self, phrase: str) -> date:
@@ -1028,6 +1120,7 @@ class Dialogue:
             state.skipped.remove(step_id)
         if step_id in state.guessed:
             state.guessed.remove(step_id)
+        state.offers = {k: v for k, v in state.offers.items() if v["step"] != step_id}
         state.suggestions = [s for s in state.suggestions if s["step"] != step_id]
         state.stage, state.pending, state.fired, state.probes_used = MAIN, {}, [], 0
 
@@ -1060,10 +1153,14 @@ class Dialogue:
                     }
                 )
         facts = self._facts()
+        # In a pack with `offer` steps, a suggestion or insight is an item only once accepted.
+        said_yes = {k for k, v in state.offers.items() if v.get("accepted")}
         for rule in pack.action_rules:
-            if rule.when.holds(facts):
+            if (not self._offers or rule.id in said_yes) and rule.when.holds(facts):
                 candidates.append(self._rule_item(rule, None, rule.kind))
-        candidates.extend(dict(s) for s in state.suggestions)
+        candidates.extend(
+            dict(s) for s in state.suggestions if not self._offers or s.get("rule") in said_yes
+        )
         priority = {"commitment": 0, "insight": 1, "suggestion": 2}
         candidates.sort(key=lambda c: priority[c["kind"]])
         seen: set[str] = set()

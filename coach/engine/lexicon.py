@@ -165,6 +165,37 @@ ENGLISH: dict[str, Any] = {
     "reflect_subjects": ["i"],
     # Words that may stand between a subject and its verb ("I really was"); "-ly" words too.
     "reflect_adverbs": ["never", "just", "always", "also", "still", "even", "only", "not", "so"],
+    # How an offered suggestion is accepted or declined, beside its options' own labels.
+    "agree": [
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "please",
+        "sounds good",
+        "good idea",
+        "why not",
+        "definitely",
+        "absolutely",
+        "let's do it",
+        "go on",
+    ],
+    "decline": [
+        "no",
+        "n",
+        "nope",
+        "nah",
+        "no thanks",
+        "not now",
+        "not really",
+        "pass",
+        "leave it",
+        "skip it",
+    ],
     # The words `contains: {unless_negated}` and `concrete` read (textmatch.py holds the
     # English ones): None here means English; a pack's own list replaces it.
     **{key: None for key in TEXTMATCH_KEYS},
@@ -190,6 +221,8 @@ class Lexicon:
     amounts: Mapping[str, int]
     holidays: Mapping[str, tuple[int, int]]
     date_order: str
+    agree: tuple[str, ...] = ()
+    decline: tuple[str, ...] = ()
     negations: tuple[str, ...] | None = None  # None: the English words (textmatch.py)
     clause_breaks: tuple[str, ...] | None = None
     subjects: tuple[str, ...] | None = None
@@ -226,6 +259,8 @@ class Lexicon:
             amounts={str(k).casefold(): int(v) for k, v in merged["amounts"].items()},
             holidays={str(k).casefold(): month_day(str(v)) for k, v in merged["holidays"].items()},
             date_order=str(merged["date_order"]),
+            agree=tuple(str(w).casefold() for w in merged["agree"]),
+            decline=tuple(str(w).casefold() for w in merged["decline"]),
             **{
                 key: None if merged[key] is None else tuple(str(w).casefold() for w in merged[key])
                 for key in TEXTMATCH_KEYS

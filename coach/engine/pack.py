@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError
 from coach.engine.checks import (
     CONFIRM_NAMES,
     MESSAGE_NAMES,
+    OFFER_NAMES,
     PROBE_NAMES,
     Collected,
     ConditionUse,
@@ -34,7 +35,7 @@ from coach.engine.source import Located, Path, parse_yaml
 from coach.engine.texts import PackEnvironment, Text, compile_text, make_environment
 
 FORMAT = 1
-KINDS = ("say", "ask", "rating", "choice", "commit")
+KINDS = ("say", "ask", "rating", "choice", "commit", "offer")
 QUESTION_KINDS = ("ask", "rating", "choice", "commit")
 END = "end"
 ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -58,6 +59,9 @@ DEFAULT_MESSAGES = {
     "due_past": "{{ weekday[:3] }} {{ day }} {{ month[:3] }} has already gone by.",
     "no_commitment": "No step for this one, then. You can add one at the end.",
     "guess_kept": "Then I'll go with my best guess: {{ guess_label }}.",
+    "offer_yes": "Yes, add it",
+    "offer_no": "No, thanks",
+    "offer_invalid": "A yes or a no is enough.",
 }
 
 TOP_KEYS = (
@@ -77,14 +81,15 @@ KIND_KEYS = {
     "rating": ("probes", "scale", "suggest"),
     "choice": ("options",),
     "commit": ("probes", "ask_due", "default_due"),
+    "offer": (),
 }
 PROBE_KEYS = ("budget", "rules")
 RULE_KEYS = ("id", "if", "text")
 CLASSIFY_KEYS = ("into", "categories", "confirm", "strong", "text", "other")
 CATEGORY_KEYS = ("id", "label", "keywords")
 ACTIONS_KEYS = ("max", "order", "rules")
-ACTION_RULE_KEYS = ("id", "if", "text", "due", "trait", "kind")
-SUGGEST_KEYS = ("id", "if", "text", "due")
+ACTION_RULE_KEYS = ("id", "if", "text", "due", "trait", "kind", "offer")
+SUGGEST_KEYS = ("id", "if", "text", "due", "offer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,7 @@ class Suggestion:
     due: str
     trait: str | None
     kind: str
+    offer: Text | None = None  # the question an `offer` step asks about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +220,12 @@ class Pack:
 
     question_count: int = 0
     section_by_id: Mapping[str, Section] = field(default_factory=dict)
+
+    @property
+    def offers(self) -> bool:
+        """Whether suggestions and insights wait for the leader's yes at an `offer` step
+        (else, as in packs written before offers, they become action items as they are)."""
+        return any(step.kind == "offer" for step in self.steps)
 
     def trait(self, trait_id: str | None) -> Trait | None:
         return next((t for t in self.traits if t.id == trait_id), None)
@@ -707,7 +719,8 @@ def _step(
     if silent:  # a `say` that only sets its variables (under a `when`) says nothing
         text: Text | None = Text(env, ("",), frozenset())
     else:
-        text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", before)
+        scope = Scope("before", step_id, OFFER_NAMES) if kind == "offer" else before
+        text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", scope)
     when = ALWAYS
     if "when" in data:
         when = check.condition(data["when"], (*path, "when"), "when", step_id)
@@ -976,12 +989,15 @@ def _suggestion(
     kind = str(data.get("kind", "insight" if pack_rule else "suggestion"))
     if kind not in ("insight", "suggestion"):
         check.error((*path, "kind"), "'kind' must be 'insight' or 'suggestion'")
+    offer = None
+    if "offer" in data:
+        offer = check.text(env, data["offer"], (*path, "offer"), f"the offer of {what}", scope)
     if text is None:
         return None
     rule_id = str(data.get("id", ".".join(str(p) for p in path)))
     return Suggestion(
         rule_id, cond, text, str(data.get("due", "in 2 weeks")),
-        str(data["trait"]) if data.get("trait") else trait, kind,
+        str(data["trait"]) if data.get("trait") else trait, kind, offer,
     )  # fmt: skip
 
 
@@ -1038,7 +1054,7 @@ def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
                     ("lexicon", "holidays", word),
                     f"the day for '{word}' must be a month and day as MM-DD, such as 12-24",
                 )
-    for key in ("reflect_subjects", "reflect_adverbs", *TEXTMATCH_KEYS):
+    for key in ("reflect_subjects", "reflect_adverbs", "agree", "decline", *TEXTMATCH_KEYS):
         words = data.get(key)
         if words is not None and (
             not isinstance(words, list) or not all(isinstance(w, str) for w in words)

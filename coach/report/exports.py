@@ -76,6 +76,8 @@ def actions_todo(rows: Sequence[Row]) -> str:
             parts.append(f"+{item.trait}")
         if item.due:
             parts.append(f"due:{item.due}")
+        if not item.own:  # the coach's suggestion or insight, never mistaken for a commitment
+            parts.append(f"from:{item.kind}")
         parts.append(f"session:{row.session}")
         parts.append(f"item:{item.id}")
         if item.status == "dropped":
