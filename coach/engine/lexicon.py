@@ -110,7 +110,7 @@ ENGLISH: dict[str, Any] = {
             "the weekend",
             "this weekend",
         ],
-        "next_week": ["next week"],
+        "next_week": ["next week", "end of next week", "the end of next week"],
         "end_of_month": ["end of the month", "end of month", "this month", "eom"],
         "next_month": ["next month", "end of next month"],
         "end_of_quarter": ["end of the quarter", "end of quarter", "this quarter", "eoq"],
