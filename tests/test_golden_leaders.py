@@ -47,7 +47,6 @@ SCRIPTS: dict[str, dict[str, list[str]]] = {
         "connect_rating": ["2", "busy"],
         "connect_example": ["no time", "dunno"],
         "connect_commit": ["lunch", "soon"],
-        "connect_offer": ["nah"],
         "confidence_recall": [":skip"],
         "confidence_rating": ["3"],
         "confidence_example": [":skip"],
@@ -121,7 +120,6 @@ SCRIPTS: dict[str, dict[str, list[str]]] = {
         "coach_commit": [
             "Take Tom on the Globex renewal call on Thursday and let him run the first ten minutes"
         ],
-        "coach_offer": ["yes"],
         "creativity_recall": [
             "He asked how I'd get to 120% of quota and used my partner idea in the regional plan."
         ],
@@ -151,7 +149,6 @@ SCRIPTS: dict[str, dict[str, list[str]]] = {
         "connect_commit": [
             "Tell the team at Monday's stand-up that I've been all business, and ask Ana to coffee"
         ],
-        "connect_offer": ["no thanks"],
         "confidence_recall": ["He put me up for his own job when he moved to the VP role."],
         "confidence_rating": ["5", "Dana would say I pushed her for the team lead role in March."],
         "confidence_example": [

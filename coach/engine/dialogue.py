@@ -715,15 +715,26 @@ class Dialogue:
         """What `step` offers, in order: the suggestions of ratings answered so far, then the
         pack's insights whose rule holds now; each once in a session (by rule id)."""
         state = self._state
+        # An offer in a trait's section offers that trait's items; elsewhere, all that wait.
+        trait = self.pack.section_by_id[step.section].trait
         queue: list[tuple[str, Suggestion, dict[str, Any] | None]] = []
         rules = {rule.id: rule for s in self.pack.steps for rule in s.suggest}
         for item in state.suggestions:
             rule = rules.get(item.get("rule", ""))
-            if rule is not None and rule.id not in state.offers:
-                queue.append((rule.id, rule, item))
+            if rule is None or rule.id in state.offers or (trait and item["trait"] != trait):
+                continue
+            # Its `if` again, now: it may say "unless the commitment already does this".
+            rated = self.pack.by_id.get(item["step"])
+            if rated is not None and not rule.when.holds(
+                self._facts(state.answers.get(rated.id), rated)
+            ):
+                continue
+            queue.append((rule.id, rule, item))
         facts = self._facts(step=step)
         for rule in self.pack.action_rules:
-            if rule.id not in state.offers and rule.when.holds(facts):
+            if rule.id in state.offers or (trait and rule.trait != trait):
+                continue
+            if rule.when.holds(facts):
                 queue.append((rule.id, rule, None))
         return queue
 
