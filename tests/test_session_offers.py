@@ -41,7 +41,14 @@ def test_a_suggestion_item_is_marked_as_the_coachs_everywhere(tmp_path: Path, cl
 def test_a_declined_offer_leaves_no_item_in_the_stock_pack(tmp_path: Path, clock: Clock) -> None:
     store = SessionStore(tmp_path / "sessions")
     session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
-    for text in [":skip", ":skip", "1", "Pipeline reviews", ":skip", "Show Tom a demo by Friday"]:
+    for text in [
+        ":skip",
+        ":skip",
+        "1",
+        "Pipeline reviews",
+        ":skip",
+        "Talk Tom through my questions by Friday",
+    ]:
         session.skip() if text == ":skip" else session.answer(text)
     prompt = session.dialogue.current()
     assert prompt is not None and prompt.kind == "choice"
