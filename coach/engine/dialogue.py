@@ -393,7 +393,11 @@ class Dialogue:
             raise RuntimeError("the dialogue has not started")
         turns: list[Turn] = []
         step = self.pack.by_id[state.at]
-        if state.stage == MAIN:
+        # An offer not yet answered is where the step begins: back goes to the step before.
+        fresh_offer = state.stage == OFFER and all(
+            v["step"] != step.id for v in state.offers.values()
+        )
+        if state.stage == MAIN or fresh_offer:
             if not state.history:
                 reason = self._message("cannot_go_back")
                 return Reply(False, self.current(), (reason,), reason)
