@@ -1018,8 +1018,8 @@ class Dialogue:
         labels = {c.id: c.label for c in classify.categories}
         # In the pack's order, as the leader will see them: "he showed me how ... and he always
         # had my back" ties two traits, and a coach names both.
-        tied = [c.label for c in classify.categories if top > 0 and dict(
-            (cid, score) for score, _, cid in scores)[c.id] == top]  # fmt: skip
+        score_of = {cid: score for score, _, cid in scores}
+        tied = [c.label for c in classify.categories if top > 0 and score_of[c.id] == top]
         extra = {
             "guess": guess,
             "guess_label": labels.get(guess, "") if guess else "",
