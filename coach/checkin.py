@@ -86,6 +86,24 @@ def due_words(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+CHOSEN = "my date"
+"""Beside a due date the coach chose, on the summary said to the leader."""
+CHOSEN_EDITABLE = "my date; change it"
+"""The same, where the leader can still change it (the TUI's summary)."""
+CHOSEN_RECORD = "the coach's date"
+"""Beside a due date the coach chose, in a record read later (reports, `coach actions`)."""
+
+
+def item_due(due: str, defaulted: bool, note: str = CHOSEN) -> str:
+    """An item's due date in words, saying so when the coach chose it: "Sat 12 Dec, my date"
+    ("Sat 12 Dec (my date; change it)" with `note=CHOSEN_EDITABLE`, in brackets where it
+    asks for something). A date the leader named is never marked; a non-date is shown."""
+    words = _day(due) if due else "no date"
+    if not (defaulted and due):
+        return words
+    return f"{words} ({note})" if note == CHOSEN_EDITABLE else f"{words}, {note}"
+
+
 def _day(iso: str) -> str:
     try:
         return due_words(date.fromisoformat(iso))

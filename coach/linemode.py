@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from coach import checkin
+from coach.checkin import item_due
 from coach.engine import Prompt, Reply
 from coach.session import Ending, Session, Summary, due_words
 from coach.store import StoreError
@@ -238,7 +239,7 @@ class LineMode:
                 trait = summary.trait_title(item.trait)
                 about = f", {trait}" if trait else ""
                 self.say(f"  - {item.text}")
-                self.say(f"    due {_day(item.due)} ({whose}{about})")
+                self.say(f"    due {item_due(item.due, item.defaulted)} ({whose}{about})")
         self.say()
 
     def _leave(self, ending: Ending, status: int) -> int:

@@ -462,13 +462,21 @@ class Session:
 
     def _loyalty_line(self, ratings: Mapping[str, int]) -> str:
         d = self.dialogue
-        trait = d.pack.trait(d.classification().get("trait"))
+        found = d.classification()
+        trait = d.pack.trait(found.get("trait"))
         if trait is None:
+            if found.get("trait"):  # the classification's own "none of them"
+                return "Something beyond these traits earned your loyalty."
             return "The loyalty question was left open."
+        earned = (
+            f"{trait.title} earned your loyalty, as far as I can tell: you didn't pick one."
+            if found.get("guessed")
+            else f"{trait.title} earned your loyalty."
+        )
         rating = ratings.get(trait.id)
         if rating is None:
-            return f"{trait.title} earned your loyalty. You didn't rate yourself on it today."
-        return f"{trait.title} earned your loyalty. You rated yourself {rating} on it today."
+            return f"{earned} You didn't rate yourself on it today."
+        return f"{earned} You rated yourself {rating} on it today."
 
     def due_date(self, text: str) -> date | None:
         """A due date typed on the summary, in the same words the conversation takes
@@ -498,8 +506,20 @@ class Session:
         from coach.report import transcript_markdown
 
         if items is not None:
+            # A date the coach chose stays marked as such only while it is still that date.
+            chosen = {(a.step, a.due) for a in self.to_transcript().action_items if a.defaulted}
             self.edited_actions = tuple(
-                ActionItem(f"a{i}", a.text, a.trait, a.due, a.status, a.kind, a.step, a.turn)
+                ActionItem(
+                    f"a{i}",
+                    a.text,
+                    a.trait,
+                    a.due,
+                    a.status,
+                    a.kind,
+                    a.step,
+                    a.turn,
+                    defaulted=(a.step, a.due) in chosen,
+                )
                 for i, a in enumerate(items, start=1)
             )
         transcript = self.to_transcript()
@@ -569,6 +589,7 @@ def _engine_item(item: Any) -> dict[str, Any]:
         "step": item.step,
         "turn": item.turn,
         "status": item.status,
+        "defaulted": item.defaulted,
     }
 
 

@@ -120,6 +120,7 @@ class ActionItem:
     turn: int | None = None
     checked: Checked | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # keys this coach does not know
+    defaulted: bool = False  # the coach chose the due date: the leader named none
 
     @property
     def is_open(self) -> bool:
@@ -331,6 +332,8 @@ def _item_doc(item: ActionItem) -> dict[str, Any]:
     source: dict[str, Any] = {"kind": item.kind, "step": item.step}
     if item.turn is not None:
         source["turn"] = item.turn
+    if item.defaulted:  # only when true, so files written before it read the same
+        source["defaulted"] = True
     doc: dict[str, Any] = {
         "id": item.id,
         "text": item.text,
@@ -377,9 +380,10 @@ def action_item(
     step: str,
     turn: int | None = None,
     status: str = "open",
+    defaulted: bool = False,
 ) -> ActionItem:
     """An action item from the engine's fields (the engine has its own, file-free type)."""
-    return ActionItem(id, text, trait, due, status, kind, step, turn)
+    return ActionItem(id, text, trait, due, status, kind, step, turn, defaulted=defaulted)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -477,6 +481,14 @@ class FieldReader:
         if number < 0:
             self.fail(where, "a whole number from 0", value)
         return number
+
+    def flag(self, value: Any, where: Where) -> bool:
+        """true or false; absent is false."""
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(where, "true or false", value)
+        return value
 
     def one_of(self, value: Any, where: Where, allowed: Sequence[str], default: str) -> str:
         if value is None:
@@ -634,6 +646,7 @@ def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
         turn=r.whole(source.get("turn"), (*where, "source", "turn"), None),
         checked=checked,
         extra={k: v for k, v in m.items() if k not in _ITEM_KEYS},
+        defaulted=r.flag(source.get("defaulted"), (*where, "source", "defaulted")),
     )
 
 

@@ -163,7 +163,7 @@ def test_conditions_on_steps_vars_and_ratings() -> None:
         ({"wordz_below": 3}, "unknown condition test 'wordz_below'"),
         ({"matches": "(a)\\1"}, "refers back to a group"),
         ({"matches": "(unclosed"}, "does not compile"),
-        ({"step": "a", "var": "b"}, "only one of step, var or rating"),
+        ({"step": "a", "var": "b"}, "only one of step, said, var or rating"),
         ({"at_most": "two"}, "must be a number"),
         ("words_below", "must be a mapping"),
     ],

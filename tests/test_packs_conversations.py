@@ -126,4 +126,4 @@ def test_the_cli_reports_a_failing_walk(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_a_folder_gives_its_test_files_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["packs", "test", str(ROOT / "examples" / "packs")]) == 0
-    assert capsys.readouterr().out == "3 passed, 0 failed\n"
+    assert capsys.readouterr().out == "4 passed, 0 failed\n"

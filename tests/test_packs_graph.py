@@ -82,3 +82,15 @@ def test_a_pack_that_cannot_be_built_is_not_drawn(capsys: pytest.CaptureFixture[
 )
 def test_conditions_read_as_short_phrases(condition: object, phrase: str) -> None:
     assert describe(condition) == phrase
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+@pytest.mark.parametrize("pack", ["sales-leader", "team-retro"])
+def test_the_stock_packs_draw_every_kind_of_step(
+    pack: str, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = DATA.parent.parent.parent / "prompts" / f"{pack}.yaml"
+    assert main(["packs", "graph", "--format", fmt, str(path)]) == 0
+    out = capsys.readouterr().out
+    if pack == "sales-leader":  # offers of suggestions: a shape of their own
+        assert ('{{"coach_offer<br/>offer"}}' if fmt == "mermaid" else "shape=hexagon") in out

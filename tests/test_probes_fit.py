@@ -301,3 +301,42 @@ def test_a_long_answer_is_read_in_linear_time() -> None:
     f = facts(text)
     assert not HEDGE_PROBE.holds(f)
     assert not TELL_PROBE.holds(facts("I don't play favourites, " * 2000))
+
+
+# -- the lexicon's grammar words, and what the checker says about them ---------------------
+
+
+def test_a_packs_own_negations_replace_the_english_ones() -> None:
+    german = Lexicon.build({"negations": ["nicht", "kein", "keine", "nie"]})
+    assert find_unnegated("Ich habe keine Lieblinge", ["lieblinge"], german) is None
+    assert find_unnegated("Ich habe Lieblinge", ["lieblinge"], german) == "Lieblinge"
+    # English "never" is no negation in that pack: its list replaced the English one
+    assert find_unnegated("I never play favourites", ["favourites"], german) == "favourites"
+
+
+def test_unless_negated_without_negation_words_is_a_warning() -> None:
+    from coach.engine.pack import check_pack
+
+    text = """\
+pack: 1
+id: no-negations
+version: "1"
+title: A lexicon without negations
+lexicon:
+  negations: []
+sections:
+  - id: main
+    steps:
+      - id: story
+        kind: ask
+        text: Tell me about the last time you listened.
+        probes:
+          rules:
+            - if: {contains: {words: [busy], unless_negated: true}}
+              text: You said "{{ match }}". What would a quiet week look like?
+"""
+    problems = [str(p) for p in check_pack(text, "p.yaml").problems]
+    assert problems == [
+        "p.yaml:15:19: warning: 'unless_negated' has no effect: the pack's lexicon lists no "
+        "'negations'"
+    ]

@@ -168,3 +168,23 @@ async def test_a_closed_terminal_on_the_summary_keeps_the_edits(tmp_path: Path) 
     items = store.load(session_id)["action_items"]
     assert (items[0]["text"], items[0]["due"]) == ("Kept through a hang-up", "2026-12-05")
     assert store.load(session_id)["status"] == "complete"
+
+
+async def test_the_summary_says_how_many_commitments_were_followed_through(
+    tmp_path: Path,
+) -> None:
+    from coach.transcript import CheckinRecord
+
+    _store, _session_id, app = at_summary(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.session is not None
+        app.session.checkin = (
+            CheckinRecord("s0", "a1", "Ride along with Priya", "2026-11-20", "done"),
+            CheckinRecord("s0", "a2", "Ask Tom for his plan", "2026-11-21", "not yet"),
+        )
+        await open_summary(pilot, app)
+        followed = app.screen.query_one("#followed")
+        assert (
+            str(followed.render()) == "You followed through on 1 of 2 commitments from last time."
+        )

@@ -125,6 +125,7 @@ def mermaid(pack: Pack, located: Located) -> str:
         "rating": ('[/"', '"/]'),
         "choice": ('{"', '"}'),
         "commit": ('[["', '"]]'),
+        "offer": ('{{"', '"}}'),
     }
     lines = ["flowchart TD", '  start(("start"))', '  finish((("end")))']
     for section in pack.sections:
@@ -162,6 +163,7 @@ def dot(pack: Pack, located: Located) -> str:
         "rating": "shape=parallelogram",
         "choice": "shape=diamond",
         "commit": "shape=box, peripheries=2",
+        "offer": "shape=hexagon",
     }
     lost = _unreached(pack)
     lines = [

@@ -32,13 +32,15 @@ from coach.engine.texts import FILTER_NAMES, MAX_WIDTH, TEST_NAMES
 CONTEXT = frozenset(("participant", "answers", "followups", "vars", "ratings", "section", "traits"))
 JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
 PROBE_NAMES = frozenset(("last", "hedge", "match"))
-CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "clear"))
+CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "tied", "clear"))
+OFFER_NAMES = frozenset(("suggestion",))
 MESSAGE_NAMES = {
     "rating_invalid": frozenset(("min", "max")),
     "choice_ambiguous": frozenset(("options",)),
     "due_noted": frozenset(("date", "weekday", "month", "day")),
     "due_defaulted": frozenset(("date", "weekday", "month", "day")),
     "due_past": frozenset(("date", "weekday", "month", "day")),
+    "guess_kept": frozenset(("guess", "guess_label")),
 }
 ROOTS = ("answers", "followups", "vars", "ratings", "traits")
 DICT_METHODS = frozenset(("get", "items", "keys", "values"))
@@ -747,14 +749,16 @@ def _check_conditions(report: _Report, pack: Any, flow: Flow, collected: Collect
         for kind, name, where in _subjects(use.data, use.path):
             if not isinstance(name, str):
                 continue
-            if kind == "step":
+            if kind in ("step", "said"):
                 step = pack.by_id.get(name)
                 if step is None:
                     report.add(
-                        where, f"'step: {name}' names no step{did_you_mean(name, pack.by_id)}"
+                        where, f"'{kind}: {name}' names no step{did_you_mean(name, pack.by_id)}"
                     )
                 elif not step.is_question:
-                    report.add(where, f"'step: {name}' is a statement, which has no answer to test")
+                    report.add(
+                        where, f"'{kind}: {name}' is a statement, which has no answer to test"
+                    )
             elif kind == "var":
                 if name not in flow.var_bit:
                     report.add(
@@ -778,6 +782,13 @@ def _never(data: Any, step: Any, lexicon: Lexicon, budget: int) -> str | None:
                 reason = _never(item, step, lexicon, budget)
                 if reason:
                     return reason
+            wanted = {
+                item.get("concrete") is not False
+                for item in [data, *value]
+                if isinstance(item, Mapping) and "concrete" in item and not _has_subject(item)
+            }
+            if len(wanted) == 2:
+                return "it asks for a concrete answer and for one that is not concrete at once"
         if key == "any" and isinstance(value, list) and value:
             reasons = [_never(item, step, lexicon, budget) for item in value]
             if all(reasons):
@@ -811,6 +822,23 @@ def _never(data: Any, step: Any, lexicon: Lexicon, budget: int) -> str | None:
     return None
 
 
+def _has_subject(item: Mapping[str, Any]) -> bool:
+    return any(k in item for k in SUBJECTS)
+
+
+def _negation_unread(data: Any, lexicon: Lexicon) -> bool:
+    """Whether a condition uses `unless_negated` in a pack whose lexicon has no negations."""
+    if lexicon.negations is None or lexicon.negations:
+        return False
+    if isinstance(data, Mapping):
+        if isinstance(data.get("contains"), Mapping) and data["contains"].get("unless_negated"):
+            return True
+        return any(_negation_unread(v, lexicon) for k, v in data.items() if k in COMBINATORS)
+    if isinstance(data, list):
+        return any(_negation_unread(v, lexicon) for v in data)
+    return False
+
+
 _NEVER_WHAT = {
     "probe": "this probe can never fire",
     "suggest": "this suggestion is never made",
@@ -831,6 +859,12 @@ def _check_probes(report: _Report, pack: Any, collected: Collected) -> None:
         if reason:
             what = _NEVER_WHAT[use.role]
             report.add(use.path, f"{what}: {reason}", "warning")
+        elif _negation_unread(use.data, lexicon):
+            report.add(
+                use.path,
+                "'unless_negated' has no effect: the pack's lexicon lists no 'negations'",
+                "warning",
+            )
     for step in pack.steps:
         path = collected.step_paths.get(step.id)
         if path is None:

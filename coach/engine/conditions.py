@@ -1,6 +1,7 @@
 """The pack's small condition language: declarative tests, never `eval`.
 
-A condition is a mapping such as `{words_below: 6}`, `{step: coach_rating, at_most: 2}` or
+A condition is a mapping such as `{words_below: 6}`, `{step: coach_rating, at_most: 2}`,
+`{said: loyalty_rating, matches: "nothing"}` (an answer with the replies to its probes) or
 `{any: [{hedged: true}, {contains: [told, explained]}]}`. It is compiled once when the pack
 loads (regexes included) and evaluated against a `Facts` view of the dialogue.
 """
@@ -25,7 +26,7 @@ from coach.engine.textmatch import (
     word_count,
 )
 
-SUBJECTS = ("step", "var", "rating")
+SUBJECTS = ("step", "var", "rating", "said")
 COMBINATORS = ("all", "any", "not")
 TESTS = (
     "answered", "skipped", "equals", "in", "at_least", "at_most", "above", "below",
@@ -50,6 +51,7 @@ class Facts:
     current_step: str | None = None
     followup: bool = False  # the current answer replies to a probe
     found: dict[str, str] = field(default_factory=dict)
+    followups: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ def compile_condition(data: Any, path: tuple[str | int, ...] = ()) -> Condition:
     refs: list[tuple[str, str]] = []
     subject_keys = [k for k in data if k in SUBJECTS]
     if len(subject_keys) > 1:
-        raise ConditionError(path, "a condition can test only one of step, var or rating")
+        raise ConditionError(path, "a condition can test only one of step, said, var or rating")
     subject = subject_keys[0] if subject_keys else None
     name = data[subject] if subject else None
     if subject and not isinstance(name, str):
@@ -228,6 +230,14 @@ def compile_condition(data: Any, path: tuple[str | int, ...] = ()) -> Condition:
             return facts.current is not None, facts.current
         if subject == "step":
             return name in facts.answers, facts.answers.get(str(name))
+        if subject == "said":  # the answer and every reply to its probes, as one text
+            key = str(name)
+            replies = facts.followups.get(key, [])
+            if key not in facts.answers and not replies:
+                return False, None
+            first = facts.answers.get(key)
+            parts = [_text(first)] if first is not None else []
+            return True, "\n".join([*parts, *replies])
         if subject == "var":
             return name in facts.vars, facts.vars.get(str(name))
         return name in facts.ratings, facts.ratings.get(str(name))

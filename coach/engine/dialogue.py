@@ -22,6 +22,8 @@ from coach.engine.pack import END, Option, Pack, Scale, Step, Suggestion
 from coach.engine.textmatch import (
     concrete_detail,
     count_phrases,
+    find_phrase,
+    find_unnegated,
     match_choice,
     normalise,
     parse_number,
@@ -30,7 +32,7 @@ from coach.engine.textmatch import (
 from coach.engine.texts import Text, compile_text
 
 SNAPSHOT_VERSION = 1
-MAIN, PROBE, DUE, CONFIRM = "main", "probe", "due", "confirm"
+MAIN, PROBE, DUE, CONFIRM, OFFER = "main", "probe", "due", "confirm", "offer"
 CONCRETE_SIGNALS = ("name", "number", "date")  # what makes one commitment sharper than another
 QUOTE_CUTS = (1_000, 50)  # a text past a limit with the answers whole quotes them cut so
 
@@ -196,6 +198,8 @@ class _State:
     answer_turns: dict[str, int] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)  # classified steps kept at the best guess
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> the answer
     turn_count: int = 0
     finished: bool = False
     actions: list[dict[str, Any]] = field(default_factory=list)
@@ -228,6 +232,7 @@ class Dialogue:
         self.pack_changed = False
         self._rating_steps = [s for s in pack.steps if s.kind == "rating" and s.trait]
         self._commit_steps = [s for s in pack.steps if s.kind == "commit"]
+        self._offers = pack.offers
         self._due_cache: dict[tuple[str, date], date] = {}
         self._ratings_value: Mapping[str, int] | None = None
         self._stamp_value: str | None = None
@@ -265,7 +270,11 @@ class Dialogue:
             options = self._confirm_options(step)
             guess = state.pending.get("guess")
             suggested = guess if any(o.id == guess for o in options) else None
-        kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice"}.get(state.stage, step.kind)
+        elif state.stage == OFFER:
+            options = self._offer_options()
+        kind = {PROBE: "ask", DUE: "ask", CONFIRM: "choice", OFFER: "choice"}.get(
+            state.stage, step.kind
+        )
         section = self.pack.section_by_id[step.section]
         return Prompt(
             step=step.id,
@@ -320,10 +329,14 @@ class Dialogue:
             state.followups.setdefault(step.id, []).append(text)
             self._complete(step, turns)
             return self._reply(True, turns)
+        if state.stage == OFFER:
+            return self._answer_offer(step, text, turns)
         # CONFIRM
         options = self._confirm_options(step)
         labels = [(o.id, o.label) for o in options]
         picked = match_choice(text, labels)
+        if len(picked) != 1 and step.classify is not None:
+            picked = self._confirm_by_words(step.classify, text) or picked
         if len(picked) != 1:
             return self._reject(step, text, self._choice_reason(picked, labels), turns)
         chosen = options[picked[0]]
@@ -354,10 +367,16 @@ class Dialogue:
             self._after_probes(step, turns)
         elif state.stage == DUE:
             self._complete(step, turns)
-        else:  # CONFIRM: keep the best guess, if there was one
+        elif state.stage == OFFER:  # a skipped offer is declined
+            self._decide_offer(step, False, turns)
+        else:  # CONFIRM: keep the best guess, if there was one, and say so
             guess = state.pending.get("guess")
             if guess and step.classify:
                 state.vars[step.classify.into] = guess
+                state.guessed.append(step.id)
+                label = next((c.label for c in step.classify.categories if c.id == guess), "")
+                kept = self._message("guess_kept", guess=guess, guess_label=label)
+                self._turn("coach", step, "statement", kept, turns)
             self._complete(step, turns, classified=True)
         return self._reply(True, turns)
 
@@ -374,7 +393,11 @@ class Dialogue:
             raise RuntimeError("the dialogue has not started")
         turns: list[Turn] = []
         step = self.pack.by_id[state.at]
-        if state.stage == MAIN:
+        # An offer not yet answered is where the step begins: back goes to the step before.
+        fresh_offer = state.stage == OFFER and all(
+            v["step"] != step.id for v in state.offers.values()
+        )
+        if state.stage == MAIN or fresh_offer:
             if not state.history:
                 reason = self._message("cannot_go_back")
                 return Reply(False, self.current(), (reason,), reason)
@@ -426,13 +449,20 @@ class Dialogue:
                 text = self._state.answers.get(step.id)
                 follow = self._state.followups.get(step.id, [])
                 answer = "\n".join([text, *follow]) if isinstance(text, str) else None
-                return {"answer": answer, "trait": self._state.vars.get(step.classify.into)}
-        return {"answer": None, "trait": None}
+                return {
+                    "answer": answer,
+                    "trait": self._state.vars.get(step.classify.into),
+                    "guessed": step.id in self._state.guessed,
+                }
+        return {"answer": None, "trait": None, "guessed": False}
 
     def action_items(self) -> list[ActionItem]:
         """The action items as they stand: final once the dialogue has finished."""
         items = self._state.actions if self._state.finished else self._derive_actions()
-        return [ActionItem(**{k: v for k, v in item.items() if k != "order"}) for item in items]
+        return [
+            ActionItem(**{k: v for k, v in item.items() if k not in ("order", "rule")})
+            for item in items
+        ]
 
     @property
     def answered(self) -> int:
@@ -618,6 +648,7 @@ class Dialogue:
             current=current,
             current_step=step.id if step else None,
             followup=state.stage == PROBE,
+            followups=state.followups,
         )
 
     def _enter(self, index: int, turns: list[Turn]) -> None:
@@ -631,12 +662,17 @@ class Dialogue:
                 continue
             if step.kind == "say":
                 self._state.at = step.id
-                self._turn("coach", step, "statement", self._render(step.text, step), turns)
+                said = self._render(step.text, step)
+                if said.strip():  # a statement that renders empty only sets its variables
+                    self._turn("coach", step, "statement", said, turns)
                 self._apply_set(step)
                 target = self._branch(step)
                 if target == END:
                     break
                 index = self.pack.by_id[target].index if target else index + 1
+                continue
+            if step.kind == "offer" and not self._offer_queue(step):
+                index += 1  # nothing to offer here: passed over, like a `when` that is false
                 continue
             self._ask(step, turns)
             return
@@ -646,6 +682,12 @@ class Dialogue:
         state = self._state
         state.at, state.stage = step.id, MAIN
         state.probes_used, state.fired, state.pending = 0, [], {}
+        if step.kind == "offer":
+            if not self._offer_queue(step):  # gone back to an offer that no longer applies
+                self._complete(step, turns, classified=True)
+                return
+            self._offer_next(step, turns)
+            return
         text = self._render(step.text, step)
         state.prompt = {"text": text}
         self._turn("coach", step, "question", text, turns)
@@ -671,13 +713,104 @@ class Dialogue:
         assert step.scale is not None
         return self._message("rating_invalid", min=step.scale.min, max=step.scale.max)
 
+    # -- offers: a suggestion is the leader's only once they say yes ------------------------
+
+    def _offer_queue(self, step: Step) -> list[tuple[str, Suggestion, dict[str, Any] | None]]:
+        """What `step` offers, in order: the suggestions of ratings answered so far, then the
+        pack's insights whose rule holds now; each once in a session (by rule id)."""
+        state = self._state
+        # An offer in a trait's section offers that trait's items; elsewhere, all that wait.
+        trait = self.pack.section_by_id[step.section].trait
+        queue: list[tuple[str, Suggestion, dict[str, Any] | None]] = []
+        rules = {rule.id: rule for s in self.pack.steps for rule in s.suggest}
+        for item in state.suggestions:
+            rule = rules.get(item.get("rule", ""))
+            if rule is None or rule.id in state.offers or (trait and item["trait"] != trait):
+                continue
+            # Its `if` again, now: it may say "unless the commitment already does this".
+            rated = self.pack.by_id.get(item["step"])
+            if rated is not None and not rule.when.holds(
+                self._facts(state.answers.get(rated.id), rated)
+            ):
+                continue
+            queue.append((rule.id, rule, item))
+        facts = self._facts(step=step)
+        for rule in self.pack.action_rules:
+            if rule.id in state.offers or (trait and rule.trait != trait):
+                continue
+            if rule.when.holds(facts):
+                queue.append((rule.id, rule, None))
+        return queue
+
+    def _offer_options(self) -> tuple[Option, ...]:
+        return (
+            Option("yes", self._message("offer_yes")),
+            Option("no", self._message("offer_no")),
+        )
+
+    def _offer_next(self, step: Step, turns: list[Turn]) -> None:
+        state = self._state
+        rule_id, rule, item = self._offer_queue(step)[0]
+        text = item["text"] if item is not None else self._render(rule.text, None)
+        if rule.offer is not None:
+            question = self._render(rule.offer, None, {"suggestion": text})
+        else:
+            question = self._render(step.text, step, {"suggestion": text})
+        state.stage = OFFER
+        state.pending = {"offer": rule_id, "text": text}
+        state.prompt = {"text": question}
+        self._turn("coach", step, "question", question, turns)
+
+    def _answer_offer(self, step: Step, text: str, turns: list[Turn]) -> Reply:
+        """Yes or no to an offered suggestion: an option, or the lexicon's agree and decline
+        words ("sure", "no thanks"; "not sure" is neither and is asked again)."""
+        lexicon = self.pack.lexicon
+        options = self._offer_options()
+        picked = match_choice(text, [(o.id, o.label) for o in options])
+        accepted: bool | None = options[picked[0]].id == "yes" if len(picked) == 1 else None
+        if accepted is None:
+            agree = find_unnegated(text, list(lexicon.agree), lexicon, prefix=False)
+            decline = find_phrase(text, list(lexicon.decline), prefix=False)
+            if bool(agree) != bool(decline):
+                accepted = bool(agree)
+        if accepted is None:
+            if not self._state.pending.get("unclear"):
+                self._state.pending["unclear"] = True
+                return self._reject(step, text, self._message("offer_invalid"), turns)
+            accepted = False  # asked once: a second unclear answer is no yes, and we move on
+        self._leader(step, "answer", text, turns, options[0 if accepted else 1].label)
+        self._decide_offer(step, accepted, turns)
+        return self._reply(True, turns)
+
+    def _decide_offer(self, step: Step, accepted: bool, turns: list[Turn]) -> None:
+        state = self._state
+        state.offers[state.pending["offer"]] = {"step": step.id, "accepted": accepted}
+        if self._offer_queue(step):
+            self._offer_next(step, turns)
+            return
+        state.stage, state.pending = MAIN, {}
+        self._complete(step, turns, classified=True)
+
+    def _confirm_by_words(self, classify: Any, text: str) -> list[int]:
+        """The confirmation answered in words ("loyalty", "none of them really"): the option
+        whose keywords, or the longer words of its label, the answer names most. Several when
+        they are named equally (the answer is asked again, naming them); none when none is."""
+        fillers = set(self.pack.lexicon.fillers)
+        scores = []
+        for option in classify.options:
+            words = [w for w in normalise(option.label).split() if len(w) >= 4 and w not in fillers]
+            scores.append(count_phrases(text, [*option.keywords, *words]))
+        top = max(scores, default=0)
+        best = [i for i, score in enumerate(scores) if score == top]
+        return best if top > 0 else []
+
     def _confirm_options(self, step: Step) -> tuple[Option, ...]:
         """A classification's categories as the options of its confirmation, in the pack's
         order (never the engine's ranking: a number always means the same category, and a
         snapshot that saved another order still answers right)."""
         options = self._confirm_cache.get(step.id)
         if options is None:
-            categories = step.classify.categories if step.classify else ()
+            categories = step.classify.options if step.classify else ()
             options = self._confirm_cache[step.id] = tuple(
                 Option(c.id, c.label) for c in categories
             )
@@ -883,10 +1016,15 @@ class Dialogue:
             return False
         candidates = [c for score, _, c in ranked if score > 0]
         labels = {c.id: c.label for c in classify.categories}
+        # In the pack's order, as the leader will see them: "he showed me how ... and he always
+        # had my back" ties two traits, and a coach names both.
+        score_of = {cid: score for score, _, cid in scores}
+        tied = [c.label for c in classify.categories if top > 0 and score_of[c.id] == top]
         extra = {
             "guess": guess,
             "guess_label": labels.get(guess, "") if guess else "",
             "candidates": [labels[c] for c in candidates],
+            "tied": tied if len(tied) > 1 else [],
             "clear": clear,
         }
         text_out = self._render(classify.text, step, extra)
@@ -894,7 +1032,7 @@ class Dialogue:
         state.pending["guess"] = guess
         # `options` in the pack's order, for readers of snapshots that still take the order
         # from here; this engine always takes it from the pack (`_confirm_options`).
-        state.prompt = {"text": text_out, "options": [c.id for c in classify.categories]}
+        state.prompt = {"text": text_out, "options": [c.id for c in classify.options]}
         self._turn("coach", step, "confirm", text_out, turns)
         return True
 
@@ -973,6 +1111,7 @@ class Dialogue:
             "kind": kind,
             "step": step.id if step else rule.id,
             "order": step.index if step else len(self.pack.steps),
+            "rule": rule.id,
         }
 
     def _due_from(self, phrase: str) -> date:
@@ -994,6 +1133,9 @@ class Dialogue:
         state.answer_turns.pop(step_id, None)
         if step_id in state.skipped:
             state.skipped.remove(step_id)
+        if step_id in state.guessed:
+            state.guessed.remove(step_id)
+        state.offers = {k: v for k, v in state.offers.items() if v["step"] != step_id}
         state.suggestions = [s for s in state.suggestions if s["step"] != step_id]
         state.stage, state.pending, state.fired, state.probes_used = MAIN, {}, [], 0
 
@@ -1026,10 +1168,14 @@ class Dialogue:
                     }
                 )
         facts = self._facts()
+        # In a pack with `offer` steps, a suggestion or insight is an item only once accepted.
+        said_yes = {k for k, v in state.offers.items() if v.get("accepted")}
         for rule in pack.action_rules:
-            if rule.when.holds(facts):
+            if (not self._offers or rule.id in said_yes) and rule.when.holds(facts):
                 candidates.append(self._rule_item(rule, None, rule.kind))
-        candidates.extend(dict(s) for s in state.suggestions)
+        candidates.extend(
+            dict(s) for s in state.suggestions if not self._offers or s.get("rule") in said_yes
+        )
         priority = {"commitment": 0, "insight": 1, "suggestion": 2}
         candidates.sort(key=lambda c: priority[c["kind"]])
         seen: set[str] = set()

@@ -6,6 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+TEXTMATCH_KEYS = (
+    "negations", "clause_breaks", "subjects", "past_words", "past_endings", "not_events",
+    "not_names", "when_words",
+)  # fmt: skip
+"""Lexicon lists for negation and concreteness; unset, the English ones in textmatch.py."""
+
 ENGLISH: dict[str, Any] = {
     "hedges": [],
     # Words that say nothing on their own: a commitment made only of these (and hedges and a
@@ -104,7 +110,7 @@ ENGLISH: dict[str, Any] = {
             "the weekend",
             "this weekend",
         ],
-        "next_week": ["next week"],
+        "next_week": ["next week", "end of next week", "the end of next week"],
         "end_of_month": ["end of the month", "end of month", "this month", "eom"],
         "next_month": ["next month", "end of next month"],
         "end_of_quarter": ["end of the quarter", "end of quarter", "this quarter", "eoq"],
@@ -159,6 +165,40 @@ ENGLISH: dict[str, Any] = {
     "reflect_subjects": ["i"],
     # Words that may stand between a subject and its verb ("I really was"); "-ly" words too.
     "reflect_adverbs": ["never", "just", "always", "also", "still", "even", "only", "not", "so"],
+    # How an offered suggestion is accepted or declined, beside its options' own labels.
+    "agree": [
+        "yes",
+        "y",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "ok",
+        "okay",
+        "please",
+        "sounds good",
+        "good idea",
+        "why not",
+        "definitely",
+        "absolutely",
+        "let's do it",
+        "go on",
+    ],
+    "decline": [
+        "no",
+        "n",
+        "nope",
+        "nah",
+        "no thanks",
+        "not now",
+        "not really",
+        "pass",
+        "leave it",
+        "skip it",
+    ],
+    # The words `contains: {unless_negated}` and `concrete` read (textmatch.py holds the
+    # English ones): None here means English; a pack's own list replaces it.
+    **{key: None for key in TEXTMATCH_KEYS},
 }
 
 
@@ -181,6 +221,16 @@ class Lexicon:
     amounts: Mapping[str, int]
     holidays: Mapping[str, tuple[int, int]]
     date_order: str
+    agree: tuple[str, ...] = ()
+    decline: tuple[str, ...] = ()
+    negations: tuple[str, ...] | None = None  # None: the English words (textmatch.py)
+    clause_breaks: tuple[str, ...] | None = None
+    subjects: tuple[str, ...] | None = None
+    past_words: tuple[str, ...] | None = None
+    past_endings: tuple[str, ...] | None = None
+    not_events: tuple[str, ...] | None = None
+    not_names: tuple[str, ...] | None = None
+    when_words: tuple[str, ...] | None = None
 
     @classmethod
     def build(cls, overrides: Mapping[str, Any] | None = None) -> Lexicon:
@@ -209,6 +259,12 @@ class Lexicon:
             amounts={str(k).casefold(): int(v) for k, v in merged["amounts"].items()},
             holidays={str(k).casefold(): month_day(str(v)) for k, v in merged["holidays"].items()},
             date_order=str(merged["date_order"]),
+            agree=tuple(str(w).casefold() for w in merged["agree"]),
+            decline=tuple(str(w).casefold() for w in merged["decline"]),
+            **{
+                key: None if merged[key] is None else tuple(str(w).casefold() for w in merged[key])
+                for key in TEXTMATCH_KEYS
+            },
         )
 
 

@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError
 from coach.engine.checks import (
     CONFIRM_NAMES,
     MESSAGE_NAMES,
+    OFFER_NAMES,
     PROBE_NAMES,
     Collected,
     ConditionUse,
@@ -29,12 +30,12 @@ from coach.engine.checks import (
 )
 from coach.engine.conditions import ALWAYS, Condition, ConditionError, compile_condition
 from coach.engine.errors import PackError, Problem, did_you_mean
-from coach.engine.lexicon import ENGLISH, Lexicon, month_day
+from coach.engine.lexicon import ENGLISH, TEXTMATCH_KEYS, Lexicon, month_day
 from coach.engine.source import Located, Path, parse_yaml
 from coach.engine.texts import PackEnvironment, Text, compile_text, make_environment
 
 FORMAT = 1
-KINDS = ("say", "ask", "rating", "choice", "commit")
+KINDS = ("say", "ask", "rating", "choice", "commit", "offer")
 QUESTION_KINDS = ("ask", "rating", "choice", "commit")
 END = "end"
 ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -57,6 +58,10 @@ DEFAULT_MESSAGES = {
     ),
     "due_past": "{{ weekday[:3] }} {{ day }} {{ month[:3] }} has already gone by.",
     "no_commitment": "No step for this one, then. You can add one at the end.",
+    "guess_kept": "Then I'll go with my best guess: {{ guess_label }}.",
+    "offer_yes": "Yes, add it",
+    "offer_no": "No, thanks",
+    "offer_invalid": "A yes or a no is enough.",
 }
 
 TOP_KEYS = (
@@ -76,14 +81,15 @@ KIND_KEYS = {
     "rating": ("probes", "scale", "suggest"),
     "choice": ("options",),
     "commit": ("probes", "ask_due", "default_due"),
+    "offer": (),
 }
 PROBE_KEYS = ("budget", "rules")
 RULE_KEYS = ("id", "if", "text")
-CLASSIFY_KEYS = ("into", "categories", "confirm", "strong", "text")
+CLASSIFY_KEYS = ("into", "categories", "confirm", "strong", "text", "other")
 CATEGORY_KEYS = ("id", "label", "keywords")
 ACTIONS_KEYS = ("max", "order", "rules")
-ACTION_RULE_KEYS = ("id", "if", "text", "due", "trait", "kind")
-SUGGEST_KEYS = ("id", "if", "text", "due")
+ACTION_RULE_KEYS = ("id", "if", "text", "due", "trait", "kind", "offer")
+SUGGEST_KEYS = ("id", "if", "text", "due", "offer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,12 @@ class Classify:
     confirm: str
     strong: int
     text: Text
+    other: Category | None = None  # "none of them": a valid answer at the confirmation only
+
+    @property
+    def options(self) -> tuple[Category, ...]:
+        """What the confirmation offers: the categories, then `other` if there is one."""
+        return (*self.categories, self.other) if self.other else self.categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +150,7 @@ class Suggestion:
     due: str
     trait: str | None
     kind: str
+    offer: Text | None = None  # the question an `offer` step asks about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +220,12 @@ class Pack:
 
     question_count: int = 0
     section_by_id: Mapping[str, Section] = field(default_factory=dict)
+
+    @property
+    def offers(self) -> bool:
+        """Whether suggestions and insights wait for the leader's yes at an `offer` step
+        (else, as in packs written before offers, they become action items as they are)."""
+        return any(step.kind == "offer" for step in self.steps)
 
     def trait(self, trait_id: str | None) -> Trait | None:
         return next((t for t in self.traits if t.id == trait_id), None)
@@ -691,12 +710,17 @@ def _step(
         if key in STEP_KEYS and key not in common and key not in KIND_KEYS.get(kind, ()):
             check.error((*path, key, "<key>"), f"'{key}' does not apply to a '{kind}' step")
     what = f"step '{step_id}'"
-    if "text" not in data:
+    silent = kind == "say" and "text" not in data and "set" in data
+    if "text" not in data and not silent:
         check.error(path, f"{what} needs 'text' (what coach says)")
         return None
     before = Scope("before", step_id)
     after = Scope("after", step_id)
-    text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", before)
+    if silent:  # a `say` that only sets its variables (under a `when`) says nothing
+        text: Text | None = Text(env, ("",), frozenset())
+    else:
+        scope = Scope("before", step_id, OFFER_NAMES) if kind == "offer" else before
+        text = check.text(env, data["text"], (*path, "text"), f"the text of {what}", scope)
     when = ALWAYS
     if "when" in data:
         when = check.condition(data["when"], (*path, "when"), "when", step_id)
@@ -913,9 +937,28 @@ def _classify(
         "the confirmation text",
         Scope("after", step_id, CONFIRM_NAMES),
     )
+    other = None
+    if "other" in data:
+        opath = (*path, "other")
+        odata = check.mapping(data["other"], opath, "'other'")
+        check.keys(odata, CATEGORY_KEYS, opath, "'other'")
+        keywords = odata.get("keywords")
+        if not isinstance(keywords, list) or not keywords:
+            check.error(
+                (*opath, "keywords") if "keywords" in odata else opath,
+                "'other' needs a list of 'keywords' (the words that mean none of them)",
+            )
+            keywords = []
+        other = Category(
+            check.ident(odata, opath, "'other'"),
+            str(odata.get("label", odata.get("id", ""))),
+            tuple(str(k) for k in keywords),
+        )
+        if any(c.id == other.id for c in categories):
+            check.error((*opath, "id"), f"'other' has the id '{other.id}' of a category")
     if text is None:
         return None
-    return Classify(into, tuple(categories), confirm, strong, text)
+    return Classify(into, tuple(categories), confirm, strong, text, other)
 
 
 def _suggestion(
@@ -946,12 +989,15 @@ def _suggestion(
     kind = str(data.get("kind", "insight" if pack_rule else "suggestion"))
     if kind not in ("insight", "suggestion"):
         check.error((*path, "kind"), "'kind' must be 'insight' or 'suggestion'")
+    offer = None
+    if "offer" in data:
+        offer = check.text(env, data["offer"], (*path, "offer"), f"the offer of {what}", scope)
     if text is None:
         return None
     rule_id = str(data.get("id", ".".join(str(p) for p in path)))
     return Suggestion(
         rule_id, cond, text, str(data.get("due", "in 2 weeks")),
-        str(data["trait"]) if data.get("trait") else trait, kind,
+        str(data["trait"]) if data.get("trait") else trait, kind, offer,
     )  # fmt: skip
 
 
@@ -1008,7 +1054,7 @@ def _check_lexicon(check: _Checker, data: Mapping[str, Any]) -> None:
                     ("lexicon", "holidays", word),
                     f"the day for '{word}' must be a month and day as MM-DD, such as 12-24",
                 )
-    for key in ("reflect_subjects", "reflect_adverbs"):
+    for key in ("reflect_subjects", "reflect_adverbs", "agree", "decline", *TEXTMATCH_KEYS):
         words = data.get(key)
         if words is not None and (
             not isinstance(words, list) or not all(isinstance(w, str) for w in words)

@@ -31,6 +31,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
+from datetime import date
 from functools import lru_cache, update_wrapper
 from itertools import islice
 from types import BuiltinMethodType, MethodType
@@ -75,7 +76,7 @@ JINJA_FILTERS = frozenset(
      "replace", "reverse", "round", "select", "selectattr", "slice", "sort", "string", "sum",
      "title", "trim", "truncate", "unique", "upper", "wordcount")
 )  # fmt: skip
-FILTER_NAMES = JINJA_FILTERS | {"reflect", "excerpt"}
+FILTER_NAMES = JINJA_FILTERS | {"reflect", "excerpt", "day"}
 TEST_NAMES = frozenset(TESTS)
 # Filters that read no more of a long text than they need, so its length is not charged.
 _CHEAP = frozenset(("length", "count", "default", "d", "first", "last", "excerpt", "attr",
@@ -674,7 +675,33 @@ def make_environment(lexicon: Lexicon) -> PackEnvironment:
     )
     env.add_filter("reflect", lambda text: reflect(str(text), lexicon))
     env.add_filter("excerpt", lambda text, words=12: excerpt(str(text), int(words)))
+    env.add_filter("day", lambda value, pattern=DAY_PATTERN: day_words(value, lexicon, pattern))
     return env
+
+
+DAY_PATTERN = "{wd} {day} {mon}"
+"""How `day` says a date unless the pack says otherwise: "Fri 4 Dec"."""
+_DAY_FIELDS = re.compile(r"\{(weekday|wd|day|month|mon|year)\}")
+
+
+def day_words(value: Any, lexicon: Lexicon, pattern: str = DAY_PATTERN) -> str:
+    """A `YYYY-MM-DD` date as a person reads it, in the pack's own day and month names:
+    `{weekday}`, `{wd}` (its first three letters), `{day}`, `{month}`, `{mon}`, `{year}`.
+    Anything that is not a date comes back as it was, so a template never fails on it."""
+    text = str(value)
+    try:
+        when = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        when = None
+    if when is None:
+        return text
+    weekday = lexicon.weekdays[when.weekday()].capitalize()
+    month = lexicon.months[when.month - 1].capitalize()
+    parts = {
+        "weekday": weekday, "wd": weekday[:3], "day": str(when.day), "month": month,
+        "mon": month[:3], "year": str(when.year),
+    }  # fmt: skip
+    return _DAY_FIELDS.sub(lambda m: parts[m.group(1)], str(pattern)[:200])
 
 
 class Text:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +123,22 @@ def _environment() -> Environment:
     env.filters["cell"] = _cell
     env.filters["plain"] = _plain
     env.filters["said"] = _said
+    env.filters["due"] = _due
     return env
+
+
+def _due(item: Any) -> _Markdown:
+    """An item's (or a check-in's) due date in words with its year ("Sat 12 Dec 2026"), and
+    "(the coach's date)" when the leader named none; a hand-edited non-date is shown escaped."""
+    from coach.checkin import CHOSEN_RECORD
+
+    due = str(item.due)
+    try:
+        day = date.fromisoformat(due)
+    except ValueError:
+        return _cell(due)
+    words = f"{day:%a} {day.day} {day:%b} {day.year}"
+    return _cell(f"{words} ({CHOSEN_RECORD})" if getattr(item, "defaulted", False) else words)
 
 
 def transcript_markdown(transcript: Transcript) -> str:

@@ -57,7 +57,8 @@ def actions_ics(rows: Sequence[Row], stamp: datetime) -> str:
         if row.trait_title:
             todo.add("categories", [row.trait_title])
         whose = "your commitment" if item.own else f"a {item.kind}"
-        todo.add("description", f"From reflection {row.session} ({whose}).")
+        chosen = " The coach chose the date: you named none." if item.defaulted else ""
+        todo.add("description", f"From reflection {row.session} ({whose}).{chosen}")
         calendar.add_component(todo)
     text: str = calendar.to_ical().decode("utf-8")
     return text
@@ -75,6 +76,8 @@ def actions_todo(rows: Sequence[Row]) -> str:
             parts.append(f"+{item.trait}")
         if item.due:
             parts.append(f"due:{item.due}")
+        if not item.own:  # the coach's suggestion or insight, never mistaken for a commitment
+            parts.append(f"from:{item.kind}")
         parts.append(f"session:{row.session}")
         parts.append(f"item:{item.id}")
         if item.status == "dropped":

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from coach.checkin import CHOSEN_RECORD
 from coach.terminal import printable
 from coach.transcript import ActionItem, Transcript, TurnLike
 
@@ -209,7 +210,9 @@ def _items(transcript: Transcript, today: date | None) -> list[_Item]:
             trait=transcript.trait_title(item.trait),
             whose=_whose(item),
             overdue=_overdue(item, today) > 0,
-            due=_day(item.due) if item.due else "",
+            due=(_day(item.due) + (f" ({CHOSEN_RECORD})" if item.defaulted else ""))
+            if item.due
+            else "",
             checked=_checked(item),
         )
         for item in transcript.action_items

@@ -91,6 +91,8 @@ class SummaryScreen(Screen[None]):
             for words in summary.closing:
                 yield Static(Content(printable(words)), classes="closing")
             yield Static(Content.styled("Your reflection", "bold"), classes="heading")
+            if summary.followed:  # how the check-in went: "You followed through on 2 of 3 …"
+                yield Static(Content(printable(summary.followed)), id="followed")
             for row in summary.ratings:
                 line = f"{printable(row.title):<{width}}  {row.bar} {row.score}".rstrip()
                 yield Static(Content(line), classes="rating-row")

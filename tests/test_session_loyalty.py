@@ -1,0 +1,51 @@
+"""The loyalty line every front end shows: a kept guess says it was a guess."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from conftest import DATA
+
+from coach.catalog import PackFile, read_pack
+from coach.session import Session
+from coach.store import SessionStore
+
+Clock = Callable[[], datetime]
+
+
+def finish_tiny(tmp_path: Path, clock: Clock, loyalty: list[str]) -> Session:
+    store = SessionStore(tmp_path / "sessions")
+    pack = DATA / "packs" / "tiny.yaml"
+    session, _ = Session.begin(
+        store, PackFile(pack, read_pack(pack), False), clock, random.Random(1)
+    )
+    for text in ["They asked me questions and waited", "4", "Ask Sam one question by Friday",
+                 "5", *loyalty, "1"]:  # fmt: skip
+        session.answer(text) if text != ":skip" else session.skip()
+    assert session.dialogue.finished
+    return session
+
+
+def test_a_skipped_confirmation_keeps_the_guess_and_the_summary_says_so(
+    tmp_path: Path, clock: Clock
+) -> None:
+    session = finish_tiny(tmp_path, clock, ["She listened", ":skip"])
+    assert session.dialogue.classification()["guessed"] is True
+    assert session.summary().loyalty == (
+        "Listening earned your loyalty, as far as I can tell: you didn't pick one. "
+        "You rated yourself 4 on it today."
+    )
+    said = [t.text for t in session.dialogue.log if t.role == "coach"]
+    assert "Then I'll go with my best guess: Listening." in said
+
+
+def test_a_confirmed_trait_is_no_guess(tmp_path: Path, clock: Clock) -> None:
+    session = finish_tiny(tmp_path, clock, ["She listened", "listening"])
+    assert session.dialogue.classification()["guessed"] is False
+    assert (
+        session.summary().loyalty
+        == "Listening earned your loyalty. You rated yourself 4 on it today."
+    )
