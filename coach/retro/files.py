@@ -490,6 +490,15 @@ class RetroFolder:
                         out.append((entry.path, info.st_size, info.st_ctime_ns))
         return tuple(sorted(out))
 
+    def settings(self) -> Settings:
+        """The settings alone (the defaults when the file is missing or damaged)."""
+        if not os.path.lexists(self.settings_path):
+            return Settings(self.id)
+        try:
+            return _settings(_read_doc(self.settings_path), self.id)
+        except _Bad:
+            return Settings(self.id)
+
     def read(self) -> Snapshot:
         """Read every file. A file that is malformed, foreign, a symbolic link or too large is
         listed in `unreadable` with its reason and otherwise ignored; so is a damaged
