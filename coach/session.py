@@ -40,6 +40,16 @@ Clock = Callable[[], datetime]
 
 _ID_TRIES = 20
 
+_joining: RetroTag | None = None
+
+
+def join_retro(tag: RetroTag | None) -> None:
+    """Make every session this process begins from now on part of a team retro (`coach
+    reflect --retro ID` sets it before the app starts, so the app's own start screen, which
+    asks for the name, begins the session as usual); None stops it."""
+    global _joining
+    _joining = tag
+
 
 class SessionError(Exception):
     """A session that cannot start or continue; the message is one sentence for the user."""
@@ -217,6 +227,7 @@ class Session:
         else:
             raise StoreError(store.root, "cannot find a free session id; try again")
         dialogue = Dialogue(pack_file.pack, clock, seed=session_id, participant=name or None)
+        retro = retro if retro is not None else _joining
         session = cls(store, dialogue, pack_file, session_id, _iso(now), clock, lock, retro=retro)
         session.path = store.path_for(session_id)
         try:
@@ -616,5 +627,6 @@ __all__ = [
     "Summary",
     "clock_from_env",
     "due_words",
+    "join_retro",
     "rng_from_env",
 ]
