@@ -182,6 +182,8 @@ def contribute(sessions: Path, transcript: Transcript, tag: RetroTag, now: datet
         return folder.path
     created = folder.create_settings(Settings(tag.id, team=tag.team, date=now.date().isoformat()))
     settings = folder.settings()
+    if created:
+        hide_time(folder.settings_path, settings.date)
     path = folder.write_contribution(contribution_of(transcript, tag))
     hide_time(path, settings.date or now.date().isoformat())
     name = str(path.relative_to(folder.path))
