@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import NOW, ROOT
-from retro_kit import TRAITS, Participant, participant
+from retro_kit import TRAITS, participant
 from test_cli import coach
 
 from coach.retro.board import build_board
@@ -30,8 +30,13 @@ TITLES = dict(TRAITS)
 
 
 def _env(sessions: Path, retro_dir: Path) -> dict[str, str]:
-    env = {**os.environ, "COACH_SESSIONS_DIR": str(sessions), "COACH_NOW": NOW.isoformat(),
-           "COACH_RETRO_DIR": str(retro_dir), "PYTHONIOENCODING": "utf-8"}  # fmt: skip
+    env = {
+        **os.environ,
+        "COACH_SESSIONS_DIR": str(sessions),
+        "COACH_NOW": NOW.isoformat(),
+        "COACH_RETRO_DIR": str(retro_dir),
+        "PYTHONIOENCODING": "utf-8",
+    }
     env.pop("COACH_PACKS_DIR", None)
     return env
 
@@ -46,8 +51,21 @@ def test_twenty_participants_at_once_give_exactly_the_board_their_answers_make(
     retros = tmp_path / "retros"
     procs = []
     for i, p in enumerate(people):
-        args = [sys.executable, "-m", "coach", "reflect", "--plain", "--retro", "q4",
-                "--team", "north", "--share", p.share, "--name", p.name]  # fmt: skip
+        args = [
+            sys.executable,
+            "-m",
+            "coach",
+            "reflect",
+            "--plain",
+            "--retro",
+            "q4",
+            "--team",
+            "north",
+            "--share",
+            p.share,
+            "--name",
+            p.name,
+        ]
         env = _env(tmp_path / f"s{i}", retros)
         procs.append(
             subprocess.Popen(
@@ -58,7 +76,7 @@ def test_twenty_participants_at_once_give_exactly_the_board_their_answers_make(
                 text=True,
                 env=env,
                 cwd=ROOT,
-            )  # fmt: skip
+            )
         )
     for proc, p in zip(procs, people, strict=True):
         out, err = proc.communicate(p.lines(), timeout=240)
@@ -84,9 +102,13 @@ def test_twenty_participants_at_once_give_exactly_the_board_their_answers_make(
         assert row.median == statistics.median(values)
     said = Counter((trait, text) for p in people for trait, text in p.suggestions)
     seen = Counter(
-        {(g.trait, item.text): item.count for g in board.groups if g.kind == "suggestion"
-         for item in g.items}
-    )  # fmt: skip
+        {
+            (g.trait, item.text): item.count
+            for g in board.groups
+            if g.kind == "suggestion"
+            for item in g.items
+        }
+    )
     assert seen == said
     actions = Counter(p.action for p in people)
     assert {i.text: i.count for g in board.groups if g.kind == "action" for i in g.items} == dict(
@@ -98,8 +120,15 @@ def test_twenty_participants_at_once_give_exactly_the_board_their_answers_make(
 def test_a_participant_who_quits_half_way_leaves_no_contribution(tmp_path: Path) -> None:
     p = participant(random.Random(1), "Half", "anonymous")
     half = "".join(p.lines().splitlines(keepends=True)[:9])
-    result = coach("reflect", "--plain", "--retro", "q4", stdin=half, sessions=tmp_path / "s",
-                   env={"COACH_RETRO_DIR": str(tmp_path / "r")})  # fmt: skip
+    result = coach(
+        "reflect",
+        "--plain",
+        "--retro",
+        "q4",
+        stdin=half,
+        sessions=tmp_path / "s",
+        env={"COACH_RETRO_DIR": str(tmp_path / "r")},
+    )
     assert result.returncode == 0, result.stderr
     assert "Paused" in result.stdout
     assert list((tmp_path / "r" / "q4" / "contributions").iterdir()) == []
@@ -126,9 +155,19 @@ def test_no_name_answer_or_time_reaches_the_retro_for_any_share_level(
         p.example_words = tuple(f"{SECRET_EXAMPLE} {k}" for k in range(5))
         p.loyalty_words = SECRET_LOYALTY
         people.append(p)
-        result = coach("reflect", "--plain", "--retro", "q4", "--share", share, "--name", p.name,
-                       stdin=p.lines(), sessions=tmp_path / f"s{i}",
-                       env={"COACH_RETRO_DIR": str(retros)})  # fmt: skip
+        result = coach(
+            "reflect",
+            "--plain",
+            "--retro",
+            "q4",
+            "--share",
+            share,
+            "--name",
+            p.name,
+            stdin=p.lines(),
+            sessions=tmp_path / f"s{i}",
+            env={"COACH_RETRO_DIR": str(retros)},
+        )
         assert result.returncode == 0, result.stderr
     folder = RetroFolder(retros / "q4", "q4")
     board = build_board(folder, TITLES)
@@ -155,8 +194,17 @@ def test_no_name_answer_or_time_reaches_the_retro_for_any_share_level(
     for path in (folder.path / "contributions").iterdir():
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert ("name" in doc) == (share == "named")
-        assert set(doc) <= {"retro_contribution", "retro", "share", "role", "name", "ratings",
-                            "loyalty", "suggestions", "actions"}  # fmt: skip
+        assert set(doc) <= {
+            "retro_contribution",
+            "retro",
+            "share",
+            "role",
+            "name",
+            "ratings",
+            "loyalty",
+            "suggestions",
+            "actions",
+        }
     if share == "named":
         assert board.named == tuple(sorted(p.name for p in people))
     # The private transcript keeps everything, at 0600.
