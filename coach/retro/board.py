@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.retro.files import (
     Contribution,
@@ -202,6 +203,7 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ers", "ies", "ied", "ed"
              "ly", "s")  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """A plain suffix strip, enough for 'coaching' ~ 'coached' ~ 'coach'."""
     word = word.strip("'")
@@ -214,6 +216,7 @@ def _stem(word: str) -> str:
     return word.removesuffix("e") if len(word) > 3 else word
 
 
+@lru_cache(maxsize=8192)
 def stems(text: str) -> frozenset[str]:
     """The content words of a suggestion, stemmed: what similar wording is measured on."""
     return frozenset(
@@ -469,20 +472,36 @@ def _groups(
     for key in sorted(buckets, key=bucket_order):
         kind, trait, verb = key
         clusters: list[list[_Entry]] = []
+        placed: list[tuple[int, _Entry]] = []  # (cluster, entry) for every entry placed so far
+        by_word: dict[str, list[int]] = {}  # stem -> the placed entries holding it
         for entry in sorted(buckets[key].values(), key=lambda e: (-e.count, e.id)):
-            best: list[_Entry] | None = None
+            best = -1
             best_score = SIMILAR
             if entry.id not in ungrouped and entry.words:
-                for cluster in clusters:
+                shared: Counter[int] = Counter()
+                for word in entry.words:
+                    shared.update(by_word.get(word, ()))
+                scores: dict[int, float] = {}
+                for index, inter in shared.items():
+                    k, other = placed[index]
+                    score = inter / (len(entry.words) + len(other.words) - inter)
+                    if score > scores.get(k, -1.0):
+                        scores[k] = score
+                for k in sorted(scores):
+                    cluster = clusters[k]
                     if len(cluster) >= MAX_GROUP or cluster[0].id in ungrouped:
                         continue
-                    score = max(_jaccard(entry.words, other.words) for other in cluster)
-                    if score > best_score or (best is None and score >= best_score):
-                        best, best_score = cluster, score
-            if best is None:
+                    score = scores[k]
+                    if score > best_score or (best < 0 and score >= best_score):
+                        best, best_score = k, score
+            if best < 0:
+                best = len(clusters)
                 clusters.append([entry])
             else:
-                best.append(entry)
+                clusters[best].append(entry)
+            for word in entry.words:
+                by_word.setdefault(word, []).append(len(placed))
+            placed.append((best, entry))
         for cluster in clusters:
             items = tuple(Item(e.id, e.text, e.count) for e in cluster)
             out.append(Group(items[0].id, kind, trait, title(trait), verb, items, len(items) > 1))
