@@ -1121,8 +1121,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             reflect_args += [f"--{flag.replace('_', '-')}", str(value)]
     if reflect_args and args.retro is None:
         raise UserError("--team, --share and --retro-dir go with --retro ID")
-    if getattr(args, "sessions", None):
-        reflect_args += ["--sessions", args.sessions]
+    for flag in ("sessions", "packs"):  # every tab saves and finds packs where this one does
+        if getattr(args, flag, None):
+            reflect_args += [f"--{flag}", str(Path(getattr(args, flag)).expanduser().absolute())]
     return serve.main(args.host, args.port, reflect_args)
 
 

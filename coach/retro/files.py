@@ -9,6 +9,10 @@ repository never sees two people write one file:
     contributions/<random>.yaml   one per participant, written once when their session ends
     votes/<random>.yaml           one per voter, replaced when they vote again
 
+Every file is YAML written in its JSON form (JSON is YAML 1.2): any YAML reader or editor
+opens it, a hand edit in block style still reads, and a board of hundreds of files is read by
+the C JSON parser instead of building YAML nodes in Python.
+
 File names in `contributions/` and `votes/` are random and say nothing about who wrote them
 or when. An anonymous contribution has no field that could hold a name: a file that has one
 is refused as unreadable, never counted. Every file is read without following symbolic
@@ -23,6 +27,7 @@ sessions folder's policy (0700 / 0600) on purpose: the retro folder is meant to 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -249,6 +254,12 @@ def _read_doc(path: Path) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise _Bad("is not UTF-8 text") from None
+    if text.lstrip().startswith("{"):
+        # coach writes these files as JSON, which is YAML too: read in C, no per-node work.
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # hand-edited into YAML that only looks like JSON: read it as YAML
     try:
         return yamlio.load(text)
     except Exception as exc:  # yaml.YAMLError and the alias refusal; named below
@@ -590,7 +601,8 @@ class RetroFolder:
                 ) from None
 
     def _write(self, path: Path, doc: Mapping[str, Any]) -> None:
-        write_atomic(path, yamlio.dump(dict(doc)).encode("utf-8"), mode=FILE_MODE)
+        text = json.dumps(dict(doc), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(path, text.encode("utf-8"), mode=FILE_MODE)
 
     def write_contribution(self, contribution: Contribution) -> Path:
         """Write a new contribution under a random name that no other file has.
