@@ -1062,15 +1062,10 @@ def cmd_retro(args: argparse.Namespace) -> int:
             _emit(board_markdown(board), args.output)
         return 0
     if not args.plain and sys.stdout.isatty() and sys.stdin.isatty():
-        import importlib
+        from coach.tui.retro import run_board  # Textual only when the board is drawn
 
-        try:  # the board app (coach.tui.retro), imported only to draw it
-            board_app: Any = importlib.import_module("coach.tui.retro")
-        except ImportError:
-            board_app = None
-        if board_app is not None:
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            return int(board_app.run_board(folder, titles, scale) or 0)
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # the app draws for itself
+        return run_board(folder, titles, scale, sessions=sessions)
     _write(sys.stdout, board_text(board))
     return 0
 
