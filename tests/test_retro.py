@@ -271,3 +271,16 @@ def test_files_are_group_readable_in_a_shared_folder(tmp_path: Path) -> None:
     for path in folder.contributions_dir.iterdir():
         assert path.stat().st_mode & 0o777 == 0o640
     assert board_from(folder.read()).participants == 1
+
+
+def test_the_retro_core_does_not_load_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import coach.retro.board, coach.retro.files, coach.retro.join, "
+        "coach.retro.voting, coach.retro.plain, coach.retro.sync, coach.retro.export; "
+        "print('textual' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
