@@ -123,7 +123,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             process.wait()
         assert process.stderr is not None
         stderr = process.stderr.read().decode("utf-8", "replace")
-        assert "warning" not in stderr.lower(), stderr  # loopback: no warning
+        assert "coach serve: warning" not in stderr, stderr  # loopback: no warning
 
 
 class DevTools:
