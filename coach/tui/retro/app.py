@@ -89,7 +89,7 @@ class BoardApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.board: Board = board or build_board(folder, self.titles, scale)
         self.fingerprint = folder.fingerprint()
-        self.mine: list[str] = self._my_votes()
+        self.mine: list[str] = self._my_votes(self.board)
         self.said: Content | None = None  # the last refusal or confirmation, under the list
 
     # -- drawing ---------------------------------------------------------------------------
@@ -245,7 +245,7 @@ class BoardApp(App[None]):
         if fingerprint == self.fingerprint:
             return
         board = build_board(self.folder, self.titles, self.scale)
-        mine = self._my_votes()
+        mine = self._my_votes(board)
         self.call_from_thread(self._arrived, fingerprint, board, mine)
 
     def _arrived(self, fingerprint: Any, board: Board, mine: list[str]) -> None:
@@ -253,8 +253,9 @@ class BoardApp(App[None]):
         self.mine = mine
         self.show(board)
 
-    def _my_votes(self) -> list[str]:
-        """This voter's dots, as their own vote file holds them (found by their ledger)."""
+    def _my_votes(self, board: Board) -> list[str]:
+        """This voter's dots, as their own vote file holds them (found by their ledger), by
+        the ids of the groups on `board`."""
         if self.sessions is None:
             return []
         from coach.retro.join import read_ledger
@@ -264,7 +265,7 @@ class BoardApp(App[None]):
             return []
         for vote in self.folder.read().votes:
             if vote.file == name:
-                return [g.id for ref in vote.votes if (g := self.board.group(ref)) is not None]
+                return [g.id for ref in vote.votes if (g := board.group(ref)) is not None]
         return []
 
     # -- changes, each through coach.retro.voting ------------------------------------------
