@@ -355,3 +355,34 @@ async def test_a_page_served_on_every_address_points_back_where_the_browser_came
         page = await answer.text()
     assert 'data-session-websocket-url="ws://team-laptop.local:8000/ws"' in page
     assert "<div>coach</div>" in page
+
+
+def test_each_tab_is_its_own_coach_process_saving_its_own_session(
+    served: tuple[int, dict[str, str]], tmp_path: Path
+) -> None:
+    """Two tabs at once, as textual-serve's page talks to it (its websocket protocol: the
+    screen as bytes, keys as `["stdin", text]`): two sessions, each under its own name."""
+    import aiohttp
+
+    port, _env = served
+
+    async def tab(http: aiohttp.ClientSession, name: str) -> None:
+        async with http.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+            seen = b""
+            while b"optional" not in seen:  # the start screen asks for the name
+                message = await ws.receive()
+                assert message.type == aiohttp.WSMsgType.BINARY, message
+                seen += message.data
+            await ws.send_json(["stdin", f"{name}\r"])
+            folder = tmp_path / "sessions"
+            while not any(name in p.read_text() for p in folder.glob("*.yaml")):
+                await asyncio.sleep(0.05)
+
+    async def both() -> None:
+        async with aiohttp.ClientSession() as http:
+            await asyncio.gather(tab(http, "Ada"), tab(http, "Bo"))
+
+    asyncio.run(asyncio.wait_for(both(), timeout=60))
+    saved = sorted((tmp_path / "sessions").glob("*.yaml"))
+    names = [[n for n in ("Ada", "Bo") if f"name: {n}\n" in p.read_text()] for p in saved]
+    assert sorted(names) == [["Ada"], ["Bo"]]  # two files, one person each
