@@ -177,7 +177,7 @@ async def test_votes_are_saved_as_given_and_the_core_refuses_more_than_the_limit
         (vote,) = folder.read().votes
         assert list(vote.votes) == [first, first, second]
         # Tallies stay hidden while the vote is open: only this voter's own dots are drawn.
-        assert "vote" not in options(app)[1].split(first)[-1]
+        assert not any("vote" in option for option in options(app))
         await pilot.press("minus")
         await app.workers.wait_for_complete()
         assert list(folder.read().votes[0].votes) == [first, first]
@@ -290,6 +290,21 @@ async def test_a_board_without_a_sessions_folder_is_read_only(tmp_path: Path) ->
         await pilot.pause()
         assert "read-only" in text_of(app, "#said")
         assert folder.read().votes == ()
+
+
+async def test_q_quits_but_not_while_typing_in_the_command_palette(
+    tmp_path: Path, sessions: Path
+) -> None:
+    app = make_board_app(retro(tmp_path, 7), TITLES, sessions=sessions)
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 def test_run_board_is_the_seam_the_cli_calls(

@@ -69,7 +69,8 @@ class BoardApp(App[None]):
         Binding("d", "review('done')", "Done"),
         Binding("n", "review('not yet')", "Not yet"),
         Binding("x", "review('drop')", "Drop"),
-        Binding("q,ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("q", "quit", "Quit", show=False),  # not over a text box (the palette's)
     ]
 
     def __init__(
