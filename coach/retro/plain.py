@@ -71,6 +71,8 @@ def board_text(board: Board) -> str:
         who += " (anonymous)"
     if board.leader_joined:
         who += "; the leader's self-ratings are in"
+    if not board.participants:
+        who = f"No contributions yet. Join with: coach reflect --retro {board.retro_id}"
     out.append(who)
     if board.carry_over:
         out += ["", f"Last retro's actions ({board.previous}), to review first:"]
