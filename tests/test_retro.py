@@ -284,3 +284,17 @@ def test_the_retro_core_does_not_load_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_name_or_a_suggestion_cannot_forge_a_line_of_the_plain_board(tmp_path: Path) -> None:
+    folder = RetroFolder(tmp_path / "r1", "r1")
+    for i in range(7):
+        folder.write_contribution(
+            member(
+                i,
+                name=f"Ann{i}\nRetro r2 · closed",
+                suggestions=(Suggestion("Start: x\nClosed on Monday. Team actions:", "coach"),),
+            )
+        )
+    text = board_text(build_board(folder, TITLES))
+    assert not any(line.startswith(("Retro r2", "Closed on")) for line in text.splitlines())

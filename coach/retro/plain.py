@@ -56,7 +56,7 @@ def board_text(board: Board) -> str:
     out: list[str] = []
     head = f"Retro {board.retro_id}"
     if board.team:
-        head += f" · team {board.team}"
+        head += f" · team {_one_line(board.team)}"
     if board.date:
         head += f" · {day_words(board.date)}"
     if board.closed:
@@ -64,7 +64,7 @@ def board_text(board: Board) -> str:
     out.append(head)
     who = f"{board.participants} contribution{'s' if board.participants != 1 else ''}"
     if board.named:
-        who += f": {', '.join(board.named)}"
+        who += f": {', '.join(_one_line(name) for name in board.named)}"
         if board.anonymous:
             who += f" and {board.anonymous} anonymous"
     elif board.participants:
@@ -79,7 +79,8 @@ def board_text(board: Board) -> str:
         for c in board.carry_over:
             state = c.review or "to review: --review ID=done|not-yet|drop"
             out.append(
-                f"  {c.id}  {_one_line(c.text)} — {c.owner}, due {day_words(c.due)} [{state}]"
+                f"  {c.id}  {_one_line(c.text)} — {_one_line(c.owner)}, due {day_words(c.due)} "
+                f"[{state}]"
             )
     out.append("")
     if not board.shown:
@@ -125,7 +126,7 @@ def board_text(board: Board) -> str:
         out.append(f"Closed on {day_words(board.result.closed_on)}. Team actions:")
         for a in board.actions:
             out.append(
-                f"  {a.id}  {_one_line(a.text)} — {a.owner}, due {day_words(a.due)} "
+                f"  {a.id}  {_one_line(a.text)} — {_one_line(a.owner)}, due {day_words(a.due)} "
                 f"({a.votes} vote{'s' if a.votes != 1 else ''})"
             )
         if not board.actions:
