@@ -31,6 +31,7 @@ environment:
   COACH_NOW            freeze the clock, e.g. 2026-11-28T09:00:00+00:00 (tests, demos)
   COACH_AUTHOR         the author of a coach's notes (default: your login)
   COACH_ARCHIVE_DIRS   folders of shared sessions for coach review (separated by ':')
+  COACH_RETRO_DIR      the folder that holds a team's retros (overridden by --retro-dir)
 """
 
 
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
     p.add_argument("--name", help="your name, used to greet you and in the transcript")
     p.add_argument("--tui", action="store_true", help=TUI_HELP)
+    _retro_join(p)
 
     p = add("resume", "continue an unfinished reflection")
     p.add_argument("id", nargs="?", help="session id or its start (default: the latest unfinished)")
@@ -188,8 +190,124 @@ def build_parser() -> argparse.ArgumentParser:
     pt.add_argument("--seed", default="0", help="seed for the walks (default: 0)")
     _common(pt)
 
+    p = add(
+        "retro",
+        "a team retro's board (plain text when not on a terminal), and voting, closing, "
+        "exporting and syncing it",
+    )
+    p.add_argument("id", metavar="ID", help="the retro's id, as given to coach reflect --retro")
+    p.add_argument("--retro-dir", metavar="DIR", help=RETRO_DIR_HELP)
+    p.add_argument("--plain", action="store_true", help="print the board as text")
+    act = p.add_argument_group("what to do (one at a time; none shows the board)")
+    act.add_argument(
+        "--vote",
+        nargs="+",
+        metavar="ITEM",
+        help="your votes, by the ids on the board (an id twice is two votes); voting again "
+        "replaces your votes",
+    )
+    act.add_argument(
+        "--close",
+        action="store_true",
+        help="freeze the result: the top-voted items become the team's action items",
+    )
+    act.add_argument("--export", choices=("md", "html"), help="write the board as a report")
+    act.add_argument(
+        "--review",
+        metavar="ITEM=ANSWER",
+        action="append",
+        help="what became of one of last retro's actions: done, not-yet or drop (repeatable)",
+    )
+    act.add_argument("--ungroup", metavar="ITEM", help="undo a grouping coach suggested")
+    act.add_argument("--regroup", action="store_true", help="group similar suggestions again")
+    act.add_argument(
+        "--sync",
+        action="store_true",
+        help="in a git work tree: pull, commit your own new files and push",
+    )
+    act.add_argument(
+        "--contribute",
+        metavar="SESSION",
+        help="write a finished session's contribution again (after it failed)",
+    )
+    opts = p.add_argument_group("with --close")
+    opts.add_argument(
+        "--top",
+        type=int,
+        default=3,
+        metavar="N",
+        help="how many top-voted items become actions (default: 3)",
+    )
+    opts.add_argument(
+        "--owner",
+        metavar="ITEM=NAME",
+        action="append",
+        help="who owns an action (default: the team; repeatable)",
+    )
+    opts.add_argument(
+        "--due",
+        metavar="WHEN",
+        help="when the actions are due: a date or words (default: in 2 weeks)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="with --export: where to write it")
+    conf = p.add_argument_group("settings (the facilitator's; given alone, they are saved)")
+    conf.add_argument("--team", metavar="NAME", help="the team, to carry actions to its next retro")
+    conf.add_argument(
+        "--threshold",
+        type=int,
+        metavar="N",
+        help="contributions before ratings show (default: 5, never below 3)",
+    )
+    conf.add_argument(
+        "--text-threshold",
+        type=int,
+        metavar="N",
+        help="contributions before suggestions show (above --threshold)",
+    )
+    conf.add_argument("--votes", type=int, metavar="N", help="votes per person (default: 3)")
+    conf.add_argument(
+        "--cap",
+        type=int,
+        metavar="N",
+        help="most votes one person may put on one item (default: 2)",
+    )
+
+    p = add("serve", "serve coach to browsers with textual-serve (no authentication: see docs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    _retro_join(p)
+
     add("where", "print where coach keeps sessions and looks for packs")
     return parser
+
+
+RETRO_DIR_HELP = (
+    "the folder that holds the team's retros, each in a folder named by its id (default: "
+    "$COACH_RETRO_DIR, or retros/ in your sessions folder)"
+)
+
+
+def _retro_join(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("team retro")
+    g.add_argument(
+        "--retro",
+        metavar="ID",
+        help="take part in team retro ID (the team-retro "
+        "pack unless --pack); your answers stay private",
+    )
+    g.add_argument(
+        "--team",
+        metavar="NAME",
+        help="with --retro: the team, so its next retro opens with this one's actions",
+    )
+    g.add_argument(
+        "--share",
+        choices=("anonymous", "named"),
+        default=None,
+        help="with --retro: what the retro gets: ratings, loyalty trait and suggestions "
+        "(anonymous, the default), and your name (named)",
+    )
+    g.add_argument("--retro-dir", metavar="DIR", help=RETRO_DIR_HELP)
 
 
 class _Sanitised:
@@ -315,25 +433,54 @@ def _plain(args: argparse.Namespace) -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty())
 
 
+def _retro_tag(args: argparse.Namespace) -> Any:
+    """The retro a reflection joins (`--retro`), its folder checked before the first
+    question, or None."""
+    retro_id = getattr(args, "retro", None)
+    if retro_id is None:
+        for flag in ("team", "share", "retro_dir"):
+            if getattr(args, flag, None) is not None:
+                raise UserError(f"--{flag.replace('_', '-')} goes with --retro ID")
+        return None
+    from coach.retro.join import retro_folder
+    from coach.transcript import RetroTag
+
+    folder = retro_folder(_sessions_dir(args), retro_id, args.retro_dir)
+    folder.ensure()
+    return RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
+
+
 def cmd_reflect(args: argparse.Namespace) -> int:
     from coach.catalog import find_pack, list_packs
-    from coach.session import Session
+    from coach.session import Session, join_retro
 
     store = _store(args)
     clock, rng = _session_env()
+    tag = _retro_tag(args)
+    pack_ref = args.pack
+    if tag is not None and pack_ref is None:
+        from coach.retro.join import TEAM_PACK
+
+        pack_ref = TEAM_PACK
     if not _plain(args):
-        if args.pack:
-            packs = [find_pack(args.pack, _pack_dirs(args))]
+        if pack_ref:
+            packs = [find_pack(pack_ref, _pack_dirs(args))]
         else:
             packs, _problems = list_packs(_pack_dirs(args))
             if not packs:
                 packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
         store.ensure_writable()
-        return _run_tui(args, store, clock, rng, packs=packs, unfinished=store.latest_unfinished())
+        # A served tab shares the server's sessions folder: never offer another person's.
+        unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
+        join_retro(tag)
+        try:
+            return _run_tui(args, store, clock, rng, packs=packs, unfinished=unfinished)
+        finally:
+            join_retro(None)
     from coach.linemode import LineMode
 
-    pack_file = find_pack(args.pack, _pack_dirs(args))
-    session, opening = Session.begin(store, pack_file, clock, rng, name=args.name)
+    pack_file = find_pack(pack_ref, _pack_dirs(args))
+    session, opening = Session.begin(store, pack_file, clock, rng, name=args.name, retro=tag)
     try:
         return LineMode(session, sys.stdin, sys.stdout).run(opening)
     finally:
@@ -787,6 +934,194 @@ def _write(stream: TextIO, text: str) -> None:
     stream.flush()
 
 
+# -- team retros --------------------------------------------------------------------------
+
+
+def _retro_parts(args: argparse.Namespace) -> tuple[Any, dict[str, str], tuple[int, int]]:
+    """The retro's folder, and the team-retro pack's trait titles and rating scale."""
+    from coach.catalog import find_pack
+    from coach.retro.join import TEAM_PACK, retro_folder
+
+    folder = retro_folder(_sessions_dir(args), args.id, args.retro_dir)
+    titles: dict[str, str] = {}
+    scale = (1, 5)
+    try:
+        pack = find_pack(TEAM_PACK, _pack_dirs(args)).pack
+    except PackError:  # the board still shows, with trait ids for titles
+        return folder, titles, scale
+    titles = {t.id: t.title for t in pack.traits}
+    found = next((st.scale for st in pack.steps if st.scale is not None), None)
+    if found is not None:
+        scale = (found.min, found.max)
+    return folder, titles, scale
+
+
+def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values or ():
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip() or not rest.strip():
+            raise UserError(f"{flag} takes ITEM=VALUE, not {value!r}")
+        out[key.strip().lower()] = rest.strip()
+    return out
+
+
+def cmd_retro(args: argparse.Namespace) -> int:
+    from coach.retro import voting
+    from coach.retro.board import build_board
+    from coach.retro.plain import board_text, day_words
+
+    folder, titles, scale = _retro_parts(args)
+    sessions = _sessions_dir(args)
+    chosen = [
+        flag
+        for flag, on in (
+            ("--vote", args.vote), ("--close", args.close), ("--export", args.export),
+            ("--review", args.review), ("--ungroup", args.ungroup), ("--regroup", args.regroup),
+            ("--sync", args.sync), ("--contribute", args.contribute),
+        )
+        if on
+    ]  # fmt: skip
+    if len(chosen) > 1:
+        raise UserError(f"do one thing at a time: {' and '.join(chosen)} were both given")
+    settings = {
+        "team": args.team, "threshold": args.threshold, "text_threshold": args.text_threshold,
+        "votes": args.votes, "cap": args.cap,
+    }  # fmt: skip
+    configuring = any(v is not None for v in settings.values())
+    if configuring and chosen:
+        raise UserError(f"change settings on their own, not with {chosen[0]}")
+    if not args.close and (args.owner or args.due):
+        raise UserError("--owner and --due go with --close")
+    if args.output and not args.export:
+        raise UserError("-o goes with --export md|html")
+    clock, _rng = _session_env()
+    today = clock().date()
+    try:
+        if configuring:
+            done = voting.configure(folder, sessions, today, **settings)
+            print(
+                f"Retro {done.id}: ratings show from {done.threshold} contributions, "
+                f"suggestions from {done.text_threshold}; {done.votes} votes each, at most "
+                f"{done.per_item_cap} on one item" + (f"; team {done.team}" if done.team else "")
+            )
+            return 0
+        if args.contribute:
+            return _retro_contribute(args, folder)
+        if args.sync:
+            from coach.retro.join import read_ledger
+            from coach.retro.sync import SyncError, sync
+
+            try:
+                print(sync(folder.path, read_ledger(sessions, folder.id).files, clock()))
+            except SyncError as exc:
+                raise UserError(str(exc)) from None
+            return 0
+        board = build_board(folder, titles, scale)
+        if args.vote:
+            vote = voting.cast(folder, sessions, args.vote, board)
+            n = len(vote.votes)
+            print(f"Your {n} vote{'s are' if n != 1 else ' is'} in: {' '.join(vote.votes)}. "
+                  "The tallies show when the vote closes.")  # fmt: skip
+            return 0
+        if args.close:
+            due = _due(args.due, today)
+            result = voting.close(
+                folder, sessions, board, folder.read().votes, today, due, args.top,
+                _pairs(args.owner, "--owner"),
+            )  # fmt: skip
+            print(f"Retro {folder.id} is closed. Team actions:")
+            for a in result.actions:
+                print(f"  {a.id}  {' '.join(a.text.split())} — {a.owner}, due {day_words(a.due)}")
+            if not result.actions:
+                print("  (no item got a vote)")
+            return 0
+        if args.review:
+            for ref, answer in _pairs(args.review, "--review").items():
+                text = voting.review(folder, sessions, board, ref, answer)
+                board = build_board(folder, titles, scale)
+                print(f"{ref}: {answer.replace('-', ' ')} — {' '.join(text.split())}")
+            return 0
+        if args.ungroup:
+            group = voting.ungroup(folder, sessions, board, args.ungroup)
+            print(f"The {len(group.items)} suggestions of {group.id} stand alone again.")
+            return 0
+        if args.regroup:
+            voting.regroup(folder, sessions, board)
+            print("Similar suggestions are grouped again.")
+            return 0
+    except voting.RetroError as exc:
+        raise UserError(str(exc)) from None
+    if args.export:
+        from coach.retro.export import board_html, board_markdown
+
+        if args.export == "html":
+            out = Path(args.output) if args.output else folder.path / f"retro-{folder.id}.html"
+            _written(out, board_html(board))
+        else:
+            _emit(board_markdown(board), args.output)
+        return 0
+    if not args.plain and sys.stdout.isatty() and sys.stdin.isatty():
+        from coach.tui.retro import run_board  # Textual only when the board is drawn
+
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # the app draws for itself
+        return run_board(folder, titles, scale, sessions=sessions)
+    _write(sys.stdout, board_text(board))
+    return 0
+
+
+def _due(text: str | None, today: Any) -> Any:
+    """The actions' due date from --due: a date or the words a reflection takes."""
+    from datetime import date, timedelta
+
+    if not text:
+        return today + timedelta(days=14)
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    from coach.catalog import find_pack
+    from coach.engine.dates import parse_due
+    from coach.retro.join import TEAM_PACK
+
+    found = parse_due(text, today, find_pack(TEAM_PACK, []).pack.lexicon)
+    if found is None:
+        raise UserError(f"--due {text!r} is not a date coach can read, such as 'in 2 weeks'")
+    return found[0]
+
+
+def _retro_contribute(args: argparse.Namespace, folder: Any) -> int:
+    from coach.retro.join import contribute
+
+    store = _store(args)
+    transcript = _transcript(store, args.contribute)
+    if transcript.retro is None or transcript.retro.id != folder.id:
+        raise UserError(f"session {transcript.id} was not run for retro {folder.id}")
+    clock, _rng = _session_env()
+    from dataclasses import replace
+
+    tag = replace(transcript.retro, folder=str(folder.path.absolute()))
+    written = contribute(store.root, transcript, tag, clock())
+    print(f"Your contribution to the retro is in {written}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from coach import serve
+
+    reflect_args: list[str] = []
+    for flag in ("retro", "team", "share", "retro_dir"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            reflect_args += [f"--{flag.replace('_', '-')}", str(value)]
+    if reflect_args and args.retro is None:
+        raise UserError("--team, --share and --retro-dir go with --retro ID")
+    for flag in ("sessions", "packs"):  # every tab saves and finds packs where this one does
+        if getattr(args, flag, None):
+            reflect_args += [f"--{flag}", str(Path(getattr(args, flag)).expanduser().absolute())]
+    return serve.main(args.host, args.port, reflect_args)
+
+
 COMMANDS = {
     "reflect": cmd_reflect,
     "resume": cmd_resume,
@@ -803,6 +1138,8 @@ COMMANDS = {
     "packs schema": cmd_packs_schema,
     "packs test": cmd_packs_test,
     "where": cmd_where,
+    "retro": cmd_retro,
+    "serve": cmd_serve,
 }
 
 

@@ -30,6 +30,7 @@ from coach.transcript import (
     FieldReader,
     Loyalty,
     PackRef,
+    RetroTag,
     Transcript,
     action_item,
     parse,
@@ -38,6 +39,16 @@ from coach.transcript import (
 Clock = Callable[[], datetime]
 
 _ID_TRIES = 20
+
+_joining: RetroTag | None = None
+
+
+def join_retro(tag: RetroTag | None) -> None:
+    """Make every session this process begins from now on part of a team retro (`coach
+    reflect --retro ID` sets it before the app starts, so the app's own start screen, which
+    asks for the name, begins the session as usual); None stops it."""
+    global _joining
+    _joining = tag
 
 
 class SessionError(Exception):
@@ -126,6 +137,7 @@ class Ending:
     path: Path | None
     export: Path | None = None
     problem: str | None = None  # something that went wrong without losing anything
+    retro: Path | None = None  # the retro folder a contribution was written to
 
     def lines(self) -> list[str]:
         """The same words after every way out, in every front end. A path always ends its
@@ -136,6 +148,8 @@ class Ending:
             lines = [f"Saved to {self.path}"]
             if self.export is not None:
                 lines.append(f"Markdown: {self.export}")
+            if self.retro is not None:
+                lines.append(f"Your contribution to the retro is in {self.retro}")
             if self.problem is not None:
                 lines.append(self.problem)
             return [*lines, f"Read it again with: coach show {self.session_id}"]
@@ -170,6 +184,7 @@ class Session:
     edited_actions: tuple[ActionItem, ...] | None = None  # the leader's edits on the summary
     ending: Ending | None = None
     resumed: bool = False
+    retro: RetroTag | None = None  # a session run for a team retro
     # The turns as plain data so far: a turn never changes once said, so each save converts
     # only the new ones (a session of thousands of lines saves in time linear in its length).
     _turn_docs: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
@@ -184,6 +199,7 @@ class Session:
         rng: random.Random,
         name: str | None = None,
         save: bool = True,
+        retro: RetroTag | None = None,
     ) -> tuple[Session, Reply]:
         """Start a new reflection under its own lock, saved at once (unless told otherwise) so
         even the first answer has a home.
@@ -191,6 +207,8 @@ class Session:
         Args:
             save: False leaves the first save to the caller: the TUI draws the first question
                 first and saves right after (nothing has been answered yet to lose).
+            retro: The team retro this session is for: when it is finished, its
+                contribution goes to the retro folder (`coach.retro.join`).
 
         Raises:
             StoreError: The folder cannot be written, or no free id could be locked.
@@ -209,7 +227,8 @@ class Session:
         else:
             raise StoreError(store.root, "cannot find a free session id; try again")
         dialogue = Dialogue(pack_file.pack, clock, seed=session_id, participant=name or None)
-        session = cls(store, dialogue, pack_file, session_id, _iso(now), clock, lock)
+        retro = retro if retro is not None else _joining
+        session = cls(store, dialogue, pack_file, session_id, _iso(now), clock, lock, retro=retro)
         session.path = store.path_for(session_id)
         try:
             reply = dialogue.start()
@@ -295,7 +314,7 @@ class Session:
         session = cls(
             store, dialogue, pack_file, saved.id, saved.started_at, clock, lock,
             path=path, draft=saved.draft, checkin=saved.checkin, extra=dict(saved.extra),
-            nested=saved.nested, turn_extra=saved.turn_extra, resumed=True,
+            nested=saved.nested, turn_extra=saved.turn_extra, resumed=True, retro=saved.retro,
         )  # fmt: skip
         if dialogue.pack_changed:
             session.warnings.append(
@@ -374,6 +393,7 @@ class Session:
             traits={t.id: t.title for t in pack.traits},
             draft=self.draft,
             checkin=self.checkin,
+            retro=self.retro,
             extra=self.extra,
             nested=self.nested,
             turn_extra=self.turn_extra,
@@ -529,7 +549,19 @@ class Session:
             problem = None
         except StoreError as exc:  # the transcript is saved: the copy is only a convenience
             export, problem = None, f"The Markdown copy could not be written: {exc}"
-        self.ending = Ending("complete", self.id, self.path, export, problem)
+        retro_folder = None
+        if self.retro is not None:
+            from coach.retro.join import contribute
+
+            try:
+                retro_folder = contribute(self.store.root, transcript, self.retro, self.clock())
+            except StoreError as exc:  # the transcript is saved; the contribution can follow
+                problem = (
+                    f"Your contribution could not be written to the retro ({exc}); your "
+                    f"answers are saved, and 'coach retro {self.retro.id} --contribute "
+                    f"{self.id}' tries again"
+                )
+        self.ending = Ending("complete", self.id, self.path, export, problem, retro_folder)
         self.close()
         return self.ending
 
@@ -616,5 +648,6 @@ __all__ = [
     "Summary",
     "clock_from_env",
     "due_words",
+    "join_retro",
     "rng_from_env",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "Draft",
     "Loyalty",
     "PackRef",
+    "RetroTag",
     "Shared",
     "Transcript",
     "TranscriptError",
@@ -57,6 +58,7 @@ HEADER_KEYS = (
     "draft",
     "checkin",
     "shared",
+    "retro",
 )
 """Known header keys, in file order; keys this coach does not know follow them, kept as read."""
 
@@ -158,6 +160,21 @@ class Shared:
 
 
 @dataclass(frozen=True, slots=True)
+class RetroTag:
+    """Set on a session run for a team retro (`coach reflect --retro ID`): which retro, the
+    team, how much of it is shared (`anonymous` or `named`), and the retro folder it goes to
+    when it is finished. The session itself stays private in the sessions folder."""
+
+    id: str
+    share: str = "anonymous"
+    team: str | None = None
+    folder: str | None = None
+
+
+RETRO_SHARES = ("anonymous", "named")
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     """What the leader had typed but not sent when the session was paused."""
 
@@ -220,6 +237,7 @@ class Transcript:
     draft: Draft | None = None
     checkin: tuple[CheckinRecord, ...] = ()
     shared: Shared | None = None
+    retro: RetroTag | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     # Keys this coach does not know inside the maps it does ("pack", "participant", …) and
     # inside turns (by turn number): kept as read, so a later coach's fields survive a rewrite.
@@ -274,6 +292,8 @@ class Transcript:
         action items, and drops every answer: the turns, the loyalty words, the draft, the
         snapshot. Neither copy can be resumed: it has no snapshot."""
         copy = replace(self, snapshot=None, draft=None, shared=Shared(at, summary_only))
+        if self.retro is not None:  # where the retro folder is on this machine is not shared
+            copy = replace(copy, retro=replace(self.retro, folder=None))
         if summary_only:
             copy = replace(copy, turns=(), loyalty=Loyalty(None, self.loyalty.trait))
         return copy
@@ -318,6 +338,13 @@ class Transcript:
             ]  # fmt: skip
         if self.shared is not None:
             doc["shared"] = {"at": self.shared.at, "summary_only": self.shared.summary_only}
+        if self.retro is not None:
+            doc["retro"] = {
+                "id": self.retro.id,
+                "team": self.retro.team,
+                "share": self.retro.share,
+                "folder": self.retro.folder,
+            }
         for key, unknown in self.nested.items():
             if isinstance(doc.get(key), dict):
                 doc[key].update((k, v) for k, v in unknown.items() if k not in doc[key])
@@ -546,6 +573,7 @@ def parse(
         "participant": ("name",),
         "progress": ("answered", "steps"),
         "loyalty": ("answer", "trait"),
+        "retro": ("id", "team", "share", "folder"),
     }
     nested = {}
     for key, known in known_inside.items():
@@ -568,6 +596,18 @@ def parse(
         if not isinstance(flag, bool):
             r.fail(("shared", "summary_only"), "true or false", flag)
         shared = Shared(r.text(m.get("at"), ("shared", "at")), flag)
+    retro = None
+    if doc.get("retro") is not None:
+        m = r.mapping(doc.get("retro"), ("retro",))
+        retro_id = r.text(m.get("id"), ("retro", "id"))
+        if not retro_id:
+            r.fail(("retro", "id"), "the retro's id as text", m.get("id"))
+        retro = RetroTag(
+            id=retro_id,
+            share=r.one_of(m.get("share"), ("retro", "share"), RETRO_SHARES, "anonymous"),
+            team=r.maybe_text(m.get("team"), ("retro", "team")),
+            folder=r.maybe_text(m.get("folder"), ("retro", "folder")),
+        )
     return Transcript(
         id=session_id,
         pack=PackRef(
@@ -598,6 +638,7 @@ def parse(
             for i, raw in enumerate(r.list(doc.get("checkin"), ("checkin",)))
         ),
         shared=shared,
+        retro=retro,
         extra={k: v for k, v in doc.items() if k not in HEADER_KEYS and k not in BODY_KEYS},
         nested=nested,
         turn_extra=turn_extra,

@@ -25,7 +25,9 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes, *, durable: bool = True, mode: int = _FILE_MODE
+) -> None:
     """Replace `path` with `data` so that readers see the old or the new file, whole.
 
     The bytes go to a private temp file in the same folder (so the rename stays on one
@@ -51,7 +53,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
     try:
         with os.fdopen(fd, "wb") as handle:
             if hasattr(os, "fchmod"):  # mkstemp already uses 0600; umask cannot widen it
-                os.fchmod(handle.fileno(), _FILE_MODE)
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             if durable:

@@ -1,0 +1,114 @@
+"""Joining a retro: the typed tag on a session, the process default the app's start screen
+uses, one contribution per session, and a retro folder that cannot be written."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from retro_kit import participant
+from test_cli import coach
+
+from coach.catalog import read_pack
+from coach.retro.files import RetroFolder
+from coach.retro.join import contribute
+from coach.session import Session, join_retro
+from coach.store import SessionStore
+from coach.transcript import RetroTag, TranscriptError, parse
+
+
+def test_a_session_begun_while_joining_carries_the_tag_and_saves_it(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    store = SessionStore(tmp_path / "s")
+    pack = read_pack(ROOT / "prompts" / "team-retro.yaml")
+    from coach.catalog import PackFile
+
+    tag = RetroTag("q4", "named", "north", str(tmp_path / "r" / "q4"))
+    join_retro(tag)
+    try:
+        session, _ = Session.begin(
+            store,
+            PackFile(Path("team-retro.yaml"), pack, True),
+            clock,
+            random.Random(1),
+            name="Ann",
+        )
+    finally:
+        join_retro(None)
+    session.close()
+    assert session.retro == tag
+    assert parse(store.load(session.path), session.path).retro == tag
+    plain, _ = Session.begin(
+        store, PackFile(Path("team-retro.yaml"), pack, True), clock, random.Random(2)
+    )
+    plain.close()
+    assert plain.retro is None and "retro" not in plain.to_doc()
+
+
+def test_a_hand_edited_retro_field_is_refused_with_its_place(tmp_path: Path) -> None:
+    doc = {
+        "schema": 1,
+        "id": "x",
+        "pack": {"id": "p", "version": "1"},
+        "retro": {"id": "q4", "share": "everyone"},
+    }
+    with pytest.raises(TranscriptError, match=r"retro\.share"):
+        parse(doc, tmp_path / "x.yaml")
+
+
+def test_a_session_contributes_once_however_often_it_is_asked(tmp_path: Path) -> None:
+    env = {"COACH_RETRO_DIR": str(tmp_path / "r")}
+    p = participant(random.Random(3), "Ann", "anonymous")
+    done = coach(
+        "reflect", "--plain", "--retro", "q4", stdin=p.lines(), sessions=tmp_path / "s", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    session_id = next((tmp_path / "s").glob("*.yaml")).stem
+    again = coach("retro", "q4", "--contribute", session_id, sessions=tmp_path / "s", env=env)
+    assert again.returncode == 0, again.stderr
+    assert len(list((tmp_path / "r" / "q4" / "contributions").iterdir())) == 1
+    other = coach("retro", "q5", "--contribute", session_id, sessions=tmp_path / "s", env=env)
+    assert other.returncode == 1 and "was not run for retro q5" in other.stderr
+
+
+def test_a_retro_folder_in_the_way_is_said_before_the_first_question(tmp_path: Path) -> None:
+    (tmp_path / "r" / "q4").mkdir(parents=True)
+    (tmp_path / "r" / "q4" / "contributions").write_text("a file", encoding="utf-8")
+    done = coach(
+        "reflect",
+        "--plain",
+        "--retro",
+        "q4",
+        stdin="4\n",
+        sessions=tmp_path / "s",
+        env={"COACH_RETRO_DIR": str(tmp_path / "r")},
+    )
+    assert done.returncode == 1 and "in the way of the retro folder" in done.stderr
+    assert not (tmp_path / "s").exists() or not list((tmp_path / "s").glob("*.yaml"))
+
+
+def test_a_contribution_that_cannot_be_written_keeps_the_answers_and_can_follow(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    env = {"COACH_RETRO_DIR": str(tmp_path / "r")}
+    p = participant(random.Random(4), "Ann", "anonymous")
+    done = coach(
+        "reflect", "--plain", "--retro", "q4", stdin=p.lines(), sessions=tmp_path / "s", env=env
+    )
+    assert done.returncode == 0
+    store = SessionStore(tmp_path / "s")
+    path = next((tmp_path / "s").glob("*.yaml"))
+    transcript = parse(store.load(path), path)
+    assert transcript.retro is not None and transcript.complete
+    blocked = RetroTag("q9", folder=str(tmp_path / "blocked" / "q9"))
+    (tmp_path / "blocked").write_text("not a folder", encoding="utf-8")
+    from coach.errors import StoreError
+
+    with pytest.raises(StoreError):
+        contribute(store.root, transcript, blocked, clock())
+    assert RetroFolder(tmp_path / "r" / "q4", "q4").read().contributions
