@@ -180,7 +180,7 @@ async def coach_session(
             screen: Any = app.screen
             prompt = screen.prompt
             turn = len(app.session.dialogue.log)  # type: ignore[union-attr]
-            control = screen.query_one("#control")
+            control = screen.control
             if isinstance(control, AnswerBox):
                 control.text = rng.choice(ANSWERS)
                 key, character, kind = "enter", "\r", "text"
@@ -198,7 +198,7 @@ async def coach_session(
                     return False
                 new = now.prompt
                 lines = list(now.query(CoachLine))
-                control = now.query_one("#control")
+                control = now.control
                 wanted = {"rating": "RatingBar", "choice": "ChoiceList"}.get(new.kind, "AnswerBox")
                 return (
                     bool(lines)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from tui_kit import (
@@ -433,7 +434,7 @@ async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path:
 
     def save(doc: dict[str, object]) -> Path:
         screen = app.screen
-        drawn_at_save.append(bool(screen.query("#control")) and screen.is_mounted)
+        drawn_at_save.append(bool(screen.query(".control")) and screen.is_mounted)
         return real_save(doc)
 
     store.save = save  # type: ignore[method-assign]
@@ -836,7 +837,7 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
             return
         last = shown.query(CoachLine).last()
         if last.region:  # laid out in this frame
-            controls = [type(c).__name__ for c in shown.query("#control") if c.region]
+            controls = [type(c).__name__ for c in shown.query(".control") if c.region]
             control = controls[0] if controls else "no control"
             frames.append((text(last), control, text(shown.query_one("#hint"))))
 
@@ -852,6 +853,60 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
     questions = [q for q, _, _ in pairs]
     assert len(questions) == len(set(questions)), sorted(pairs)
     assert {c for _, c, _ in pairs} == {"AnswerBox", "RatingBar", "ChoiceList"}
+
+
+async def test_each_kind_of_control_is_mounted_once_and_set_afresh_for_each_question(
+    tmp_path: Path,
+) -> None:
+    """A later question of the same kind gets the same control, set as a new one would be:
+    nothing rated, the coach's guess or else the first option highlighted; the others are
+    hidden, out of the focus chain."""
+    from coach.tui.widgets.choices import ChoiceList
+
+    app = build(SessionStore(tmp_path))
+    seen: dict[str, list[Widget]] = {}
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        for step, stage, answer in WHOLE:
+            widget = control(app)
+            assert app.screen.prompt.step == step and app.screen.prompt.stage == stage
+            seen.setdefault(type(widget).__name__, []).append(widget)
+            assert widget.has_focus and widget.display
+            assert [c for c in app.screen.query(".control") if c.display] == [widget]
+            if isinstance(widget, RatingBar):
+                assert widget.value is None
+                assert not widget.query(".-chosen")
+            if isinstance(widget, ChoiceList):
+                assert widget.highlighted == (widget.suggested or 0)
+            await say(pilot, answer)
+        await app.workers.wait_for_complete()
+    assert {kind: len(set(map(id, ws))) for kind, ws in seen.items()} == {
+        "AnswerBox": 1, "RatingBar": 1, "ChoiceList": 1,
+    }  # fmt: skip
+    assert len(seen["RatingBar"]) == 2 and len(seen["ChoiceList"]) == 2
+
+
+async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
+    from textual.app import App, ComposeResult
+
+    from coach.engine.pack import Scale
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
+
+    app = One()
+    async with app.run_test(size=(80, 8)) as pilot:
+        bar = app.query_one(RatingBar)
+        await pilot.press("4")
+        assert bar.value == 4
+        await bar.set_scale(Scale(1, 5, {1: "rarely", 5: "always"}))  # the same: kept
+        assert bar.value is None and not bar.query(".-chosen")
+        await bar.set_scale(Scale(0, 3, {0: "never", 3: "often"}))
+        await pilot.pause()
+        assert [text(box) for box in bar.children] == [" 0 \nnever", " 1 \n", " 2 \n", " 3 \noften"]
+        await pilot.press("3")
+        assert bar.value == 3 and bar.query_one("#rating-3").has_class("-chosen")
 
 
 def stock_session(store: SessionStore, answers: int) -> str:

@@ -86,7 +86,8 @@ def resumed(store: SessionStore, session_id: str, **parts: Any) -> CoachApp:
 
 
 def control(app: CoachApp) -> Widget:
-    return app.screen.query_one("#control")
+    """The control that answers the current question (`ReflectScreen.control`)."""
+    return app.screen.control  # type: ignore[attr-defined, no-any-return]
 
 
 async def say(pilot: Pilot[Any], answer: str) -> None:

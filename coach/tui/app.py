@@ -3,6 +3,7 @@ exactly what a leader runs."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -61,6 +62,10 @@ class CoachApp(App[None]):
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._hang_up)
 
+        # Everything built to show the first screen (Textual, the engine, the pack) lives as
+        # long as the app: once it is drawn, the collector stops walking it at every full
+        # collection, which otherwise lands inside an answer's frame now and then.
+        self.call_after_refresh(gc.freeze)
         setup = self.setup
         theme = setup.store.preference("theme")
         if theme in self.available_themes and theme != self.theme:
