@@ -60,9 +60,8 @@ BEFORE_FOCUS = [*LEADER_TEXTS[:8], "1"]
 
 
 def notes(app: CoachApp) -> list[str]:
-    """The notifications the app is showing. `App._notifications` is not documented API:
-    `test_the_textual_parts_coach_relies_on_are_there` fails first if Textual changes it."""
-    return [n.message for n in app._notifications]
+    """Every notification the app has shown (`tui_kit.noted`, built on `App.notify`)."""
+    return list(app.notified)  # type: ignore[attr-defined]
 
 
 def leader_turns(doc: dict[str, object]) -> list[tuple[str, str, str]]:
@@ -392,6 +391,40 @@ async def test_the_number_of_an_option_picks_it(tmp_path: Path) -> None:
 def summary_at_80x24(tmp_path: Path) -> CoachApp:
     store = SessionStore(tmp_path)
     return resumed(store, answered(store, BEFORE_FOCUS))
+
+
+@pytest.mark.parametrize("filled", [0, 1], ids=["before-any-row", "between-the-two-steps"])
+async def test_save_and_finish_before_the_rows_are_filled_in_keeps_every_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filled: int
+) -> None:
+    """The action items are mounted after the summary is on screen, in two steps: Ctrl+S
+    pressed before (a quick leader, a slow machine) still finishes with every item."""
+    from coach.tui.screens import summary
+
+    later: list[object] = []
+    mount_rows = summary.SummaryScreen._mount_rows
+
+    async def held(self: summary.SummaryScreen, rows: list[summary.ActionRow]) -> None:
+        if len(later) < filled:
+            later.append(rows)
+            await mount_rows(self, rows[:1])  # the first step, then nothing more
+
+    monkeypatch.setattr(summary.SummaryScreen, "_mount_rows", held)
+    if not filled:
+        monkeypatch.setattr(summary.SummaryScreen, "_fill_in", lambda self: None)
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        screen = app.screen
+        assert isinstance(screen, summary.SummaryScreen)
+        expected = [item.text for item in screen.summary.action_items]
+        assert len(expected) >= 2
+        assert len(screen.query(summary.ActionRow)) == min(filled, 1)
+        await pilot.press("ctrl+s")
+    assert [item["text"] for item in store.load(session_id)["action_items"]] == expected
 
 
 async def test_the_summary_shows_every_action_item_whole_at_80x24(tmp_path: Path) -> None:
@@ -784,7 +817,8 @@ async def test_the_textual_parts_coach_relies_on_are_there() -> None:
         assert keys and all(isinstance(k.description, str) for k in keys)
         assert all(isinstance(k.key_display, str | type(None)) for k in keys)
         assert issubclass(FooterLabel, Static)
-        # The notifications being shown, as `notes` reads them.
+        # The notifications being shown, as tests/test_tui_summary.py and
+        # tests/test_session_life.py read them (this file uses `App.notify`: tui_kit.noted).
         app.notify("hello", markup=False)
         await pilot.pause()
         shown = app._notifications
