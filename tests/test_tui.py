@@ -36,6 +36,7 @@ from tui_kit import (
 from coach.catalog import find_pack
 from coach.session import Session
 from coach.store import SessionStore
+from coach.transcript import Draft
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.progress import TraitProgress
@@ -391,6 +392,23 @@ async def test_the_number_of_an_option_picks_it(tmp_path: Path) -> None:
 def summary_at_80x24(tmp_path: Path) -> CoachApp:
     store = SessionStore(tmp_path)
     return resumed(store, answered(store, BEFORE_FOCUS))
+
+
+async def test_the_last_answer_is_saved_once_the_summary_is_drawn_and_the_draft_goes(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.session is not None
+        app.session.draft = Draft("focus", "main", "an old draft")  # as a resume can leave it
+        await say(pilot, "fairness")
+        await app.workers.wait_for_complete()
+        doc = store.load(session_id)
+        assert leader_turns(doc)[-1] == ("answer", "focus", "2")  # option 2, Fairness
+        assert "draft" not in doc
 
 
 @pytest.mark.parametrize("filled", [0, 1], ids=["before-any-row", "between-the-two-steps"])

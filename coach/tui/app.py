@@ -169,12 +169,15 @@ class CoachApp(App[None]):
             return None
         return Draft(str(found["step"]), str(found["stage"]), str(found["text"]))
 
-    def save_now(self) -> None:
-        """Save synchronously: before the summary, or when the terminal goes away."""
+    def save_finished(self) -> None:
+        """Save the finished conversation (its last answer, no draft) once the summary is
+        drawn, from a worker as every answer is: the disk's fsync, slow on a busy machine,
+        no longer holds the summary's action items back. Its number makes any save still
+        queued stale, and Save and finish writes synchronously after it (`_write`)."""
         if self.session is None:
             return
         self.session.draft = self._draft()
-        self._synchronously(self.session.save)
+        self.save_in_background()
 
     def _synchronously(self, write: Callable[[], object]) -> None:
         """Write now, on this thread, and make every save still queued in a worker stale:

@@ -18,7 +18,6 @@ from textual.widgets import Static, TextArea
 from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
-from coach.tui.widgets.footer import KeysFooter
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from textual.widgets import OptionList
 
     from coach.tui.app import CoachApp
+    from coach.tui.widgets.footer import KeysFooter
     from coach.tui.widgets.rating import RatingBar
 
 
@@ -83,6 +83,7 @@ class ReflectScreen(Screen[None]):
         # kind of control costs a restyle, not a mount and a removal (bench/answer_latency).
         self._controls: dict[str, Widget] = {}
         self._shown: Widget | None = None
+        self._keys: KeysFooter | None = None  # the footer, mounted after the first frame
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -146,7 +147,11 @@ class ReflectScreen(Screen[None]):
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        await self.mount(KeysFooter())
+        # Imported here: Textual's footer is not needed for the first frame either.
+        from coach.tui.widgets.footer import KeysFooter
+
+        self._keys = KeysFooter()
+        await self.mount(self._keys)
         self.refresh_bindings()  # the footer learns the keys from this
 
     def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
@@ -235,8 +240,8 @@ class ReflectScreen(Screen[None]):
             self._focus_control()
         else:
             await self._swap_control(prompt)
-        for footer in self.query(KeysFooter):  # none before the first frame
-            await footer.follow()  # in this frame, not the next
+        if self._keys is not None:  # none before the first frame
+            await self._keys.follow()  # in this frame, not the next
 
     @staticmethod
     def _statements(reply: Reply) -> list[CoachLine]:
@@ -385,8 +390,8 @@ class ReflectScreen(Screen[None]):
     def _finished(self) -> None:
         from coach.tui.screens.summary import SummaryScreen
 
-        # The summary saves the finished conversation once it is on screen (`save_now`),
-        # synchronously, the last answer with it.
+        # The summary saves the finished conversation once it is on screen
+        # (`CoachApp.save_finished`), the last answer with it.
         self.app.switch_screen(SummaryScreen(self.session))
 
     # -- answering -----------------------------------------------------------------------

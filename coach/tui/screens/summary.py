@@ -113,9 +113,9 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#undo-bar").display = False
-        # First the summary on screen, then the synchronous save of the whole conversation
-        # (the draft cleared, every queued save made stale), then the action items.
-        self.call_after_refresh(self.coach_app.save_now)
+        # First the summary on screen, then the save of the whole conversation (the draft
+        # cleared, every queued save made stale; written in a worker), then the action items.
+        self.call_after_refresh(self.coach_app.save_finished)
         self.call_after_refresh(self._fill_in)
 
     async def _fill_in(self) -> None:
