@@ -72,7 +72,7 @@ async def session(seed: int, folder: Path, stock_footer: bool) -> list[tuple[str
         while type(app.screen).__name__ == "ReflectScreen":
             screen: Any = app.screen
             prompt = screen.prompt
-            widget = screen.query_one("#control")
+            widget = screen.control
             if isinstance(widget, AnswerBox):
                 widget.text = leader.answer(prompt)
                 key = "enter"
@@ -89,7 +89,7 @@ async def session(seed: int, folder: Path, stock_footer: bool) -> list[tuple[str
             spent = time.process_time_ns() - start
             if type(app.screen).__name__ != "ReflectScreen":
                 break  # the last answer opens the summary: a different cost, not counted
-            after = type(app.screen.query_one("#control"))
+            after = type(app.screen.control)
             samples.append(("kept" if after is before else "swapped", spent))
     return samples
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
 from tui_kit import (
@@ -35,6 +36,7 @@ from tui_kit import (
 from coach.catalog import find_pack
 from coach.session import Session
 from coach.store import SessionStore
+from coach.transcript import Draft
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.progress import TraitProgress
@@ -59,9 +61,8 @@ BEFORE_FOCUS = [*LEADER_TEXTS[:8], "1"]
 
 
 def notes(app: CoachApp) -> list[str]:
-    """The notifications the app is showing. `App._notifications` is not documented API:
-    `test_the_textual_parts_coach_relies_on_are_there` fails first if Textual changes it."""
-    return [n.message for n in app._notifications]
+    """Every notification the app has shown (`tui_kit.noted`, built on `App.notify`)."""
+    return list(app.notified)  # type: ignore[attr-defined]
 
 
 def leader_turns(doc: dict[str, object]) -> list[tuple[str, str, str]]:
@@ -393,6 +394,57 @@ def summary_at_80x24(tmp_path: Path) -> CoachApp:
     return resumed(store, answered(store, BEFORE_FOCUS))
 
 
+async def test_the_last_answer_is_saved_once_the_summary_is_drawn_and_the_draft_goes(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.session is not None
+        app.session.draft = Draft("focus", "main", "an old draft")  # as a resume can leave it
+        await say(pilot, "fairness")
+        await app.workers.wait_for_complete()
+        doc = store.load(session_id)
+        assert leader_turns(doc)[-1] == ("answer", "focus", "2")  # option 2, Fairness
+        assert "draft" not in doc
+
+
+@pytest.mark.parametrize("filled", [0, 1], ids=["before-any-row", "between-the-two-steps"])
+async def test_save_and_finish_before_the_rows_are_filled_in_keeps_every_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filled: int
+) -> None:
+    """The action items are mounted after the summary is on screen, in two steps: Ctrl+S
+    pressed before (a quick leader, a slow machine) still finishes with every item."""
+    from coach.tui.screens import summary
+
+    later: list[object] = []
+    mount_rows = summary.SummaryScreen._mount_rows
+
+    async def held(self: summary.SummaryScreen, rows: list[summary.ActionRow]) -> None:
+        if len(later) < filled:
+            later.append(rows)
+            await mount_rows(self, rows[:1])  # the first step, then nothing more
+
+    monkeypatch.setattr(summary.SummaryScreen, "_mount_rows", held)
+    if not filled:
+        monkeypatch.setattr(summary.SummaryScreen, "_fill_in", lambda self: None)
+    store = SessionStore(tmp_path)
+    session_id = answered(store, BEFORE_FOCUS)
+    app = resumed(store, session_id)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await say(pilot, "fairness")
+        screen = app.screen
+        assert isinstance(screen, summary.SummaryScreen)
+        expected = [item.text for item in screen.summary.action_items]
+        assert len(expected) >= 2
+        assert len(screen.query(summary.ActionRow)) == min(filled, 1)
+        await pilot.press("ctrl+s")
+    assert [item["text"] for item in store.load(session_id)["action_items"]] == expected
+
+
 async def test_the_summary_shows_every_action_item_whole_at_80x24(tmp_path: Path) -> None:
     app = summary_at_80x24(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -433,7 +485,7 @@ async def test_the_first_question_is_drawn_first_and_saved_right_after(tmp_path:
 
     def save(doc: dict[str, object]) -> Path:
         screen = app.screen
-        drawn_at_save.append(bool(screen.query("#control")) and screen.is_mounted)
+        drawn_at_save.append(bool(screen.query(".control")) and screen.is_mounted)
         return real_save(doc)
 
     store.save = save  # type: ignore[method-assign]
@@ -783,7 +835,8 @@ async def test_the_textual_parts_coach_relies_on_are_there() -> None:
         assert keys and all(isinstance(k.description, str) for k in keys)
         assert all(isinstance(k.key_display, str | type(None)) for k in keys)
         assert issubclass(FooterLabel, Static)
-        # The notifications being shown, as `notes` reads them.
+        # The notifications being shown, as tests/test_tui_summary.py and
+        # tests/test_session_life.py read them (this file uses `App.notify`: tui_kit.noted).
         app.notify("hello", markup=False)
         await pilot.pause()
         shown = app._notifications
@@ -836,7 +889,7 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
             return
         last = shown.query(CoachLine).last()
         if last.region:  # laid out in this frame
-            controls = [type(c).__name__ for c in shown.query("#control") if c.region]
+            controls = [type(c).__name__ for c in shown.query(".control") if c.region]
             control = controls[0] if controls else "no control"
             frames.append((text(last), control, text(shown.query_one("#hint"))))
 
@@ -852,6 +905,60 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
     questions = [q for q, _, _ in pairs]
     assert len(questions) == len(set(questions)), sorted(pairs)
     assert {c for _, c, _ in pairs} == {"AnswerBox", "RatingBar", "ChoiceList"}
+
+
+async def test_each_kind_of_control_is_mounted_once_and_set_afresh_for_each_question(
+    tmp_path: Path,
+) -> None:
+    """A later question of the same kind gets the same control, set as a new one would be:
+    nothing rated, the coach's guess or else the first option highlighted; the others are
+    hidden, out of the focus chain."""
+    from coach.tui.widgets.choices import ChoiceList
+
+    app = build(SessionStore(tmp_path))
+    seen: dict[str, list[Widget]] = {}
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        for step, stage, answer in WHOLE:
+            widget = control(app)
+            assert app.screen.prompt.step == step and app.screen.prompt.stage == stage
+            seen.setdefault(type(widget).__name__, []).append(widget)
+            assert widget.has_focus and widget.display
+            assert [c for c in app.screen.query(".control") if c.display] == [widget]
+            if isinstance(widget, RatingBar):
+                assert widget.value is None
+                assert not widget.query(".-chosen")
+            if isinstance(widget, ChoiceList):
+                assert widget.highlighted == (widget.suggested or 0)
+            await say(pilot, answer)
+        await app.workers.wait_for_complete()
+    assert {kind: len(set(map(id, ws))) for kind, ws in seen.items()} == {
+        "AnswerBox": 1, "RatingBar": 1, "ChoiceList": 1,
+    }  # fmt: skip
+    assert len(seen["RatingBar"]) == 2 and len(seen["ChoiceList"]) == 2
+
+
+async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
+    from textual.app import App, ComposeResult
+
+    from coach.engine.pack import Scale
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
+
+    app = One()
+    async with app.run_test(size=(80, 8)) as pilot:
+        bar = app.query_one(RatingBar)
+        await pilot.press("4")
+        assert bar.value == 4
+        await bar.set_scale(Scale(1, 5, {1: "rarely", 5: "always"}))  # the same: kept
+        assert bar.value is None and not bar.query(".-chosen")
+        await bar.set_scale(Scale(0, 3, {0: "never", 3: "often"}))
+        await pilot.pause()
+        assert [text(box) for box in bar.children] == [" 0 \nnever", " 1 \n", " 2 \n", " 3 \noften"]
+        await pilot.press("3")
+        assert bar.value == 3 and bar.query_one("#rating-3").has_class("-chosen")
 
 
 def stock_session(store: SessionStore, answers: int) -> str:

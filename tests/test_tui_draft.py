@@ -24,7 +24,7 @@ async def test_a_draft_is_saved_on_pause_and_offered_on_resume(
     app = make_app(Setup(store=store, packs=[pack], clock=clock, rng=random.Random(1), name="Dana"))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        app.screen.query_one("#control", AnswerBox).text = "half a thought [TODO] {{ x }}"
+        app.screen.query_one(AnswerBox).text = "half a thought [TODO] {{ x }}"
         await pilot.press("escape")
     assert app.session is not None and app.session.ending is not None
     assert app.session.ending.status == "paused"
@@ -41,7 +41,7 @@ async def test_a_draft_is_saved_on_pause_and_offered_on_resume(
                            resume=resumed))  # fmt: skip
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        box = again.screen.query_one("#control", AnswerBox)
+        box = again.screen.query_one(AnswerBox)
         assert box.text == "half a thought [TODO] {{ x }}"
         await pilot.press("enter")
         await again.workers.wait_for_complete()

@@ -66,7 +66,22 @@ def build(store: SessionStore, *, name: str | None = "Dana", **parts: Any) -> Co
     """The app as the CLI builds it: frozen clock, seeded ids, the tiny pack unless told."""
     parts.setdefault("packs", [tiny_file()])
     setup = Setup(store=store, clock=clock, rng=random.Random(1), name=name, **parts)
-    return make_app(setup)
+    return noted(make_app(setup))
+
+
+def noted(app: CoachApp) -> CoachApp:
+    """The app, keeping every message it notifies in `app.notified` (through `App.notify`,
+    the documented way to show one, rather than Textual's private list of those shown)."""
+    told: list[str] = []
+    notify = app.notify
+
+    def keep(message: str, *args: Any, **kwargs: Any) -> None:
+        told.append(message)
+        notify(message, *args, **kwargs)
+
+    app.notify = keep  # type: ignore[method-assign]
+    app.notified = told  # type: ignore[attr-defined]
+    return app
 
 
 def answered(store: SessionStore, answers: Sequence[str], pack: PackFile | None = None) -> str:
@@ -86,7 +101,8 @@ def resumed(store: SessionStore, session_id: str, **parts: Any) -> CoachApp:
 
 
 def control(app: CoachApp) -> Widget:
-    return app.screen.query_one("#control")
+    """The control that answers the current question (`ReflectScreen.control`)."""
+    return app.screen.control  # type: ignore[attr-defined, no-any-return]
 
 
 async def say(pilot: Pilot[Any], answer: str) -> None:

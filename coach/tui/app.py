@@ -3,6 +3,7 @@ exactly what a leader runs."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -61,6 +62,10 @@ class CoachApp(App[None]):
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._hang_up)
 
+        # Everything built to show the first screen (Textual, the engine, the pack) lives as
+        # long as the app: once it is drawn, the collector stops walking it at every full
+        # collection, which otherwise lands inside an answer's frame now and then.
+        self.call_after_refresh(gc.freeze)
         setup = self.setup
         theme = setup.store.preference("theme")
         if theme in self.available_themes and theme != self.theme:
@@ -164,12 +169,15 @@ class CoachApp(App[None]):
             return None
         return Draft(str(found["step"]), str(found["stage"]), str(found["text"]))
 
-    def save_now(self) -> None:
-        """Save synchronously: before the summary, or when the terminal goes away."""
+    def save_finished(self) -> None:
+        """Save the finished conversation (its last answer, no draft) once the summary is
+        drawn, from a worker as every answer is: the disk's fsync, slow on a busy machine,
+        no longer holds the summary's action items back. Its number makes any save still
+        queued stale, and Save and finish writes synchronously after it (`_write`)."""
         if self.session is None:
             return
         self.session.draft = self._draft()
-        self._synchronously(self.session.save)
+        self.save_in_background()
 
     def _synchronously(self, write: Callable[[], object]) -> None:
         """Write now, on this thread, and make every save still queued in a worker stale:

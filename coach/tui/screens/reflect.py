@@ -18,7 +18,6 @@ from textual.widgets import Static, TextArea
 from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
 from coach.tui.widgets.answer_box import AnswerBox
-from coach.tui.widgets.footer import KeysFooter
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -27,10 +26,12 @@ if TYPE_CHECKING:
     from textual.widgets import OptionList
 
     from coach.tui.app import CoachApp
+    from coach.tui.widgets.footer import KeysFooter
     from coach.tui.widgets.rating import RatingBar
 
 
 PICKS = ("rating", "choice")  # controls whose answer is a pick, said back as `4 · often`
+CONTROL_IDS = {"text": "answer-box", "rating": "rating-bar", "choice": "choices"}
 NOTES = {"skip": "(skipped)", "back": "(back to answer again)"}  # the leader's non-answers
 SCROLL = Binding.Group("Scroll")  # the footer shows `PgUp PgDn Scroll`
 
@@ -77,6 +78,12 @@ class ReflectScreen(Screen[None]):
         self.prompt: Prompt | None = None
         self.hint = ""  # the control's own hint, shown again after a refusal
         self._pages_itself = False  # the control has more lines than it shows
+        # One control of each kind, mounted the first time a question needs it and then
+        # shown and hidden (`display`), never mounted again: an answer that changes the
+        # kind of control costs a restyle, not a mount and a removal (bench/answer_latency).
+        self._controls: dict[str, Widget] = {}
+        self._shown: Widget | None = None
+        self._keys: KeysFooter | None = None  # the footer, mounted after the first frame
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -108,7 +115,7 @@ class ReflectScreen(Screen[None]):
         with Container(id="answer"):
             if prompt is not None:
                 self.hint = self._hint(prompt)
-                yield self._control(prompt)
+                yield self._new_control(prompt)
                 yield Static(Content(self.hint), id="hint")
             else:
                 yield Static(id="hint")
@@ -118,6 +125,12 @@ class ReflectScreen(Screen[None]):
     @property
     def conversation(self) -> ConversationLog:
         return self.query_one("#log", ConversationLog)
+
+    @property
+    def control(self) -> Widget:
+        """The control that answers the current question (the others are hidden)."""
+        assert self._shown is not None, "no question, so no control"
+        return self._shown
 
     def on_mount(self) -> None:
         if self.prompt is None:
@@ -130,11 +143,15 @@ class ReflectScreen(Screen[None]):
             # A new session's first save (and the YAML writer it imports) waits until the
             # first question is on screen; nothing has been answered yet that could be lost.
             self.call_after_refresh(self.coach_app.save_in_background)
-        self.query_one("#control").focus()
+        self.control.focus()
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        await self.mount(KeysFooter())
+        # Imported here: Textual's footer is not needed for the first frame either.
+        from coach.tui.widgets.footer import KeysFooter
+
+        self._keys = KeysFooter()
+        await self.mount(self._keys)
         self.refresh_bindings()  # the footer learns the keys from this
 
     def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
@@ -149,14 +166,14 @@ class ReflectScreen(Screen[None]):
 
     def draft(self) -> dict[str, str] | None:
         """The unsent text in the answer box, to be saved with the session."""
-        control = self.query("#control").first() if self.is_mounted else None
+        control = self._shown if self.is_mounted else None
         if isinstance(control, AnswerBox) and control.text.strip() and self.prompt:
             return {"step": self.prompt.step, "stage": self.prompt.stage, "text": control.text}
         return None
 
     def _restore_draft(self) -> None:
         draft = self.session.draft
-        control = self.query("#control").first()
+        control = self._shown
         if (
             draft is not None
             and isinstance(control, AnswerBox)
@@ -202,11 +219,14 @@ class ReflectScreen(Screen[None]):
         if prompt is not None and (reply.accepted or not reply.notes):
             lines.append(CoachLine(prompt.text, followup=prompt.is_followup))
         with self.app.batch_update():
+            if prompt is not None:
+                await self._show_prompt(prompt)
+            # The lines last: awaiting their mount lets the control shown above finish its
+            # own refresh, so the screen knows of the new layout before the batch ends and
+            # the next frame lays out everything (never a repaint of the old layout first).
             await self.conversation.add(lines)
             if prompt is None:
                 self._finished()
-                return
-            await self._show_prompt(prompt)
 
     async def _show_prompt(self, prompt: Prompt) -> None:
         self.query_one(TraitProgress).show(prompt.progress)
@@ -219,18 +239,9 @@ class ReflectScreen(Screen[None]):
         if same:
             self._focus_control()
         else:
-            answer = self.query_one("#answer", Container)
-            # Nothing holds the focus while the control is swapped: a focused widget that is
-            # removed hands the focus to the next in the chain, the log, and its focus and
-            # blur would restyle every line in it.
-            self.set_focus(None)
-            # Removal is asynchronous: wait for it, so the new control can take the same id.
-            await answer.query("#control").remove()
-            control = self._control(prompt)
-            await answer.mount(control, before=self.query_one("#hint"))
-            self.set_focus(control)
-        for footer in self.query(KeysFooter):  # none before the first frame
-            await footer.follow()  # in this frame, not the next
+            await self._swap_control(prompt)
+        if self._keys is not None:  # none before the first frame
+            await self._keys.follow()  # in this frame, not the next
 
     @staticmethod
     def _statements(reply: Reply) -> list[CoachLine]:
@@ -241,20 +252,68 @@ class ReflectScreen(Screen[None]):
             if turn.role == "coach" and turn.kind in ("statement", "retry")
         ]
 
+    async def _swap_control(self, prompt: Prompt) -> None:
+        """Show the control of this prompt's kind, set for it, in place of the current one.
+
+        The focus goes straight from the old control to the new one (shown first, so that
+        it can take it), then the old one is hidden: a focused widget that is hidden hands
+        the focus to the next in the chain, the log, whose focus and blur would restyle it."""
+        kind = self._kind(prompt)
+        old, control = self._shown, self._controls.get(kind)
+        if control is None:
+            control = self._new_control(prompt)
+            await self.query_one("#answer", Container).mount(
+                control, before=self.query_one("#hint")
+            )
+        else:
+            await self._set_control(control, prompt)
+            control.display = True
+        self._shown = control
+        self.set_focus(control)
+        if old is not None and old is not control:
+            old.display = False
+
     @staticmethod
-    def _control(prompt: Prompt) -> Widget:
-        """The control that answers this prompt."""
-        # Imported where first needed: the first screen of a session has an answer box.
+    def _kind(prompt: Prompt) -> str:
         if prompt.kind == "rating" and prompt.scale:
+            return "rating"
+        return "choice" if prompt.kind == "choice" else "text"
+
+    def _new_control(self, prompt: Prompt) -> Widget:
+        """The control that answers this prompt, kept for the next question of its kind."""
+        kind = self._kind(prompt)
+        control_id = CONTROL_IDS[kind]
+        control: Widget
+        # Imported where first needed: the first screen of a session has an answer box.
+        if kind == "rating":
             from coach.tui.widgets.rating import RatingBar
 
-            return RatingBar(prompt.scale, id="control")
-        if prompt.kind == "choice":
+            assert prompt.scale is not None
+            control = RatingBar(prompt.scale, id=control_id, classes="control")
+        elif kind == "choice":
             from coach.tui.widgets.choices import ChoiceList
 
             suggested = getattr(prompt, "suggested", None)
-            return ChoiceList(prompt.options, suggested=suggested, id="control")
-        return AnswerBox(id="control")
+            control = ChoiceList(
+                prompt.options, suggested=suggested, id=control_id, classes="control"
+            )
+        else:
+            control = AnswerBox(id=control_id, classes="control")
+        self._controls[kind] = self._shown = control
+        return control
+
+    @staticmethod
+    async def _set_control(control: Widget, prompt: Prompt) -> None:
+        """A kept control, set for a new prompt as a new one would be."""
+        from coach.tui.widgets.choices import ChoiceList
+        from coach.tui.widgets.rating import RatingBar
+
+        if isinstance(control, RatingBar) and prompt.scale is not None:
+            await control.set_scale(prompt.scale)
+        elif isinstance(control, ChoiceList):
+            control.set_choices(prompt.options, getattr(prompt, "suggested", None))
+        elif isinstance(control, AnswerBox):
+            control.clear()
 
     @staticmethod
     def _hint(prompt: Prompt) -> str:
@@ -278,7 +337,7 @@ class ReflectScreen(Screen[None]):
         return old.kind in free and new.kind in free
 
     def _focus_control(self) -> None:
-        control = self.query_one("#control")
+        control = self.control
         if isinstance(control, AnswerBox):
             control.clear()
         control.focus()
@@ -313,7 +372,7 @@ class ReflectScreen(Screen[None]):
 
     def _control_pages(self) -> bool:
         focused = self.focused
-        if focused is None or focused.id != "control" or not focused.size.height:
+        if focused is None or focused is not self._shown or not focused.size.height:
             return False  # a control not laid out yet has everything below its top to scroll
         return focused.max_scroll_y > 0
 
@@ -331,8 +390,8 @@ class ReflectScreen(Screen[None]):
     def _finished(self) -> None:
         from coach.tui.screens.summary import SummaryScreen
 
-        # The summary saves the finished conversation once it is on screen (`save_now`),
-        # synchronously, the last answer with it.
+        # The summary saves the finished conversation once it is on screen
+        # (`CoachApp.save_finished`), the last answer with it.
         self.app.switch_screen(SummaryScreen(self.session))
 
     # -- answering -----------------------------------------------------------------------

@@ -25,6 +25,8 @@ from coach.tui.widgets.footer import KeysFooter
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
+FIRST_ROWS = 2  # action items mounted with the first fill-in; the rest one frame later
+
 
 class ActionRow(Vertical):
     """One action item, read whole: whose it is and its trait, its words (wrapped, editable),
@@ -78,6 +80,7 @@ class SummaryScreen(Screen[None]):
         self.session = session
         self.summary = session.summary()
         self.removed: list[ActionRow] = []
+        self.rows: list[ActionRow] | None = None  # None until the rows are filled in
         self._asked_to_leave = False
 
     @property
@@ -112,18 +115,24 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#undo-bar").display = False
-        # First the summary on screen, then the synchronous save of the whole conversation
-        # (the draft cleared, every queued save made stale), then the action items.
-        self.call_after_refresh(self.coach_app.save_now)
+        # First the summary on screen, then the save of the whole conversation (the draft
+        # cleared, every queued save made stale; written in a worker), then the action items.
+        self.call_after_refresh(self.coach_app.save_finished)
         self.call_after_refresh(self._fill_in)
 
     async def _fill_in(self) -> None:
-        """The action items, all in one frame, each with its date in words."""
+        """The action items, each with its date in words: the first ones in one frame, the
+        others in the next (each row is an editor, a date box and a button: ~10 ms)."""
         summary = self.summary
-        rows = [
+        self.rows = rows = [
             ActionRow(item, number, summary.trait_title(item.trait))
             for number, item in enumerate(summary.action_items, start=1)
         ]
+        await self._mount_rows(rows[:FIRST_ROWS])
+        if rows[FIRST_ROWS:]:
+            self.call_after_refresh(self._mount_rows, rows[FIRST_ROWS:])
+
+    async def _mount_rows(self, rows: list[ActionRow]) -> None:
         with self.app.batch_update():
             await self.query_one("#actions", Vertical).mount_all(rows)
             for row in rows:
@@ -197,8 +206,13 @@ class SummaryScreen(Screen[None]):
             strict: False keeps an item whose new date is not a date with its old date,
                 for leaving without asking (a second Ctrl+Q, a closed terminal).
         """
+        if self.rows is None:  # asked before the rows are on screen: nothing edited yet
+            return list(self.summary.action_items)
         kept = []
-        for row in self.query(ActionRow):
+        for row in self.rows:
+            if not row.is_mounted:  # still to be shown: as the coach gave it
+                kept.append(row.item)
+                continue
             if row in self.removed:
                 continue
             text = row.text.strip()

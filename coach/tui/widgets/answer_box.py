@@ -28,9 +28,10 @@ class AnswerBox(TextArea):
         def control(self) -> AnswerBox:
             return self.answer_box
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
             id=id,
+            classes=classes,
             soft_wrap=True,
             tab_behavior="focus",
             show_line_numbers=False,

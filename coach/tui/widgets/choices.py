@@ -26,14 +26,18 @@ class ChoiceList(OptionList):
         *,
         suggested: str | None = None,
         id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(
-            *[
-                Option(_label(i, o.label, o.id == suggested), id=o.id)
-                for i, o in enumerate(options, 1)
-            ],
-            id=id,
-        )
+        super().__init__(*_options(options, suggested), id=id, classes=classes)
+        self.suggested = next((i for i, o in enumerate(options) if o.id == suggested), None)
+        if self.suggested is not None:
+            self.highlighted = self.suggested
+
+    def set_choices(self, options: tuple[ChoiceOption, ...], suggested: str | None) -> None:
+        """The options of a new question, as a new list would show them: the first one
+        highlighted (`OptionList.__init__` does that), or the coach's guess."""
+        self.set_options(_options(options, suggested))
+        self.action_first()
         self.suggested = next((i for i, o in enumerate(options) if o.id == suggested), None)
         if self.suggested is not None:
             self.highlighted = self.suggested
@@ -44,6 +48,13 @@ class ChoiceList(OptionList):
             event.stop()
             self.highlighted = int(character) - 1
             self.action_select()
+
+
+def _options(options: tuple[ChoiceOption, ...], suggested: str | None) -> list[Option]:
+    """The options, numbered from 1 in the pack's order."""
+    return [
+        Option(_label(i, o.label, o.id == suggested), id=o.id) for i, o in enumerate(options, 1)
+    ]
 
 
 def _label(number: int, label: str, suggested: bool) -> Content:

@@ -7,6 +7,11 @@ there are `LIMIT` of them, the oldest are drawn once into `History`, which from 
 shows the rows they drew, and are hidden (`display: none`), which takes them out of layout.
 They stay in the log, so the conversation can still be queried line by line, and they come
 back whenever the rows drawn no longer fit: a new width or a new theme.
+
+The oldest lines are drawn into the history after the frame that shows an answer, never
+inside it (that frame is what the leader waits for), and few lines stay widgets (`LIMIT`,
+`KEEP`), so an answer near the end of a session lays out about as many lines as one near its
+start (bench/answer_latency.py: turn 60 against turn 5).
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
-LIMIT = 24  # lines laid out as widgets before the oldest are drawn into the history
-KEEP = 12  # lines left as widgets after that
+LIMIT = 10  # lines laid out as widgets before the oldest are drawn into the history
+KEEP = 4  # lines left as widgets after that (with the newest answer's, about a screenful)
 
 
 class History(Widget):
@@ -98,11 +103,12 @@ class ConversationLog(VerticalScroll):
     async def add(self, lines: Iterable[Widget]) -> None:
         """Mount new lines at the bottom. Awaited, so that they are drawn in the same frame as
         whatever else changes with them (in an `App.batch_update`)."""
-        self.draw_oldest()
         new = list(lines)
         if new:
             await self.mount_all(new)
             self.live.extend(new)
+            # Drawn once this frame is on screen (`_laid_out`, after the frame's layout).
+            self._to_draw = len(self.live) >= LIMIT
 
     def draw_oldest(self) -> None:
         """Past `LIMIT` lines, hand the oldest to the history, leaving the newest `KEEP`.

@@ -43,9 +43,20 @@ class RatingBar(Widget, can_focus=True):
         def control(self) -> RatingBar:
             return self.rating_bar
 
-    def __init__(self, scale: Scale, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, scale: Scale, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.scale = scale
+
+    async def set_scale(self, scale: Scale) -> None:
+        """Ready for a new rating question, nothing chosen: the boxes are kept when the scale
+        is the same (as on every question of a pack that has one scale), else built again."""
+        if scale == self.scale:
+            self.value = None
+            return
+        self.set_reactive(RatingBar.value, None)  # the old boxes are going
+        self.scale = scale
+        self.tallest = 0
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         for n in range(self.scale.min, self.scale.max + 1):
