@@ -257,6 +257,19 @@ class Transcript:
             return ""
         return self.traits.get(trait, trait)
 
+    @property
+    def loyalty_title(self) -> str:
+        """The loyalty trait as a person reads it: its title; for an id that is none of the
+        pack's traits (the classification's own "none of them", recorded by its id), that id
+        after "none of these traits"; "" when it is not settled. A file without its traits'
+        titles shows the id."""
+        trait = self.loyalty.trait
+        if not trait:
+            return ""
+        if self.traits and trait not in self.traits:
+            return f"none of these traits ({trait})"
+        return self.trait_title(trait)
+
     def focus_trait(self) -> str | None:
         """The trait the leader chose to work on first: the last choice they made that names
         a trait (the stock pack ends on that question), or None."""

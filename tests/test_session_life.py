@@ -298,7 +298,7 @@ async def test_the_app_draws_the_sessions_summary_and_nothing_of_its_own(
         assert "closing words from the session" in shown
         assert "Marker trait  ██░░░░░ 2/7" in shown
         assert "Marker loyalty line." in shown
-        assert "A suggestion · Marker trait" in shown
+        assert "The coach's suggestion · Marker trait" in shown
         area = app.screen.query_one(".action-text")
         assert area.text == "marker action item"  # type: ignore[attr-defined]
 

@@ -180,3 +180,19 @@ def test_resume_and_pause_keep_what_a_later_coach_added(tmp_path: Path) -> None:
     saved = store.load(sam)
     assert saved["pack"]["origin"] == "shared drive" and saved["turns"][2]["mood"] == "calm"
     assert saved["participant"]["email"] == "dana@example.com"
+
+
+def test_a_loyalty_answer_of_none_of_the_traits_reads_as_such() -> None:
+    from dataclasses import replace
+
+    from coach.report import transcript_markdown
+    from coach.transcript import Loyalty
+
+    complete = ROOT / "sessions" / "2026-11-02-0930-vmyh.yaml"
+    t = parse(load_file(complete), complete)
+    assert t.traits and t.loyalty.trait in t.traits
+    assert t.loyalty_title == t.traits[t.loyalty.trait]
+    other = replace(t, loyalty=Loyalty("None of them, it was how he listened", "other"))
+    assert other.loyalty_title == "none of these traits (other)"
+    assert replace(t, loyalty=Loyalty(None, None)).loyalty_title == ""
+    assert "Trait: none of these traits (other)" in transcript_markdown(other)

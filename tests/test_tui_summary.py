@@ -188,3 +188,27 @@ async def test_the_summary_says_how_many_commitments_were_followed_through(
         assert (
             str(followed.render()) == "You followed through on 1 of 2 commitments from last time."
         )
+
+
+async def test_a_date_the_coach_chose_says_so_until_the_leader_changes_it(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    _store, _session_id, app = at_summary(tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.session is not None
+        summary = app.session.summary
+        chosen = lambda self: replace(  # noqa: E731
+            summary(),
+            action_items=tuple(replace(i, defaulted=True) for i in summary().action_items),
+        )
+        app.session.summary = chosen.__get__(app.session)  # type: ignore[method-assign]
+        await open_summary(pilot, app)
+        await pilot.pause()
+        first = rows(app)[0]
+        assert first.query_one(".action-head").render().plain.startswith("1. Your commitment")  # type: ignore[attr-defined]
+        words = first.query_one(".action-due-words")
+        assert str(words.render()).endswith("(my date; change it)")
+        first.due_box.value = "next Friday"
+        await pilot.pause()
+        assert str(words.render()) == "Fri 4 Dec, 2026"  # the leader's date now

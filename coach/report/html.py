@@ -452,7 +452,7 @@ def history_html(transcripts: Sequence[Transcript], today: date, *, top: int = 5
                 overdue.append(_Overdue(t.id, _when(t.started_at), row, days))
         for status, n in counts.items():
             totals[status] = totals.get(status, 0) + n
-        loyalty = t.trait_title(t.loyalty.trait) if t.loyalty.trait else ""
+        loyalty = t.loyalty_title
         rows.append(
             _SessionRow(t, _when(t.started_at), loyalty, counts["done"], counts["open"],
                         counts["dropped"], late)

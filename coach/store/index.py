@@ -28,7 +28,7 @@ from coach.transcript import Transcript, listing_fields, parse
 INDEX_FILE = ".index.sqlite"
 """The index inside the folder it indexes; deleting it only costs one rebuild."""
 
-_VERSION = 3
+_VERSION = 4
 _SPAN = 1 << 20  # a session's answers have the FTS5 rowids key * _SPAN + 0, 1, 2, ...
 _SCHEMA = """
 CREATE TABLE files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, ino INTEGER,
@@ -97,7 +97,7 @@ class Facts:
         order = list(t.traits) + [r for r in t.ratings if r not in t.traits]
         return cls(
             ratings=tuple((r, t.trait_title(r), t.ratings.get(r)) for r in order),
-            loyalty_title=t.trait_title(t.loyalty.trait),
+            loyalty_title=t.loyalty_title,
             items=tuple((i.due or "", i.status, i.text) for i in t.action_items),
             shared=t.shared is not None,
             summary_only=t.shared is not None and t.shared.summary_only,

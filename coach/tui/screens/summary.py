@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static, TextArea
 
+from coach.checkin import CHOSEN_EDITABLE
 from coach.session import Session, due_words
 from coach.terminal import printable
 from coach.transcript import ActionItem
@@ -26,6 +27,14 @@ if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 FIRST_ROWS = 2  # action items mounted with the first fill-in; the rest one frame later
+
+
+WHOSE = {
+    "commitment": "Your commitment",
+    "suggestion": "The coach's suggestion",
+    "insight": "The coach's insight",
+}
+"""What each kind of item is called on its row: only the leader's own words are commitments."""
 
 
 class ActionRow(Vertical):
@@ -39,7 +48,7 @@ class ActionRow(Vertical):
         self.trait = trait
 
     def compose(self) -> ComposeResult:
-        whose = "Your commitment" if self.item.own else "A suggestion"
+        whose = WHOSE.get(self.item.kind, "The coach's suggestion")
         about = f" · {self.trait}" if self.trait else ""
         yield Static(Content(printable(f"{self.number}. {whose}{about}")), classes="action-head")
         yield TextArea(
@@ -156,7 +165,10 @@ class SummaryScreen(Screen[None]):
             words.update(Content("not a date" if typed.strip() else "give a date"))
             words.add_class("-invalid")
         else:
-            words.update(Content(f"{due_words(day)}, {day.year}"))
+            said = f"{due_words(day)}, {day.year}"
+            if row.item.defaulted and typed == row.item.due:  # the coach chose it; still untouched
+                said = f"{said} ({CHOSEN_EDITABLE})"
+            words.update(Content(said))
             words.remove_class("-invalid")
 
     # -- removing, and taking it back ------------------------------------------------------

@@ -212,7 +212,7 @@ class ReadingScreen(Screen[None]):
     def _loyalty(self) -> Content:
         header = self.entry.header
         loyalty = header.loyalty
-        title = header.trait_title(loyalty.trait)
+        title = header.loyalty_title
         rating = header.ratings.get(loyalty.trait or "")
         said = title or "not answered yet"
         if title and rating is not None:

@@ -349,7 +349,7 @@ class SessionsScreen(Screen[None]):
             )
             return
         loyalty = entry.header.loyalty
-        title = entry.header.trait_title(loyalty.trait)
+        title = entry.header.loyalty_title
         if loyalty.answer:
             line = f"Loyalty · {title}: “{' '.join(loyalty.answer.split())}”"
         elif title:
