@@ -292,3 +292,35 @@ def test_a_date_gone_by_is_said_back_and_asked(tiny: Pack) -> None:
     reply = d.answer("by the 22nd")
     assert d.answers["commit"]["due"] == "2026-12-22"
     assert "defaulted" not in d.answers["commit"]
+
+
+def test_a_date_gone_by_given_to_by_when_is_asked_about_once(tiny: Pack) -> None:
+    d = Dialogue(tiny, lambda: datetime(2026, 12, 2, 10, 0))
+    d.start()
+    d.skip()
+    d.answer("3")
+    reply = d.answer("Ask one more question in every 1:1")
+    assert reply.prompt is not None and reply.prompt.stage == "due"
+    reply = d.answer("Nov 20")
+    # Said back and asked again: never the default in silence, never rolled on a year.
+    assert reply.prompt is not None and reply.prompt.stage == "due"
+    assert reply.prompt.text.startswith("Fri 20 Nov has already gone by. ")
+    assert d.answers["commit"]["due"] is None
+    reply = d.answer("yesterday")  # gone by again: the coach's date, said as such
+    assert reply.turns[0].understood is not None
+    assert reply.turns[0].understood.startswith("I'll put it down for ")
+    assert d.answers["commit"]["defaulted"] is True
+    assert d.answers["commit"]["due"] > "2026-12-02"
+
+
+def test_after_a_date_gone_by_a_date_to_come_is_taken(tiny: Pack) -> None:
+    d = Dialogue(tiny, lambda: datetime(2026, 12, 2, 10, 0))
+    d.start()
+    d.skip()
+    d.answer("3")
+    d.answer("Ask one more question in every 1:1")
+    said = [*d.answer("12/1").turns, *d.answer("12/15").turns]
+    assert d.answers["commit"]["due"] == "2026-12-15"
+    assert "defaulted" not in d.answers["commit"]
+    leader = [t.text for t in said if t.role == "leader"]
+    assert leader == ["12/1", "12/15"]  # both answers kept in the conversation

@@ -324,6 +324,8 @@ class Dialogue:
                 return self._reply(True, turns)
             return self._after_probes(step, turns)
         if state.stage == DUE:
+            if self._ask_again_for_past(step, text, turns):
+                return self._reply(True, turns)
             understood = self._settle_due(step, text)
             self._leader(step, "answer", text, turns, understood)
             state.followups.setdefault(step.id, []).append(text)
@@ -973,6 +975,23 @@ class Dialogue:
                 return self._reply(True, turns)
         self._complete(step, turns)
         return self._reply(True, turns)
+
+    def _ask_again_for_past(self, step: Step, text: str, turns: list[Turn]) -> bool:
+        """A date already gone by, given to "by when?": said back and asked once more, never
+        rolled on a year or swapped for the default in silence ("Fri 20 Nov has already gone
+        by. By when …?"). A second date gone by gets the default, said as the coach's."""
+        state = self._state
+        found = read_due(text, self._today(), self.pack.lexicon)
+        if found is None or not found.past or state.pending.get("past_asked"):
+            return False
+        self._leader(step, "answer", text, turns)
+        state.followups.setdefault(step.id, []).append(text)
+        state.pending["past_asked"] = True
+        ask = self._render(step.ask_due, step) if step.ask_due else self._message("ask_due")
+        again = f"{self._due_noted(found.when, 'due_past')} {ask}"
+        state.prompt = {"text": again}
+        self._turn("coach", step, "due", again, turns)
+        return True
 
     def _settle_due(self, step: Step, text: str) -> str | None:
         """The answer to "by when?": its timeframe, or, when it has none (or only a date gone
