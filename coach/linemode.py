@@ -7,6 +7,7 @@ the summary and the way out all come from the `Session`; this module only prints
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TextIO
 
 from coach import checkin
@@ -15,6 +16,7 @@ from coach.engine import Prompt, Reply
 from coach.session import Ending, Session, Summary, due_words
 from coach.store import StoreError
 from coach.terminal import printable
+from coach.transcript import ActionItem
 
 COMMANDS = {
     ":back": "go back and answer the previous question again",
@@ -89,8 +91,44 @@ class LineMode:
         except KeyboardInterrupt:
             self.say()
             return self._leave(session.pause(session.draft), 130)
-        self._summary(session.summary())
-        return self._leave(session.finish(), 0)
+        summary = session.summary()
+        self._summary(summary)
+        try:
+            items = self._check_chosen_dates(summary)
+        except _Paused:
+            items = None  # the end of input while asked: the coach's dates stand
+        return self._leave(session.finish(items), 0)
+
+    def _check_chosen_dates(self, summary: Summary) -> list[ActionItem] | None:
+        """Each date the coach chose, offered to change: the conversation promised "you can
+        change it at the end". Enter keeps it; a date in the conversation's words replaces
+        it; anything else is said back and asked again. None when no date was the coach's."""
+        if not any(item.defaulted for item in summary.action_items):
+            return None
+        items = list(summary.action_items)
+        for n, item in enumerate(items):
+            if not item.defaulted:
+                continue
+            self.say(f'The date for "{item.text}" is mine: {_day(item.due)}.')
+            self.say("Press Enter to keep it, or type the date you'd like (next Friday, 18 Dec).")
+            for attempt in (1, 2):
+                line = self._read()
+                if line is None:
+                    raise _Paused
+                typed = line.strip()
+                if not typed or typed.lower() == ":skip":
+                    break
+                day = self.session.due_date(typed)
+                if day is not None:
+                    items[n] = replace(item, due=day.isoformat())
+                    self.say(f"  → due {due_words(day)}")
+                    break
+                if attempt == 1:
+                    self.say(f"'{typed}' is not a date I can read; try 'next Friday' or '18 Dec'.")
+                else:  # asked twice: the date stands, and says so
+                    self.say(f"'{typed}' is not a date either; I'll keep {_day(item.due)}.")
+        self.say()
+        return items
 
     def _step(self, step: Callable[..., Reply], *args: str) -> None:
         """One answer, back or skip. A save that fails (a full disk) is said, and the answer

@@ -587,4 +587,4 @@ def test_the_commitment_is_the_most_concrete_answer(
     assert bool(d.action_items()) is item
     if not item:
         assert d.answers["c"]["committed"] is False and d.answers["c"]["due"] is None
-        assert reply.notes == ("No step for this one, then. You can add one at the end.",)
+        assert reply.notes == ("No step for this one, then.",)

@@ -113,3 +113,47 @@ def test_line_mode_says_the_date_was_the_coachs(tmp_path: Path, clock: Clock) ->
     out = io.StringIO()
     LineMode(session, io.StringIO("".join(a + "\n" for a in answers)), out).run()  # type: ignore[arg-type]
     assert "    due Sat 12 Dec, my date (your commitment, Listening)" in out.getvalue()
+
+
+def _line_mode_to_the_end(tmp_path: Path, clock: Clock, after: list[str]) -> tuple[str, dict]:  # type: ignore[type-arg]
+    import io
+
+    from coach.linemode import LineMode
+
+    store = SessionStore(tmp_path / "sessions")
+    pack_file = PackFile(
+        DATA / "packs" / "tiny.yaml", read_pack(DATA / "packs" / "tiny.yaml"), False
+    )
+    session, _ = Session.begin(store, pack_file, clock, random.Random(1), name="Dana")
+    answers = ["They asked me questions and waited", "4", "Ask Sam one open question", "idk",
+               "5", "She was fair with everyone, no favourites", ":skip", "1", *after]  # fmt: skip
+    out = io.StringIO()
+    LineMode(session, io.StringIO("".join(a + "\n" for a in answers)), out).run()  # type: ignore[arg-type]
+    return out.getvalue(), store.load(session.id)
+
+
+def test_line_mode_lets_the_leader_change_the_coachs_date_at_the_end(
+    tmp_path: Path, clock: Clock
+) -> None:
+    said, doc = _line_mode_to_the_end(tmp_path, clock, ["someday", "18 Dec"])
+    assert 'The date for "Ask Sam one open question" is mine: Sat 12 Dec.' in said
+    assert "'someday' is not a date I can read" in said
+    assert "  → due Fri 18 Dec" in said
+    (item,) = [i for i in doc["action_items"] if i["text"] == "Ask Sam one open question"]
+    assert item["due"] == "2026-12-18"
+    assert not item["source"].get("defaulted", False)  # the leader's date now
+
+
+def test_line_mode_keeps_the_coachs_date_on_enter_or_after_two_tries(
+    tmp_path: Path, clock: Clock
+) -> None:
+    for after, told in (
+        ([""], None),
+        (["x", "y"], "'y' is not a date either; I'll keep Sat 12 Dec."),
+    ):
+        said, doc = _line_mode_to_the_end(tmp_path / str(len(after)), clock, after)
+        (item,) = [i for i in doc["action_items"] if i["text"] == "Ask Sam one open question"]
+        assert item["due"] == "2026-12-12"
+        assert item["source"]["defaulted"] is True
+        assert told is None or told in said
+        assert "Saved to" in said

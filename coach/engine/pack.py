@@ -57,7 +57,7 @@ DEFAULT_MESSAGES = {
         "you can change it at the end."
     ),
     "due_past": "{{ weekday[:3] }} {{ day }} {{ month[:3] }} has already gone by.",
-    "no_commitment": "No step for this one, then. You can add one at the end.",
+    "no_commitment": "No step for this one, then.",
     "guess_kept": "Then I'll go with my best guess: {{ guess_label }}.",
     "offer_yes": "Yes, add it",
     "offer_no": "No, thanks",
