@@ -488,10 +488,12 @@ class Session:
             if found.get("trait"):  # the classification's own "none of them"
                 return "Something beyond these traits earned your loyalty."
             return "The loyalty question was left open."
+        # "The trait that …: Builds loyalty", never "Builds loyalty earned your loyalty".
         earned = (
-            f"{trait.title} earned your loyalty, as far as I can tell: you didn't pick one."
+            f"The trait that earned your loyalty, as far as I can tell: {trait.title} "
+            "(you didn't pick one)."
             if found.get("guessed")
-            else f"{trait.title} earned your loyalty."
+            else f"The trait that earned your loyalty: {trait.title}."
         )
         rating = ratings.get(trait.id)
         if rating is None:

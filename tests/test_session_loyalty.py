@@ -35,7 +35,8 @@ def test_a_skipped_confirmation_keeps_the_guess_and_the_summary_says_so(
     session = finish_tiny(tmp_path, clock, ["She listened", ":skip"])
     assert session.dialogue.classification()["guessed"] is True
     assert session.summary().loyalty == (
-        "Listening earned your loyalty, as far as I can tell: you didn't pick one. "
+        "The trait that earned your loyalty, as far as I can tell: Listening (you didn't pick "
+        "one). "
         "You rated yourself 4 on it today."
     )
     said = [t.text for t in session.dialogue.log if t.role == "coach"]
@@ -47,5 +48,5 @@ def test_a_confirmed_trait_is_no_guess(tmp_path: Path, clock: Clock) -> None:
     assert session.dialogue.classification()["guessed"] is False
     assert (
         session.summary().loyalty
-        == "Listening earned your loyalty. You rated yourself 4 on it today."
+        == "The trait that earned your loyalty: Listening. You rated yourself 4 on it today."
     )

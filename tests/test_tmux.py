@@ -166,7 +166,11 @@ def test_a_whole_session_typed_into_the_real_coach(terminal: Terminal, tmp_path:
     summary = t.wait_for("Your reflection", "Action items", "Save and finish")
     assert "2/5" in summary.split("Listening", 1)[1].splitlines()[0]
     assert "4/5" in summary.split("Fairness", 1)[1].splitlines()[0]
-    assert "Listening earned your loyalty. You rated yourself 2 on it today." in summary
+    said = " ".join(line.strip(" █") for line in summary.splitlines())  # as read, not as wrapped
+    assert (
+        "The trait that earned your loyalty: Listening. You rated yourself 2 on it today."
+        in " ".join(said.split())
+    )
     t.keys("C-s")
     done = t.wait_for("coach-exit=0")
     assert "Saved to" in done and "Read it again with: coach show" in done
