@@ -91,7 +91,10 @@ async def test_a_whole_session_from_the_first_question_to_the_summary(tmp_path: 
         assert rows[0].startswith("Listening") and "██░░░ 2/5" in rows[0]
         assert rows[1].startswith("Fairness") and "2/5" in rows[1]
         loyalty = shown(app.screen.query_one("#loyalty"))
-        assert "The trait that earned your loyalty: Listening. You rated yourself 2 on it today." in loyalty
+        assert (
+            "The trait that earned your loyalty: Listening. You rated yourself 2 on it today."
+            in loyalty
+        )
         texts = [a.text for a in app.screen.query(".action-text").results(TextArea)]
         assert texts[0] == "I'll ask more questions"
     messages = list({id(m): m for m in messages}.values())  # the hook sees each hop of a bubble
