@@ -323,3 +323,18 @@ async def test_without_the_leader_there_is_no_leader_column(tmp_path: Path, sess
     async with app.run_test(size=(100, 32)):
         table = app.query_one("#ratings", DataTable)
         assert [str(c.label) for c in table.columns.values()][-1] == "Median"
+
+
+async def test_dates_from_the_files_are_shown_safely_too(tmp_path: Path, sessions: Path) -> None:
+    # A hand-edited retro date (or a carried-over due date) is drawn as one safe line: no
+    # escape reaches the terminal to retitle it or wipe the board.
+    hostile = "\x1b]0;pwn\x07\x1b[2J\u202eX"
+    folder = RetroFolder(tmp_path / "q4", "q4")
+    folder.write_settings(Settings("q4", date=hostile))
+    for i in range(6):
+        folder.write_contribution(member(i))
+    app = make_board_app(folder, TITLES, sessions=sessions)
+    async with app.run_test(size=(100, 32)):
+        title = text_of(app, "#title")
+        assert "\\x1b]0;pwn\\x07\\x1b[2J\\u202eX" in title
+        assert "\x1b" not in title and "\u202e" not in title and "\x07" not in title

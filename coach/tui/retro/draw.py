@@ -23,6 +23,11 @@ DOT = "●"
 TITLE_WIDTH = 24
 
 
+def _day(value: str) -> str:
+    """A date from a file in words; a value that is no date is shown as one safe line."""
+    return one_line(day_words(value))
+
+
 def one_line(text: str) -> str:
     """File text on one line, safe for the terminal."""
     return " ".join(printable(text).split())
@@ -38,7 +43,7 @@ def heading(board: Board) -> Content:
     if board.team:
         parts.append(f"team {one_line(board.team)}")
     if board.date:
-        parts.append(day_words(board.date))
+        parts.append(_day(board.date))
     if board.closed:
         parts.append("closed")
     return Content.styled(" · ".join(parts), "bold")
@@ -125,7 +130,7 @@ def group_label(group: Group, mine: int, closed: bool) -> Content:
     head: list[str | Content | tuple[str, str]] = [
         (dots, "$accent bold"),
         " ",
-        (group.id, "$text-muted"),
+        (one_line(group.id), "$text-muted"),
         "  ",
         one_line(group.text),
     ]
@@ -137,7 +142,9 @@ def group_label(group: Group, mine: int, closed: bool) -> Content:
     for item in group.items[1:]:
         extra = f" (×{item.count})" if item.count > 1 else ""
         lines.append(
-            Content.assemble("       ", (item.id, "$text-muted"), "  ", one_line(item.text), extra)
+            Content.assemble(
+                "       ", (one_line(item.id), "$text-muted"), "  ", one_line(item.text), extra
+            )
         )
     if group.suggested and not closed:
         lines.append(Content.styled("       grouped by coach: u takes it apart", "$text-muted"))
@@ -171,10 +178,10 @@ def carry_label(item: CarryOver) -> Content:
     state = item.review or "to review"
     style = "$text-muted" if item.review is None else "bold"
     return Content.assemble(
-        (item.id, "$text-muted"),
+        (one_line(item.id), "$text-muted"),
         "  ",
         one_line(item.text),
-        f" — {one_line(item.owner)}, due {day_words(item.due)}  ",
+        f" — {one_line(item.owner)}, due {_day(item.due)}  ",
         (f"[{state}]", style),
     )
 
@@ -183,12 +190,12 @@ def result_lines(board: Board) -> Content | None:
     """The team's action items once the retro is closed."""
     if not board.closed or board.result is None:
         return None
-    lines = [Content.styled(f"Closed on {day_words(board.result.closed_on)}.", "bold")]
+    lines = [Content.styled(f"Closed on {_day(board.result.closed_on)}.", "bold")]
     for a in board.actions:
         lines.append(
             Content.assemble(
-                (a.id, "$text-muted"), "  ", one_line(a.text),
-                f" — {one_line(a.owner)}, due {day_words(a.due)} ({plural(a.votes, 'vote')})",
+                (one_line(a.id), "$text-muted"), "  ", one_line(a.text),
+                f" — {one_line(a.owner)}, due {_day(a.due)} ({plural(a.votes, 'vote')})",
             )
         )  # fmt: skip
     if not board.actions:
