@@ -626,8 +626,32 @@ def _written(path: Path, page: str) -> None:
     terminal)."""
     from coach.store import write_atomic
 
-    write_atomic(path, page.encode("utf-8"))
+    write_atomic(_plain_target(path), page.encode("utf-8"))
     print(path)
+
+
+def _plain_target(path: Path) -> Path:
+    """The file an export replaces must be a plain file or a new one: the atomic rename would
+    put a regular file in place of a link, a FIFO or a device (as root, even /dev/full).
+
+    Raises:
+        StoreError: the path names something else.
+    """
+    import stat
+
+    from coach.store import StoreError
+
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise StoreError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    if stat.S_ISLNK(found.st_mode):
+        raise StoreError(path, "is a symbolic link; name the file itself, or a new file")
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreError(path, "is not a regular file; name a file to write the export to")
+    return path
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -689,7 +713,7 @@ def _emit(text: str, output: str | None) -> None:
         return
     from coach.store import write_atomic
 
-    write_atomic(Path(output), text.encode("utf-8"))
+    write_atomic(_plain_target(Path(output)), text.encode("utf-8"))
 
 
 def cmd_note(args: argparse.Namespace) -> int:

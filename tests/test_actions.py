@@ -118,6 +118,25 @@ def test_output_to_a_file(folder: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert target.read_text().startswith("session,id,due,status,trait,kind,text,trait_title\n")
 
 
+def test_output_never_replaces_a_link_a_fifo_or_a_device(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    target = tmp_path / "kept.csv"
+    target.write_text("mine\n")
+    (tmp_path / "link.csv").symlink_to(target)
+    os.mkfifo(tmp_path / "pipe.csv")
+    for name, why in (("link.csv", "is a symbolic link"), ("pipe.csv", "is not a regular file")):
+        code, out, err = run(
+            capsys, "actions", "--all", "--format", "csv", "-o", str(tmp_path / name)
+        )
+        assert code == 1 and out == ""
+        assert err.count("\n") == 1 and f"{tmp_path / name}: {why}" in err
+    assert (tmp_path / "link.csv").is_symlink() and target.read_text() == "mine\n"
+    assert (tmp_path / "pipe.csv").is_fifo()
+
+
 @pytest.mark.parametrize(
     ("args", "ids"),
     [
