@@ -61,6 +61,17 @@ def tab_command(reflect_args: Sequence[str] = ()) -> str:
     return "exec " + shlex.join(words)  # the shell becomes coach: signals reach the app
 
 
+def same_origin(origin: str | None, host: str) -> bool:
+    """True when a websocket's Origin header is this server's own address (`host` is the
+    Host header the browser used), or absent (a client that is not a browser page)."""
+    if origin is None:
+        return True
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
 def make_server(host: str, port: int, reflect_args: Sequence[str] = ()) -> Any:
     """The textual-serve server for coach, not yet listening (tests read its parts)."""
     import aiohttp_jinja2
@@ -79,6 +90,14 @@ def make_server(host: str, port: int, reflect_args: Sequence[str] = ()) -> Any:
                 self.public_url = f"{request.scheme}://{request.host}"
             context: dict[str, Any] = await index(self, request)
             return context
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            # Each websocket starts a coach process. A page from another site open in the same
+            # browser could open one to a loopback server too (browsers send its Origin); only
+            # pages this server gave out may.
+            if not same_origin(request.headers.get("Origin"), request.host):
+                raise web.HTTPForbidden(text="coach serve: this page did not come from here.")
+            return await super().handle_websocket(request)
 
     return CoachServer(tab_command(reflect_args), host=host, port=port, title="coach")
 

@@ -386,3 +386,31 @@ def test_each_tab_is_its_own_coach_process_saving_its_own_session(
     saved = sorted((tmp_path / "sessions").glob("*.yaml"))
     names = [[n for n in ("Ada", "Bo") if f"name: {n}\n" in p.read_text()] for p in saved]
     assert sorted(names) == [["Ada"], ["Bo"]]  # two files, one person each
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (None, True),  # not a browser page
+        ("http://127.0.0.1:8000", True),
+        ("http://evil.example", False),
+        ("http://127.0.0.1:9999", False),
+        ("null", False),
+    ],
+)
+def test_only_pages_from_this_server_may_open_a_tab(origin: str | None, allowed: bool) -> None:
+    from coach.serve import same_origin
+
+    assert same_origin(origin, "127.0.0.1:8000") is allowed
+
+
+async def test_a_websocket_from_another_sites_page_is_refused_before_any_process() -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    server = make_server("127.0.0.1", 8000)
+    async with TestClient(TestServer(await server._make_app())) as client:
+        answer = await client.get(
+            "/ws", headers={"Origin": "http://evil.example", "Upgrade": "websocket"}
+        )
+        assert answer.status == 403
+        assert "did not come from here" in await answer.text()
