@@ -115,9 +115,10 @@ class BoardApp(App[None]):
             yield Static(id="text-needed")
             yield Static(id="vote-status")
             yield BoardList(id="groups")
-            yield Static(id="said")
             yield Static(id="result")
             yield Static(id="unreadable")
+        # Under the board, not in it: a vote's refusal is seen however long the list is.
+        yield Static(id="said")
         yield KeysFooter()
 
     def on_mount(self) -> None:
