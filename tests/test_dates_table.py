@@ -324,3 +324,22 @@ def test_after_a_date_gone_by_a_date_to_come_is_taken(tiny: Pack) -> None:
     assert "defaulted" not in d.answers["commit"]
     leader = [t.text for t in said if t.role == "leader"]
     assert leader == ["12/1", "12/15"]  # both answers kept in the conversation
+
+
+def test_a_date_with_nothing_to_do_is_not_said_back_as_a_due_date() -> None:
+    from conftest import ROOT
+
+    from coach.engine.pack import load_pack
+
+    loaded = load_pack((ROOT / "prompts" / "sales-leader.yaml").read_text(encoding="utf-8"))
+    stock = loaded[0] if isinstance(loaded, tuple) else loaded
+    d = Dialogue(stock, lambda: datetime(2026, 12, 2, 10, 0))
+    d.start()
+    for answer in (None, None, "4", None):  # to the first commitment (None: skipped)
+        d.answer(answer) if answer else d.skip()
+    assert d.answer("idk").turns[-1].kind == "probe"
+    reply = d.answer("nxt week")
+    leader = [t for t in reply.turns if t.role == "leader"]
+    assert leader and leader[0].understood is None  # never "due Fri 11 Dec" ...
+    assert "No step for this one, then." in [t.text for t in reply.turns]  # ... then "no step"
+    assert d.answers["coach_commit"]["committed"] is False

@@ -948,6 +948,8 @@ class Dialogue:
         theirs = self._concreteness(first, read_due(first, today, lexicon))
         if mine[2] and mine > theirs:
             value["action"] = text
+        if not mine[2] and not theirs[2]:
+            return None  # "idk", then "nxt week": a date alone is no step, so none is said back
         return self._take_due(value, found)
 
     def _after_probes(self, step: Step, turns: list[Turn]) -> Reply:
