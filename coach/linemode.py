@@ -178,9 +178,12 @@ class LineMode:
                 self.say(question.text)
                 self.say(f"  {choices}")
                 self.say("  (an empty line: ask me next time)")
+                story: str | None = None  # what they told in their own words, kept as the note
                 while True:
                     line = self._read()
                     if line is None or line.strip().lower() == ":pause":
+                        if story is not None:  # never lost: kept against the item, undecided
+                            answers.append((question.due, "not yet", story))
                         raise _Paused
                     if not line.strip():
                         break
@@ -189,14 +192,18 @@ class LineMode:
                         self.say(checkin.NOT_YET)
                         reason = self._read()
                         if reason is None or reason.strip().lower() == ":pause":
-                            answers.append((question.due, answer))
+                            answers.append((question.due, answer, story))
                             raise _Paused
-                        answers.append((question.due, answer, reason.strip() or None))
+                        said = " ".join(filter(None, (story, reason.strip())))
+                        answers.append((question.due, answer, said or None))
                         break
                     if answer is not None:
-                        answers.append((question.due, answer))
+                        answers.append((question.due, answer, story))
                         break
-                    self.say(f"Answer with a number from 1 to {len(checkin.ANSWERS)}, or its word.")
+                    story = " ".join(filter(None, (story, line.strip())))
+                    self.say(
+                        f"Thank you; I'll keep that with it. Which is closest: {choices.strip()}?"
+                    )
                 if not line.strip():
                     break
                 self.say()

@@ -185,9 +185,10 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
     out = run_lines(session, ["1", "part", "nonsense", "4", ":pause"], opening)
     assert out.index("── Before we start ──") < out.index("── ", out.index("Before we start") + 20)
     assert "Last time you chose to work on Builds loyalty first (1 of 3):" in out
-    assert "Answer with a number from 1 to 4, or its word." in out
+    assert "Thank you; I'll keep that with it. Which is closest: 1) Done" in out
     saved = store.load(session.id)
     assert [c["answer"] for c in saved["checkin"]] == ["done", "partly", "drop"]
+    assert saved["checkin"][2]["note"] == "nonsense"  # their words, kept with the answer
     # Her chosen focus (Builds loyalty: a6) first, then the oldest (a1, a2).
     items = {a["id"]: a["status"] for a in store.load("2026-11-02-0930-vmyh")["action_items"]}
     assert [items[i] for i in ("a6", "a1", "a2")] == ["done", "open", "dropped"]
@@ -439,7 +440,18 @@ def test_a_snapshot_field_of_the_wrong_kind_is_placed(
 def test_a_digit_that_is_not_a_number_is_asked_again(tmp_path: Path) -> None:
     _, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["²", "", ":pause"], opening)
-    assert "Answer with a number from 1 to 4, or its word." in out
+    assert "Thank you; I'll keep that with it. Which is closest: 1) Done" in out
+
+
+def test_a_story_told_instead_of_a_choice_is_kept_even_when_the_check_in_stops(
+    tmp_path: Path,
+) -> None:
+    store, session, opening = after_the_samples(tmp_path)
+    out = run_lines(session, ["did it with Dev on the 10th, went well", ":pause"], opening)
+    assert "Thank you; I'll keep that with it." in out
+    (record,) = store.load(session.id)["checkin"]
+    assert record["note"] == "did it with Dev on the 10th, went well"
+    assert record["answer"] == "not yet"  # undecided: still open, with what they said
 
 
 def test_a_markdown_copy_that_cannot_be_written_is_said_and_the_session_is_still_complete(
