@@ -85,7 +85,7 @@ def poisoned(t: Transcript, text: str = EVERYTHING) -> Transcript:
         ratings={**t.ratings, text: 3},
         loyalty=replace(t.loyalty, answer=text, trait=text),
         action_items=tuple(items),
-        checkin=(CheckinRecord(text, text, text, text, "done"),),
+        checkin=(CheckinRecord(text, text, text, text, "done", text),),
         draft=Draft(text, text, text),
         turns=tuple(turns),
     )

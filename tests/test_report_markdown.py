@@ -70,7 +70,7 @@ def poisoned(t: Transcript, text: str) -> Transcript:
         ratings={**t.ratings, text: 3},
         loyalty=replace(t.loyalty, answer=text, trait=text),
         action_items=tuple(items),
-        checkin=(CheckinRecord(text, "a1", text, text, "done"),),
+        checkin=(CheckinRecord(text, "a1", text, text, "done", text),),
         draft=Draft("step", "main", text),
         turns=tuple(turns),
     )
@@ -208,3 +208,10 @@ def test_the_helpers_for_markdown_written_elsewhere() -> None:
     page = assert_inert(md + markdown_quote(note) + "\n")
     assert page.count("h1") == 1 and page.count("blockquote") == 1 and "li" not in page.tags
     assert "<img src=x onerror=alert(1)>" in page.words
+
+
+def test_what_got_in_the_way_is_in_the_check_in_table() -> None:
+    t = parse(load_file(COMPLETE), COMPLETE)
+    record = CheckinRecord("s", "a1", "Ride along with Priya", "2026-11-20", "not yet", "Q4 close")
+    md = transcript_markdown(replace(t, checkin=(record,)))
+    assert "| Ride along with Priya | Fri 20 Nov 2026 | not yet: Q4 close |" in md
