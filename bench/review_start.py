@@ -23,7 +23,11 @@ Sides run interleaved, the order rotating each round, after one untimed warm-up 
 
 In-process, twice each: `Archive.refresh` + `entries` from a warm index, against the previous
 `coach/archive.py` (read from git at the commit before the index took over), which read
-every header from the store's listing and parsed it.
+every header from the store's listing and parsed it. Then `Index.refresh()` after 10 files
+changed (touched; the goal: under 0.3 s), against `Index.refresh()` with nothing changed (the
+stat scan alone), 5 each. With --cold or --build-only, once each: a bare `CSafeLoader` load of
+every file (the parse is the floor of a build) against a cold `Index.refresh()` (the index
+deleted first); --build-only runs only the in-process figures.
 
 jrnl: if jrnl runs from `$JRNL` (default: `/tmp/jrnl-venv/bin/jrnl`; a throwaway venv, never a
 coach dependency), a 10,000-entry journal is written from the same answers (one entry per
@@ -189,6 +193,50 @@ def in_process(folder: Path) -> None:
     ], c.STAT_HEADER))  # fmt: skip
 
 
+def update_and_build(folder: Path, cold: bool) -> None:
+    """`Index.refresh()` after 10 changed files against one with nothing changed; with `cold`,
+    a cold build against a bare CSafeLoader load of the same files."""
+    import yaml
+
+    from coach.store.index import Index
+
+    files = sorted(folder.glob("*.yaml"))
+    index = Index(folder)
+    index.refresh()
+    same, changed = [], []
+    half = len(files) // 2  # not the files the whole-process side touches
+    for at in range(5):
+        start = time.perf_counter_ns()
+        index.refresh()
+        same.append(time.perf_counter_ns() - start)
+        for path in files[half + at * 10 : half + at * 10 + 10]:
+            os.utime(path)
+        start = time.perf_counter_ns()
+        assert index.refresh() == 10
+        changed.append(time.perf_counter_ns() - start)
+    rows = [
+        c.stat_row("baseline: Index.refresh(), nothing changed", same, None),
+        c.stat_row("Index.refresh(), 10 files changed", changed, c.median(same)),
+    ]
+    if cold:
+        start = time.perf_counter_ns()
+        for path in files:
+            yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+        parse = time.perf_counter_ns() - start
+        index.close()
+        (folder / ".index.sqlite").unlink()
+        start = time.perf_counter_ns()
+        built = Index(folder).refresh()
+        build = time.perf_counter_ns() - start
+        assert built == len(files)
+        rows.append(
+            c.stat_row(f"baseline: CSafeLoader load of {len(files):,} files", [parse], None)
+        )
+        rows.append(c.stat_row("cold Index.refresh() (no index)", [build], parse))
+    index.close()
+    print(c.table(rows, c.STAT_HEADER))
+
+
 def journal(folder: Path, work: Path) -> Path:
     """A jrnl journal of one entry per session (its start, the leader's answers), written from
     the index's tables (the same text the search looks in), and its config."""
@@ -268,6 +316,10 @@ def main() -> None:
     parser.add_argument("--no-jrnl", action="store_true")
     parser.add_argument("--cold", action="store_true", help="also one start with no index")
     parser.add_argument("--jrnl-only", action="store_true", help="only coach list vs jrnl")
+    parser.add_argument(
+        "--build-only", action="store_true",
+        help="only the in-process index figures: 10 files changed, and a cold build",
+    )  # fmt: skip
     args = parser.parse_args()
     count, leaders, rounds = (2000, 40, 3) if args.quick else (10_000, 200, 5)
     print(c.machine_line())
@@ -283,6 +335,9 @@ def main() -> None:
             f"archive: {len(files):,} sessions, {sum(f.stat().st_size for f in files) / 1e6:.0f} MB"
         )
         index = folder / ".index.sqlite"
+        if args.build_only:
+            update_and_build(folder, cold=True)
+            return
         if args.jrnl_only:
             Archive([folder]).refresh()
             versus_jrnl(folder, work, rounds)
@@ -355,6 +410,8 @@ def main() -> None:
         print(c.table(out, [*c.STAT_HEADER, "vs reflect", "peak RSS"]))
         print()
         in_process(folder)
+        print()
+        update_and_build(folder, cold=args.cold)
         print()
         if not args.no_jrnl:
             versus_jrnl(folder, work, rounds)

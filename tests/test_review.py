@@ -8,7 +8,8 @@ read in a worker, so each test waits for the workers, never a sleep.
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,19 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 from tui_kit import footer
 
-from coach.archive import Archive
+from coach.archive import Archive, Entry
 from coach.store import SessionStore
 from coach.tui.review.app import ReviewApp, make_review_app
 from coach.tui.review.charts import HIGHLIGHT, highlighted
 from coach.tui.review.commands import ArchiveCommands
 from coach.tui.review.screens.attention import AttentionList, AttentionScreen
 from coach.tui.review.screens.reading import ItemLine, NoteScreen, ReadingScreen, TurnLine
-from coach.tui.review.screens.sessions import SessionsScreen, SessionTable, parse_day
+from coach.tui.review.screens.sessions import (
+    FIRST_ROWS,
+    SessionsScreen,
+    SessionTable,
+    parse_day,
+)
 from coach.tui.review.screens.trends import TrendsScreen
 
 WIDE, SMALL = (100, 32), (80, 24)
@@ -512,13 +518,67 @@ async def test_a_session_saved_since_is_listed_after_f5(review: Pilot[Any]) -> N
     assert SAM in {e.id for e in sessions(review).shown}
 
 
+class ManyArchive(Archive):
+    """The samples' sessions copied under new ids until there are `count`: a large archive
+    for the table without writing a file per session."""
+
+    def __init__(self, folders: list[Path], count: int) -> None:
+        super().__init__(folders)
+        self.count = count
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
+        super().refresh(progress)
+        assert self._entries
+        base = self._entries
+        self._entries = [
+            Entry(replace(e.summary, id=f"{e.id}-{i:04}"), e.facts, e.folder, lambda e=e: e.header)
+            for i in range(self.count // len(base))
+            for e in base
+        ]
+
+
+async def test_a_large_table_shows_its_first_rows_at_once_and_the_rest_follow(
+    tmp_path: Path,
+) -> None:
+    archive = ManyArchive([samples(tmp_path / "mine")], count=600)
+    app = make_review_app(archive, clock, author="Alex")
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        screen = sessions(pilot)
+        table = screen.query_one(SessionTable)
+        screen.show()  # as it stands right after a fill starts, before any frame
+        assert screen.filling and table.row_count == FIRST_ROWS
+        status = plain(screen.query_one("#status", Static))
+        assert status == "600 sessions · 1 folder"  # the whole count while filling
+        newest = sorted(archive.entries, key=lambda e: e.moment, reverse=True)
+        assert column(pilot, "date")[:3] == [e.started.isoformat() for e in newest[:3]]  # type: ignore[union-attr]
+
+        screen.action_sort("leader")  # a sort while filling orders every session
+        assert [e.id for e in screen.shown] == [
+            e.id for e in sorted(screen.shown, key=lambda e: (e.leader, e.moment))
+        ]
+        assert len(screen.shown) == 600
+        await pilot.press("ctrl+end")  # the last row: the rest are added first
+        assert not screen.filling and table.row_count == 600
+        assert table.cursor_row == 599 and screen.current() is screen.shown[-1]
+
+        screen.action_sort("date")
+        while screen.filling:  # the rest, a chunk a frame
+            await pilot.pause()
+        assert column(pilot, "date") == [e.started.isoformat() for e in screen.shown]  # type: ignore[union-attr]
+        assert table.row_count == 600
+
+
 async def test_the_footer_fits_80_columns_with_clear_or_quit(tmp_path: Path) -> None:
     app = build([samples(tmp_path / "mine")])
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         assert footer(app) == ["Read", "Filter", "Sort", "Attention", "Trends", "Quit", "palette"]
         sessions(pilot).query_one("#leader", Select).value = "Dana"
-        await pilot.pause()
+        for _ in range(20):  # the footer composes its keys again a message or two later
+            await pilot.pause()
+            if "Clear" in footer(app):
+                break
         assert footer(app)[-3:] == ["Trends", "Clear", "palette"]
         keys = app.screen.query("FooterKey")
         assert all(key.region.right <= 80 for key in keys)

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 NO_NAME = "(no name)"
 PROGRESS_FROM = 200  # sessions to read before the status line counts them
+FIRST_ROWS = 100  # rows put in the table before its first frame: a tall screenful and more
+CHUNK_ROWS = 500  # rows added a frame after that, so a key or a resize waits at most a chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,8 @@ class SessionsScreen(Screen[None]):
         self.descending = True
         self.shown: list[Entry] = []
         self._widths: dict[str, int] = {}
+        self._filled = 0  # how many of `shown` the table holds: the rest are added a chunk a frame
+        self._columns: list[tuple[Column, int]] = []
 
     @property
     def review_app(self) -> ReviewApp:
@@ -254,26 +258,75 @@ class SessionsScreen(Screen[None]):
         return sized
 
     def show(self) -> None:
-        """Fill the table again, keeping the cursor on the same session when it stays."""
+        """Fill the table again, keeping the cursor on the same session when it stays.
+
+        A table of thousands of rows takes seconds to build in Textual, so only a screenful
+        and more (and the rows down to the cursor) go in now, before the next frame; the rest
+        follow a chunk a frame (`_fill_more`). `shown`, the count in the status line and the
+        order are the whole answer at once; anything that would move the cursor past the rows
+        there are waits for the rest (`finish_fill`)."""
         table = self.query_one(SessionTable)
         current = self.current()
         rows = self.rows()
         self.shown = rows
         columns = self.columns()
+        self._columns = columns
         self._widths = {c.key: w for c, w in columns}
-        today = self.review_app.today
         table.clear(columns=True)
         for column, width in columns:
             arrow = (" ▼" if self.descending else " ▲") if column.key == self.sort_key else ""
             table.add_column(Text(column.label + arrow), width=width, key=column.key)
-        for entry in rows:
-            table.add_row(*self._cells(entry, columns, today), key=entry.id)
+        index = 0
         if current is not None:
             index = next((i for i, e in enumerate(rows) if e.id == current.id), 0)
+        self._filled = 0
+        self._add_rows(max(FIRST_ROWS, index + self.app.size.height * 2))
+        if index:
             table.move_cursor(row=index, animate=False)
+        if self._filled < len(rows):
+            self.call_after_refresh(self._fill_more, rows)
         self._status()
         self._preview()
         self.refresh_bindings()
+
+    def _add_rows(self, count: int) -> None:
+        """Put the next `count` rows of `shown` in the table."""
+        table = self.query_one(SessionTable)
+        today = self.review_app.today
+        columns = self._columns
+        start, stop = self._filled, min(len(self.shown), self._filled + count)
+        for entry in self.shown[start:stop]:
+            table.add_row(*self._cells(entry, columns, today), key=entry.id)
+        self._filled = stop
+
+    def _fill_more(self, rows: list[Entry]) -> None:
+        """The next chunk of rows, after a frame; a table filled again since stops this."""
+        if rows is not self.shown or self._filled >= len(rows):
+            return
+        self._add_rows(CHUNK_ROWS)
+        if self._filled < len(rows):
+            self.call_after_refresh(self._fill_more, rows)
+
+    def finish_fill(self) -> None:
+        """Every row in the table now: before the cursor may go past the rows added so far."""
+        if self._filled < len(self.shown):
+            self._add_rows(len(self.shown) - self._filled)
+
+    @property
+    def filling(self) -> bool:
+        """Whether rows are still being added to the table."""
+        return self._filled < len(self.shown)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that may move the cursor past the rows added so far waits for the rest:
+        End and Page Down always, any other key near the last row added (runs before the
+        table's bindings: the key bubbles here first)."""
+        if not self.filling or not isinstance(self.focused, SessionTable):
+            return
+        table = self.query_one(SessionTable)
+        near_end = table.cursor_row >= self._filled - self.app.size.height * 2
+        if event.key in ("end", "pagedown", "ctrl+end", "shift+end") or near_end:
+            self.finish_fill()
 
     def _cells(self, entry: Entry, columns: list[tuple[Column, int]], today: date) -> list[Text]:
         s = entry.summary
