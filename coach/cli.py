@@ -1013,7 +1013,7 @@ def cmd_retro(args: argparse.Namespace) -> int:
             from coach.retro.sync import SyncError, sync
 
             try:
-                print(sync(folder.path, read_ledger(sessions, folder.id).files, clock()))
+                print(sync(folder.path, read_ledger(sessions, folder).files, clock()))
             except SyncError as exc:
                 raise UserError(str(exc)) from None
             return 0

@@ -298,3 +298,42 @@ def test_a_name_or_a_suggestion_cannot_forge_a_line_of_the_plain_board(tmp_path:
         )
     text = board_text(build_board(folder, TITLES))
     assert not any(line.startswith(("Retro r2", "Closed on")) for line in text.splitlines())
+
+
+def _vote_in_child(folder_path: str, sessions: str, ref: str, go: object) -> None:
+    folder = RetroFolder(folder_path, "r1")
+    board = build_board(folder, TITLES)
+    go.wait()  # type: ignore[attr-defined]
+    voting.cast(folder, Path(sessions), [ref], board)
+
+
+def test_one_voter_voting_from_six_processes_at_once_has_one_vote_file(tmp_path: Path) -> None:
+    import multiprocessing
+
+    folder = folder_with(tmp_path, 6)
+    ref = build_board(folder, TITLES).groups[0].id
+    ctx = multiprocessing.get_context("fork")
+    go = ctx.Event()
+    args = (str(folder.path), str(tmp_path / "s1"), ref, go)
+    procs = [ctx.Process(target=_vote_in_child, args=args) for _ in range(6)]
+    for p in procs:
+        p.start()
+    go.set()
+    for p in procs:
+        p.join(30)
+    assert [p.exitcode for p in procs] == [0] * 6
+    assert len(list(folder.votes_dir.iterdir())) == 1
+    assert build_board(folder, TITLES).voters == 1
+
+
+def test_the_same_retro_id_in_two_teams_folders_gets_two_unlinked_vote_files(
+    tmp_path: Path,
+) -> None:
+    north = folder_with(tmp_path / "north", 6)
+    south = folder_with(tmp_path / "south", 6)
+    for folder in (north, south):
+        board = build_board(folder, TITLES)
+        voting.cast(folder, tmp_path / "s1", [board.groups[0].id], board)
+    (n,) = os.listdir(north.votes_dir)
+    (s,) = os.listdir(south.votes_dir)
+    assert n != s
