@@ -132,7 +132,7 @@ def test_a_closed_retro_takes_no_contribution_and_the_transcript_is_kept(
     closed = RetroFolder(tmp_path / "r" / "q7", "q4")
     closed.write_result(RetroResult("2026-12-02", 5, {}, ()))
     tag = RetroTag("q4", folder=str(closed.path))
-    with pytest.raises(StoreError, match="was closed.*your transcript is kept"):
+    with pytest.raises(StoreError, match=r"was closed.*your transcript is kept"):
         contribute(store.root, transcript, tag, clock())
     assert list(closed.contributions_dir.iterdir()) == []
     assert path.exists()
