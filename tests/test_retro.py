@@ -337,3 +337,14 @@ def test_the_same_retro_id_in_two_teams_folders_gets_two_unlinked_vote_files(
     (n,) = os.listdir(north.votes_dir)
     (s,) = os.listdir(south.votes_dir)
     assert n != s
+
+
+def test_settings_the_reader_would_refuse_are_never_written(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, 0)
+    before = folder.settings_path.read_bytes()
+    for kw in ({"threshold": 1500}, {"votes": 500}, {"cap": 101}, {"text_threshold": 5000}):
+        with pytest.raises(voting.RetroError, match=r"would be refused: it has a '\w+' that is"):
+            voting.configure(folder, tmp_path / "s", TODAY, **kw)  # type: ignore[arg-type]
+    assert folder.settings_path.read_bytes() == before
+    done = voting.configure(folder, tmp_path / "s", TODAY, threshold=1000)
+    assert done.threshold == 1000 and build_board(folder).unreadable == ()

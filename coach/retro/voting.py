@@ -22,6 +22,7 @@ from coach.retro.files import (
     RetroResult,
     Settings,
     VoteFile,
+    check_settings,
 )
 from coach.retro.join import hide_time, ledger_lock, read_ledger, write_ledger
 
@@ -235,5 +236,9 @@ def configure(
         votes=votes if votes is not None else current.votes,
         per_item_cap=cap if cap is not None else current.per_item_cap,
     )
+    try:
+        check_settings(settings)  # the reader's rule: nothing is written that it would refuse
+    except ValueError as exc:
+        raise RetroError(str(exc)) from None
     _record(sessions, folder, folder.write_settings(settings))
     return settings
