@@ -348,3 +348,21 @@ def test_settings_the_reader_would_refuse_are_never_written(tmp_path: Path) -> N
     assert folder.settings_path.read_bytes() == before
     done = voting.configure(folder, tmp_path / "s", TODAY, threshold=1000)
     assert done.threshold == 1000 and build_board(folder).unreadable == ()
+
+
+def test_a_rating_off_the_scale_and_a_second_leader_are_listed_not_counted(
+    tmp_path: Path,
+) -> None:
+    folder = folder_with(tmp_path, 5)
+    off = folder.write_contribution(member(9, ratings={"coach": 9, "loyal": 3}))
+    first = folder.write_contribution(Contribution("r1", "named", "leader", ratings={"coach": 4}))
+    second = folder.write_contribution(Contribution("r1", "named", "leader", ratings={"coach": 1}))
+    board = build_board(folder, TITLES, scale=(1, 5))
+    assert board.participants == 5 and board.traits[0].count == 5
+    reasons = {u.path: u.reason for u in board.unreadable}
+    assert "off the scale of 1 to 5" in reasons[off]
+    extra = max(first, second, key=lambda p: p.name)  # the first by file name is the one counted
+    kept = 4 if extra == second else 1
+    assert reasons[extra] == "is a second leader's self-rating; only one leader's is counted"
+    assert board.leader_joined and board.traits[0].leader == kept
+    assert len(board.unreadable) == 2

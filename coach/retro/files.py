@@ -471,6 +471,7 @@ class Snapshot:
     facilitation: Facilitation
     result: RetroResult | None
     unreadable: tuple[Unreadable, ...]
+    path: Path = Path()  # the retro folder, so a later check can name a file in it
 
 
 class RetroFolder:
@@ -571,7 +572,7 @@ class RetroFolder:
         ]
         return Snapshot(
             settings, tuple(contributions), tuple(votes), facilitation, result,
-            tuple(sorted(unreadable, key=lambda u: str(u.path))),
+            tuple(sorted(unreadable, key=lambda u: str(u.path))), self.path,
         )  # fmt: skip
 
     def _each(self, folder: Path, parse: Any, unreadable: list[Unreadable]) -> list[Any]:
