@@ -366,3 +366,22 @@ def test_a_rating_off_the_scale_and_a_second_leader_are_listed_not_counted(
     assert reasons[extra] == "is a second leader's self-rating; only one leader's is counted"
     assert board.leader_joined and board.traits[0].leader == kept
     assert len(board.unreadable) == 2
+
+
+def test_a_symlinked_subfolder_or_retro_folder_is_listed_and_nothing_in_it_counted(
+    tmp_path: Path,
+) -> None:
+    elsewhere = folder_with(tmp_path / "other", 6)
+    folder = RetroFolder(tmp_path / "r1", "r1")
+    folder.path.mkdir()
+    os.symlink(elsewhere.contributions_dir, folder.contributions_dir)
+    board = build_board(folder, TITLES)
+    assert board.participants == 0
+    assert [(u.path, "symbolic link" in u.reason) for u in board.unreadable] == [
+        (folder.contributions_dir, True)
+    ]
+    linked = RetroFolder(tmp_path / "r2", "r1")
+    os.symlink(elsewhere.path, linked.path)
+    board = build_board(linked, TITLES)
+    assert board.participants == 0
+    assert [u.path for u in board.unreadable] == [linked.path]

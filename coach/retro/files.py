@@ -537,6 +537,12 @@ class RetroFolder:
         listed in `unreadable` with its reason and otherwise ignored; so is a damaged
         settings or facilitator file (the defaults are used)."""
         unreadable: list[Unreadable] = []
+        if os.path.islink(self.path):  # another folder's files are never this retro's
+            return Snapshot(
+                Settings(self.id), (), (), Facilitation(), None,
+                (Unreadable(self.path, "is a symbolic link, so nothing in it is counted; "
+                                       "name the real folder"),), self.path,
+            )  # fmt: skip
 
         def single(path: Path) -> Any:
             if not os.path.lexists(path):
@@ -576,6 +582,12 @@ class RetroFolder:
         )  # fmt: skip
 
     def _each(self, folder: Path, parse: Any, unreadable: list[Unreadable]) -> list[Any]:
+        if os.path.islink(folder):
+            unreadable.append(
+                Unreadable(folder, "is a symbolic link, so none of the files it leads to are "
+                                   "counted")
+            )  # fmt: skip
+            return []
         try:
             names = sorted(os.listdir(folder))
         except FileNotFoundError:
