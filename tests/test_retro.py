@@ -385,3 +385,16 @@ def test_a_symlinked_subfolder_or_retro_folder_is_listed_and_nothing_in_it_count
     board = build_board(linked, TITLES)
     assert board.participants == 0
     assert [u.path for u in board.unreadable] == [linked.path]
+
+
+def test_a_reader_that_knows_only_the_id_finds_the_one_folders_ledger(tmp_path: Path) -> None:
+    from coach.retro.join import read_ledger
+
+    folder = folder_with(tmp_path, 6)
+    board = build_board(folder, TITLES)
+    voting.cast(folder, tmp_path / "s1", [board.groups[0].id], board)
+    assert read_ledger(tmp_path / "s1", "r1") == read_ledger(tmp_path / "s1", folder)
+    assert read_ledger(tmp_path / "s1", "r1").votes is not None
+    other = folder_with(tmp_path / "south", 6)
+    voting.cast(other, tmp_path / "s1", [board.groups[0].id], build_board(other, TITLES))
+    assert read_ledger(tmp_path / "s1", "r1").votes is None  # two folders: no guessing

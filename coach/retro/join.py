@@ -1,15 +1,16 @@
 """Taking part in a retro: where its folder is, the participant's own files, the contribution.
 
 A participant's link to what they wrote into a retro folder is kept only on their side, in a
-private ledger in their own sessions folder (`<sessions>/.retros/<ID>.yaml`, 0600): the
-retro folder itself never says whose a file is. The ledger is what lets a participant change
-their vote (their vote file's random name), sync only their own files, and never contribute
-one session twice.
+private ledger in their own sessions folder (`<sessions>/.retros/<ID>-<folder hash>.yaml`,
+0600, one per retro folder): the retro folder itself never says whose a file is. The ledger
+is what lets a participant change their vote (their vote file's random name), sync only their
+own files, and never contribute one session twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 from collections.abc import Iterator, Mapping
@@ -121,6 +122,12 @@ def read_ledger(sessions: Path, retro: RetroFolder | str) -> Ledger:
     damaged: it only ever names files in the retro folder, which stay there)."""
     retro_id = retro if isinstance(retro, str) else retro.id
     path = _ledger_path(sessions, retro)
+    if isinstance(retro, str) and not path.exists():
+        # A caller that knows only the id: the one folder's ledger of that id, if only one.
+        found = sorted((sessions / ".retros").glob(f"{glob.escape(retro)}-*.yaml"))
+        if len(found) != 1:
+            return Ledger(retro_id)
+        path = found[0]
     if not path.exists():
         return Ledger(retro_id)
     try:
