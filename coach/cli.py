@@ -445,8 +445,21 @@ def _retro_tag(args: argparse.Namespace) -> Any:
     from coach.retro.join import retro_folder
     from coach.transcript import RetroTag
 
-    folder = retro_folder(_sessions_dir(args), retro_id, args.retro_dir)
+    sessions = _sessions_dir(args)
+    folder = retro_folder(sessions, retro_id, args.retro_dir)
+    if folder.path.absolute().is_relative_to(sessions.absolute()):
+        from coach.store import ensure_private_dir
+
+        # The default retro folder is inside the sessions folder: that stays private (0700),
+        # and so does retros/ around it; only the retro's own folder has the shared mode.
+        ensure_private_dir(sessions, "sessions folder")
+        ensure_private_dir(folder.path.parent, "folder of your retros")
     folder.ensure()
+    if os.path.lexists(folder.result_path):
+        raise UserError(
+            f"retro {retro_id} is closed, so it takes no more contributions; "
+            "'coach retro " + retro_id + "' shows its result"
+        )
     return RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
 
 
@@ -1037,7 +1050,7 @@ def cmd_retro(args: argparse.Namespace) -> int:
             from coach.retro.sync import SyncError, sync
 
             try:
-                print(sync(folder.path, read_ledger(sessions, folder.id).files, clock()))
+                print(sync(folder.path, read_ledger(sessions, folder).files, clock()))
             except SyncError as exc:
                 raise UserError(str(exc)) from None
             return 0

@@ -298,3 +298,103 @@ def test_a_name_or_a_suggestion_cannot_forge_a_line_of_the_plain_board(tmp_path:
         )
     text = board_text(build_board(folder, TITLES))
     assert not any(line.startswith(("Retro r2", "Closed on")) for line in text.splitlines())
+
+
+def _vote_in_child(folder_path: str, sessions: str, ref: str, go: object) -> None:
+    folder = RetroFolder(folder_path, "r1")
+    board = build_board(folder, TITLES)
+    go.wait()  # type: ignore[attr-defined]
+    voting.cast(folder, Path(sessions), [ref], board)
+
+
+def test_one_voter_voting_from_six_processes_at_once_has_one_vote_file(tmp_path: Path) -> None:
+    import multiprocessing
+
+    folder = folder_with(tmp_path, 6)
+    ref = build_board(folder, TITLES).groups[0].id
+    ctx = multiprocessing.get_context("fork")
+    go = ctx.Event()
+    args = (str(folder.path), str(tmp_path / "s1"), ref, go)
+    procs = [ctx.Process(target=_vote_in_child, args=args) for _ in range(6)]
+    for p in procs:
+        p.start()
+    go.set()
+    for p in procs:
+        p.join(30)
+    assert [p.exitcode for p in procs] == [0] * 6
+    assert len(list(folder.votes_dir.iterdir())) == 1
+    assert build_board(folder, TITLES).voters == 1
+
+
+def test_the_same_retro_id_in_two_teams_folders_gets_two_unlinked_vote_files(
+    tmp_path: Path,
+) -> None:
+    north = folder_with(tmp_path / "north", 6)
+    south = folder_with(tmp_path / "south", 6)
+    for folder in (north, south):
+        board = build_board(folder, TITLES)
+        voting.cast(folder, tmp_path / "s1", [board.groups[0].id], board)
+    (n,) = os.listdir(north.votes_dir)
+    (s,) = os.listdir(south.votes_dir)
+    assert n != s
+
+
+def test_settings_the_reader_would_refuse_are_never_written(tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, 0)
+    before = folder.settings_path.read_bytes()
+    for kw in ({"threshold": 1500}, {"votes": 500}, {"cap": 101}, {"text_threshold": 5000}):
+        with pytest.raises(voting.RetroError, match=r"would be refused: it has a '\w+' that is"):
+            voting.configure(folder, tmp_path / "s", TODAY, **kw)  # type: ignore[arg-type]
+    assert folder.settings_path.read_bytes() == before
+    done = voting.configure(folder, tmp_path / "s", TODAY, threshold=1000)
+    assert done.threshold == 1000 and build_board(folder).unreadable == ()
+
+
+def test_a_rating_off_the_scale_and_a_second_leader_are_listed_not_counted(
+    tmp_path: Path,
+) -> None:
+    folder = folder_with(tmp_path, 5)
+    off = folder.write_contribution(member(9, ratings={"coach": 9, "loyal": 3}))
+    first = folder.write_contribution(Contribution("r1", "named", "leader", ratings={"coach": 4}))
+    second = folder.write_contribution(Contribution("r1", "named", "leader", ratings={"coach": 1}))
+    board = build_board(folder, TITLES, scale=(1, 5))
+    assert board.participants == 5 and board.traits[0].count == 5
+    reasons = {u.path: u.reason for u in board.unreadable}
+    assert "off the scale of 1 to 5" in reasons[off]
+    extra = max(first, second, key=lambda p: p.name)  # the first by file name is the one counted
+    kept = 4 if extra == second else 1
+    assert reasons[extra] == "is a second leader's self-rating; only one leader's is counted"
+    assert board.leader_joined and board.traits[0].leader == kept
+    assert len(board.unreadable) == 2
+
+
+def test_a_symlinked_subfolder_or_retro_folder_is_listed_and_nothing_in_it_counted(
+    tmp_path: Path,
+) -> None:
+    elsewhere = folder_with(tmp_path / "other", 6)
+    folder = RetroFolder(tmp_path / "r1", "r1")
+    folder.path.mkdir()
+    os.symlink(elsewhere.contributions_dir, folder.contributions_dir)
+    board = build_board(folder, TITLES)
+    assert board.participants == 0
+    assert [(u.path, "symbolic link" in u.reason) for u in board.unreadable] == [
+        (folder.contributions_dir, True)
+    ]
+    linked = RetroFolder(tmp_path / "r2", "r1")
+    os.symlink(elsewhere.path, linked.path)
+    board = build_board(linked, TITLES)
+    assert board.participants == 0
+    assert [u.path for u in board.unreadable] == [linked.path]
+
+
+def test_a_reader_that_knows_only_the_id_finds_the_one_folders_ledger(tmp_path: Path) -> None:
+    from coach.retro.join import read_ledger
+
+    folder = folder_with(tmp_path, 6)
+    board = build_board(folder, TITLES)
+    voting.cast(folder, tmp_path / "s1", [board.groups[0].id], board)
+    assert read_ledger(tmp_path / "s1", "r1") == read_ledger(tmp_path / "s1", folder)
+    assert read_ledger(tmp_path / "s1", "r1").votes is not None
+    other = folder_with(tmp_path / "south", 6)
+    voting.cast(other, tmp_path / "s1", [board.groups[0].id], build_board(other, TITLES))
+    assert read_ledger(tmp_path / "s1", "r1").votes is None  # two folders: no guessing

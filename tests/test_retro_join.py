@@ -112,3 +112,41 @@ def test_a_contribution_that_cannot_be_written_keeps_the_answers_and_can_follow(
     with pytest.raises(StoreError):
         contribute(store.root, transcript, blocked, clock())
     assert RetroFolder(tmp_path / "r" / "q4", "q4").read().contributions
+
+
+def test_a_closed_retro_takes_no_contribution_and_the_transcript_is_kept(
+    tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    from coach.errors import StoreError
+    from coach.retro.files import RetroResult
+
+    env = {"COACH_RETRO_DIR": str(tmp_path / "r")}
+    p = participant(random.Random(5), "Ann", "anonymous")
+    done = coach(
+        "reflect", "--plain", "--retro", "q4", stdin=p.lines(), sessions=tmp_path / "s", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    store = SessionStore(tmp_path / "s")
+    path = next((tmp_path / "s").glob("*.yaml"))
+    transcript = parse(store.load(path), path)
+    closed = RetroFolder(tmp_path / "r" / "q7", "q4")
+    closed.write_result(RetroResult("2026-12-02", 5, {}, ()))
+    tag = RetroTag("q4", folder=str(closed.path))
+    with pytest.raises(StoreError, match=r"was closed.*your transcript is kept"):
+        contribute(store.root, transcript, tag, clock())
+    assert list(closed.contributions_dir.iterdir()) == []
+    assert path.exists()
+    RetroFolder(tmp_path / "r" / "q4", "q4").write_result(RetroResult("2026-12-02", 1, {}, ()))
+    late = coach("reflect", "--plain", "--retro", "q4", stdin="4\n", sessions=tmp_path / "t",
+                 env=env)  # fmt: skip
+    assert late.returncode == 1 and "retro q4 is closed" in late.stderr
+
+
+def test_the_default_retro_folder_keeps_the_sessions_folder_private(tmp_path: Path) -> None:
+    sessions = tmp_path / "x" / "s"
+    done = coach("reflect", "--plain", "--retro", "q4", stdin="", sessions=sessions,
+                 env={"COACH_RETRO_DIR": ""})  # fmt: skip
+    assert sessions.is_dir(), done.stderr
+    assert sessions.stat().st_mode & 0o777 == 0o700
+    assert (sessions / "retros").stat().st_mode & 0o777 == 0o700
+    assert (sessions / "retros" / "q4").stat().st_mode & 0o7777 == 0o3770  # shared, as documented

@@ -106,3 +106,44 @@ def test_sync_errors_are_one_sentence(tmp_path: Path, monkeypatch: pytest.Monkey
         "retro", "q4", "--sync", sessions=tmp_path / "s", env={**env, "PATH": str(tmp_path)}
     )
     assert nogit.returncode == 1 and "git is not installed" in nogit.stderr
+
+
+def test_sync_refuses_when_the_branch_holds_an_unpushed_commit_coach_did_not_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    bare = tmp_path / "team.git"
+    git("init", "--bare", "--initial-branch=main", str(bare), cwd=tmp_path)
+    clone = tmp_path / "clone"
+    git("clone", str(bare), str(clone), cwd=tmp_path)
+    (clone / "README").write_text("retros\n", encoding="utf-8")
+    git("add", "README", cwd=clone)
+    git("commit", "-m", "start", cwd=clone)
+    git("push", "origin", "HEAD:main", cwd=clone)
+    git("branch", "--set-upstream-to=origin/main", cwd=clone)
+    (clone / "private.txt").write_text("my own work\n", encoding="utf-8")
+    git("add", "private.txt", cwd=clone)
+    git("commit", "-m", "my own unpushed work", cwd=clone)
+    env = {"COACH_RETRO_DIR": str(clone / "retros")}
+    p = participant(random.Random(7), "Member", "anonymous")
+    done = coach("reflect", "--plain", "--retro", "q4", stdin=p.lines(), sessions=tmp_path / "s",
+                 env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    refused = coach("retro", "q4", "--sync", sessions=tmp_path / "s", env=env)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert "1 commit not pushed yet that coach did not make" in refused.stderr
+    assert git("log", "--format=%s", "main", cwd=bare).split("\n")[0] == "start"
+    git("push", cwd=clone)
+    synced = coach("retro", "q4", "--sync", sessions=tmp_path / "s", env=env)
+    assert synced.returncode == 0, synced.stderr
+    log = git("log", "--format=%s|%cn", "main", cwd=bare).splitlines()
+    assert log == ["retro q4|coach retro", "my own unpushed work|Tester", "start|Tester"]
+
+
+def test_a_git_error_is_told_by_its_error_line_not_a_hint() -> None:
+    from coach.retro.sync import _reason
+
+    said = "error: failed to push some refs\nhint: Updates were rejected\nhint: see git help\n"
+    assert _reason(said) == "error: failed to push some refs"
+    assert _reason("hint: only a hint\n") == "no reason given"

@@ -302,8 +302,9 @@ def board_from(
     """The board for a folder's files, already read: a pure function of its arguments."""
     settings = snapshot.settings
     titles = dict(titles or {})
-    members = [c for c in snapshot.contributions if c.role == "member"]
-    leaders = [c for c in snapshot.contributions if c.role == "leader"]
+    counted, unreadable = _on_scale(snapshot, scale)
+    members = [c for c in counted if c.role == "member"]
+    leaders = [c for c in counted if c.role == "leader"]
     n = len(members)
     needed = max(0, settings.threshold - n)
     text_needed = max(0, settings.text_threshold - n)
@@ -390,8 +391,37 @@ def board_from(
         result=result,
         previous=previous_id,
         carry_over=carry,
-        unreadable=snapshot.unreadable,
+        unreadable=unreadable,
     )
+
+
+def _on_scale(
+    snapshot: Snapshot, scale: tuple[int, int]
+) -> tuple[list[Contribution], tuple[Unreadable, ...]]:
+    """The contributions that count: ratings on the pack's scale, and one leader. A rating off
+    the scale (a hand edit) or a second leader's self-rating is listed, never counted or
+    silently preferred (the first by file name counts, and the board says the other is not)."""
+    low, high = scale
+    counted: list[Contribution] = []
+    extra: list[Unreadable] = []
+    leader = False
+    for c in snapshot.contributions:
+        where = snapshot.path / "contributions" / c.file
+        off = next((k for k, v in c.ratings.items() if not low <= v <= high), None)
+        if off is not None:
+            extra.append(Unreadable(where, f"has a 'ratings.{off}' of {c.ratings[off]}, "
+                                           f"off the scale of {low} to {high}"))  # fmt: skip
+            continue
+        if c.role == "leader":
+            if leader:
+                extra.append(Unreadable(where, "is a second leader's self-rating; only one "
+                                               "leader's is counted"))  # fmt: skip
+                continue
+            leader = True
+        counted.append(c)
+    if not extra:
+        return counted, snapshot.unreadable
+    return counted, tuple(sorted((*snapshot.unreadable, *extra), key=lambda u: str(u.path)))
 
 
 def _order(trait_ids: Sequence[str], trait: str) -> int:

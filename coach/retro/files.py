@@ -46,6 +46,8 @@ __all__ = [
     "FILE_MODE",
     "FOLDER_MODE",
     "MAX_FILE_BYTES",
+    "MAX_THRESHOLD",
+    "MAX_VOTES",
     "MIN_THRESHOLD",
     "SHARES",
     "Contribution",
@@ -66,6 +68,10 @@ ROLES = ("member", "leader")
 REVIEW_ANSWERS = ("done", "not yet", "drop")
 MIN_THRESHOLD = 3
 """No distribution is ever shown for fewer contributions than this, whatever the settings."""
+MAX_THRESHOLD = 1000
+"""The highest threshold a settings file may hold (free text: one more)."""
+MAX_VOTES = 100
+"""The most votes per person, and on one item, a settings file may hold."""
 MAX_FILE_BYTES = 256 * 1024
 """A contribution or vote file larger than this is foreign: it is listed, never parsed."""
 FILE_MODE = 0o640
@@ -374,7 +380,7 @@ def _settings(doc: Any, retro_id: str) -> Settings:
         return Settings(retro_id)
     if not isinstance(doc, Mapping) or doc.get("retro") != 1:
         raise _Bad("is not a retro settings file")
-    threshold = _whole(doc.get("threshold", 5), "threshold", MIN_THRESHOLD, 1000)
+    threshold = _whole(doc.get("threshold", 5), "threshold", MIN_THRESHOLD, MAX_THRESHOLD)
     return Settings(
         id=retro_id,
         team=_maybe_text(doc.get("team"), "team"),
@@ -382,11 +388,26 @@ def _settings(doc: Any, retro_id: str) -> Settings:
         threshold=threshold,
         text_threshold=max(
             threshold + 1,
-            _whole(doc.get("text_threshold", threshold + 1), "text_threshold", 1, 1001),
+            _whole(
+                doc.get("text_threshold", threshold + 1), "text_threshold", 1, MAX_THRESHOLD + 1
+            ),
         ),
-        votes=_whole(doc.get("votes", 3), "votes", 1, 100),
-        per_item_cap=_whole(doc.get("per_item_cap", 2), "per_item_cap", 1, 100),
+        votes=_whole(doc.get("votes", 3), "votes", 1, MAX_VOTES),
+        per_item_cap=_whole(doc.get("per_item_cap", 2), "per_item_cap", 1, MAX_VOTES),
     )
+
+
+def check_settings(settings: Settings) -> None:
+    """The reader's own rule, for a writer to apply before it writes: what passes here reads
+    back as written.
+
+    Raises:
+        ValueError: one sentence naming the setting that is out of range.
+    """
+    try:
+        _settings(settings.to_doc(), settings.id)
+    except _Bad as exc:
+        raise ValueError(f"retro.yaml would be refused: it {exc}") from None
 
 
 def _facilitation(doc: Any) -> Facilitation:
@@ -450,6 +471,7 @@ class Snapshot:
     facilitation: Facilitation
     result: RetroResult | None
     unreadable: tuple[Unreadable, ...]
+    path: Path = Path()  # the retro folder, so a later check can name a file in it
 
 
 class RetroFolder:
@@ -515,6 +537,12 @@ class RetroFolder:
         listed in `unreadable` with its reason and otherwise ignored; so is a damaged
         settings or facilitator file (the defaults are used)."""
         unreadable: list[Unreadable] = []
+        if os.path.islink(self.path):  # another folder's files are never this retro's
+            return Snapshot(
+                Settings(self.id), (), (), Facilitation(), None,
+                (Unreadable(self.path, "is a symbolic link, so nothing in it is counted; "
+                                       "name the real folder"),), self.path,
+            )  # fmt: skip
 
         def single(path: Path) -> Any:
             if not os.path.lexists(path):
@@ -550,10 +578,16 @@ class RetroFolder:
         ]
         return Snapshot(
             settings, tuple(contributions), tuple(votes), facilitation, result,
-            tuple(sorted(unreadable, key=lambda u: str(u.path))),
+            tuple(sorted(unreadable, key=lambda u: str(u.path))), self.path,
         )  # fmt: skip
 
     def _each(self, folder: Path, parse: Any, unreadable: list[Unreadable]) -> list[Any]:
+        if os.path.islink(folder):
+            unreadable.append(
+                Unreadable(folder, "is a symbolic link, so none of the files it leads to are "
+                                   "counted")
+            )  # fmt: skip
+            return []
         try:
             names = sorted(os.listdir(folder))
         except FileNotFoundError:

@@ -1,17 +1,19 @@
 """Taking part in a retro: where its folder is, the participant's own files, the contribution.
 
 A participant's link to what they wrote into a retro folder is kept only on their side, in a
-private ledger in their own sessions folder (`<sessions>/.retros/<ID>.yaml`, 0600): the
-retro folder itself never says whose a file is. The ledger is what lets a participant change
-their vote (their vote file's random name), sync only their own files, and never contribute
-one session twice.
+private ledger in their own sessions folder (`<sessions>/.retros/<ID>-<folder hash>.yaml`,
+0600, one per retro folder): the retro folder itself never says whose a file is. The ledger
+is what lets a participant change their vote (their vote file's random name), sync only their
+own files, and never contribute one session twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
+import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -37,6 +39,7 @@ __all__ = [
     "contribute",
     "contribution_of",
     "hide_time",
+    "ledger_lock",
     "read_ledger",
     "retro_folder",
     "write_ledger",
@@ -83,14 +86,48 @@ class Ledger:
         return Ledger(self.retro, files, self.sessions, self.votes)
 
 
-def _ledger_path(sessions: Path, retro_id: str) -> Path:
-    return sessions / ".retros" / f"{retro_id}.yaml"
+def _ledger_path(sessions: Path, retro: RetroFolder | str) -> Path:
+    """One ledger per retro FOLDER: the same id in two teams' folders never shares a vote
+    file's name (which would link one person across both). A bare id is the old, id-only
+    name, kept for readers that know only the id."""
+    if isinstance(retro, str):
+        return sessions / ".retros" / f"{retro}.yaml"
+    where = os.path.abspath(retro.path).encode("utf-8", "surrogateescape")
+    return sessions / ".retros" / f"{retro.id}-{hashlib.sha256(where).hexdigest()[:16]}.yaml"
 
 
-def read_ledger(sessions: Path, retro_id: str) -> Ledger:
-    """This participant's ledger for a retro; an empty one if there is none (or it is
+@contextlib.contextmanager
+def ledger_lock(sessions: Path, folder: RetroFolder) -> Iterator[None]:
+    """Hold this participant's lock on one retro's ledger across read, decide and write, so
+    two of their processes at once cannot both pick a new file name (two vote files, or one
+    session contributed twice). The lock file sits beside the ledger, in the private folder.
+    """
+    path = _ledger_path(sessions, folder)
+    ensure_private_dir(path.parent, "folder of your retro records")
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock to take
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def read_ledger(sessions: Path, retro: RetroFolder | str) -> Ledger:
+    """This participant's ledger for a retro folder; an empty one if there is none (or it is
     damaged: it only ever names files in the retro folder, which stay there)."""
-    path = _ledger_path(sessions, retro_id)
+    retro_id = retro if isinstance(retro, str) else retro.id
+    path = _ledger_path(sessions, retro)
+    if isinstance(retro, str) and not path.exists():
+        # A caller that knows only the id: the one folder's ledger of that id, if only one.
+        found = sorted((sessions / ".retros").glob(f"{glob.escape(retro)}-*.yaml"))
+        if len(found) != 1:
+            return Ledger(retro_id)
+        path = found[0]
     if not path.exists():
         return Ledger(retro_id)
     try:
@@ -106,8 +143,8 @@ def read_ledger(sessions: Path, retro_id: str) -> Ledger:
     return Ledger(retro_id, files, sessions_map, votes if isinstance(votes, str) else None)
 
 
-def write_ledger(sessions: Path, ledger: Ledger) -> None:
-    path = _ledger_path(sessions, ledger.retro)
+def write_ledger(sessions: Path, ledger: Ledger, folder: RetroFolder | None = None) -> None:
+    path = _ledger_path(sessions, folder if folder is not None else ledger.retro)
     ensure_private_dir(path.parent, "folder of your retro records")
     doc: dict[str, Any] = {
         "retro": ledger.retro,
@@ -176,10 +213,23 @@ def contribute(sessions: Path, transcript: Transcript, tag: RetroTag, now: datet
     if not transcript.complete:
         raise StoreError(Path(tag.folder or tag.id), "only a finished session can contribute")
     folder = RetroFolder(Path(tag.folder) if tag.folder else Path(tag.id), tag.id)
-    ledger = read_ledger(sessions, tag.id)
+    with ledger_lock(sessions, folder):
+        return _contribute(sessions, folder, transcript, tag, now)
+
+
+def _contribute(
+    sessions: Path, folder: RetroFolder, transcript: Transcript, tag: RetroTag, now: datetime
+) -> Path:
+    ledger = read_ledger(sessions, folder)
     done = ledger.sessions.get(transcript.id)
     if done and os.path.lexists(folder.path / done):
         return folder.path
+    if os.path.lexists(folder.result_path):
+        raise StoreError(
+            folder.path,
+            f"retro {tag.id} was closed before this session ended, so it takes no more "
+            "contributions; your transcript is kept in your sessions folder",
+        )
     created = folder.create_settings(Settings(tag.id, team=tag.team, date=now.date().isoformat()))
     settings = folder.settings()
     if created:
@@ -192,5 +242,5 @@ def contribute(sessions: Path, transcript: Transcript, tag: RetroTag, now: datet
         ledger = ledger.with_file(folder.settings_path.name)
     ledger = Ledger(ledger.retro, ledger.files, {**ledger.sessions, transcript.id: name},
                     ledger.votes)  # fmt: skip
-    write_ledger(sessions, ledger)
+    write_ledger(sessions, ledger, folder)
     return folder.path

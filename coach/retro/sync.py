@@ -47,10 +47,27 @@ def _git(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> s
     except OSError as exc:
         raise SyncError(f"git could not be run ({exc.strerror or exc})") from None
     if done.returncode != 0:
-        lines = [line.strip() for line in (done.stderr or done.stdout).splitlines()]
-        said = next((line for line in reversed(lines) if line), "no reason given")
+        said = _reason(done.stderr or done.stdout)
         raise SyncError(f"git {args[0]} failed in {cwd}: {said}")
     return done.stdout
+
+
+def _reason(output: str) -> str:
+    """The line of git's output that says what went wrong: its last line that is not a
+    `hint:` (hints come after the error and only say what to type next)."""
+    lines = [line.strip() for line in output.splitlines()]
+    said = [line for line in lines if line and not line.lower().startswith("hint:")]
+    return said[-1] if said else "no reason given"
+
+
+def _unpushed(top: Path, upstream: bool) -> int:
+    """How many commits the branch has that its remote does not (0 on an unborn branch)."""
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "HEAD"], top)
+    except SyncError:
+        return 0
+    against = ["@{upstream}..HEAD"] if upstream else ["HEAD", "--not", "--remotes"]
+    return len(_git(["rev-list", *against], top).split())
 
 
 def work_tree(folder: Path) -> Path | None:
@@ -62,6 +79,15 @@ def work_tree(folder: Path) -> Path | None:
     except SyncError:
         return None
     return Path(top) if top else None
+
+
+def _pull(top: Path, remote: list[str], env: dict[str, str] | None) -> None:
+    """Pull with rebase; a remote branch that does not exist yet is nothing to pull."""
+    try:
+        _git(["pull", "--rebase", "--autostash", "--quiet", *remote], top, env)
+    except SyncError as exc:
+        if not remote or "couldn't find remote ref" not in str(exc):
+            raise
 
 
 def sync(folder: Path, own: Sequence[str], now: datetime) -> str:
@@ -86,6 +112,25 @@ def sync(folder: Path, own: Sequence[str], now: datetime) -> str:
     if top is None:
         raise SyncError(f"{folder} is not inside a git work tree, so --sync has nothing to use")
     mine = [name for name in own if (folder / name).is_file() and not (folder / name).is_symlink()]
+    upstream = True
+    try:
+        _git(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], top)
+    except SyncError:
+        upstream = False
+    remote: list[str] = []
+    if not upstream:
+        remotes = _git(["remote"], top).split()
+        if not remotes:
+            raise SyncError(f"the git work tree {top} has no remote to sync with")
+        branch = _git(["rev-parse", "--abbrev-ref", "HEAD"], top).strip()
+        remote = [remotes[0], branch]
+    waiting = _unpushed(top, upstream)
+    if waiting:
+        raise SyncError(
+            f"the branch in {top} has {waiting} commit{'s' if waiting != 1 else ''} not pushed "
+            "yet that coach did not make, so nothing was synced: push or remove "
+            f"{'them' if waiting != 1 else 'it'} first, and --sync pushes only the retro's files"
+        )
     env = dict(os.environ)
     day = now.date().isoformat() + "T00:00:00+00:00"
     env.update(
@@ -101,31 +146,18 @@ def sync(folder: Path, own: Sequence[str], now: datetime) -> str:
             _git(["commit", "--quiet", "--no-verify", "-m", f"retro {folder.name}", "--",
                   *paths], top, env)  # fmt: skip
             committed = len(staged)
-    upstream = True
-    try:
-        _git(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], top)
-    except SyncError:
-        upstream = False
-    if upstream:
-        for attempt in range(3):  # someone may push between our pull and our push
-            _git(["pull", "--rebase", "--quiet"], top, env)
-            try:
-                _git(["push", "--quiet"], top)
-                break
-            except SyncError:
-                if attempt == 2:
-                    raise
-    else:
-        remotes = _git(["remote"], top).split()
-        if not remotes:
-            raise SyncError(f"the git work tree {top} has no remote to sync with")
-        branch = _git(["rev-parse", "--abbrev-ref", "HEAD"], top).strip()
+    # Coach's commit is now the only local one (checked above), so a rebase rewrites nothing
+    # else: it runs with coach's name and date only when there is a commit of coach's to
+    # carry, and otherwise as the user (a fast-forward).
+    push = ["push", "--quiet"] + (["--set-upstream", *remote] if remote else [])
+    for attempt in range(3):  # someone may push between our pull and our push
+        _pull(top, remote, env if committed else None)
         try:
-            _git(["pull", "--rebase", "--quiet", remotes[0], branch], top, env)
-        except SyncError as exc:
-            if "couldn't find remote ref" not in str(exc):
+            _git(push, top)
+            break
+        except SyncError:
+            if attempt == 2:
                 raise
-        _git(["push", "--quiet", "--set-upstream", remotes[0], branch], top)
     what = "nothing new of yours"
     if committed:
         what = f"{committed} file{'s' if committed != 1 else ''} of yours"

@@ -22,8 +22,9 @@ from coach.retro.files import (
     RetroResult,
     Settings,
     VoteFile,
+    check_settings,
 )
-from coach.retro.join import hide_time, read_ledger, write_ledger
+from coach.retro.join import hide_time, ledger_lock, read_ledger, write_ledger
 
 __all__ = ["RetroError", "cast", "close", "configure", "regroup", "review", "ungroup"]
 
@@ -32,11 +33,17 @@ class RetroError(Exception):
     """Something about a retro the user can fix; the message is one sentence."""
 
 
-def _record(sessions: Path, folder: RetroFolder, path: Path, votes: bool = False) -> None:
-    ledger = read_ledger(sessions, folder.id).with_file(str(path.relative_to(folder.path)))
+def _record_held(sessions: Path, folder: RetroFolder, path: Path, votes: bool = False) -> None:
+    """Add a written file to the ledger; the caller holds the ledger's lock."""
+    ledger = read_ledger(sessions, folder).with_file(str(path.relative_to(folder.path)))
     if votes:
         ledger = replace(ledger, votes=path.name)
-    write_ledger(sessions, ledger)
+    write_ledger(sessions, ledger, folder)
+
+
+def _record(sessions: Path, folder: RetroFolder, path: Path) -> None:
+    with ledger_lock(sessions, folder):
+        _record_held(sessions, folder, path)
 
 
 def _open(board: Board, what: str) -> None:
@@ -81,10 +88,10 @@ def cast(folder: RetroFolder, sessions: Path, refs: Sequence[str], board: Board)
                 f"went to {group_id}"
             )
     vote = VoteFile(folder.id, tuple(g.id for g in groups))
-    ledger = read_ledger(sessions, folder.id)
-    path = folder.write_votes(vote, ledger.votes)
-    hide_time(path, board.date)
-    _record(sessions, folder, path, votes=True)
+    with ledger_lock(sessions, folder):  # one voter, one file, however many processes
+        path = folder.write_votes(vote, read_ledger(sessions, folder).votes)
+        hide_time(path, board.date)
+        _record_held(sessions, folder, path, votes=True)
     return vote
 
 
@@ -229,5 +236,9 @@ def configure(
         votes=votes if votes is not None else current.votes,
         per_item_cap=cap if cap is not None else current.per_item_cap,
     )
+    try:
+        check_settings(settings)  # the reader's rule: nothing is written that it would refuse
+    except ValueError as exc:
+        raise RetroError(str(exc)) from None
     _record(sessions, folder, folder.write_settings(settings))
     return settings
