@@ -553,10 +553,12 @@ class Session:
             export, problem = None, f"The Markdown copy could not be written: {exc}"
         retro_folder = None
         if self.retro is not None:
-            from coach.retro.join import contribute
+            from coach.retro.join import RetroClosed, contribute
 
             try:
                 retro_folder = contribute(self.store.root, transcript, self.retro, self.clock())
+            except RetroClosed as exc:  # trying again cannot help: say only what happened
+                problem = f"{exc.message[:1].upper()}{exc.message[1:]}."
             except StoreError as exc:  # the transcript is saved; the contribution can follow
                 problem = (
                     f"Your contribution could not be written to the retro ({exc}); your "

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -150,3 +152,40 @@ def test_the_default_retro_folder_keeps_the_sessions_folder_private(tmp_path: Pa
     assert sessions.stat().st_mode & 0o777 == 0o700
     assert (sessions / "retros").stat().st_mode & 0o777 == 0o700
     assert (sessions / "retros" / "q4").stat().st_mode & 0o7777 == 0o3770  # shared, as documented
+
+
+def test_a_retro_closed_during_the_session_is_said_plainly_at_the_end(
+    tmp_path: Path, clock: Callable[[], datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.catalog import PackFile
+    from coach.retro import join
+    from coach.retro.files import RetroResult
+
+    folder = RetroFolder(tmp_path / "r" / "q4", "q4")
+    tag = RetroTag("q4", "anonymous", None, str(folder.path))
+    join_retro(tag)
+    try:
+        session, _ = Session.begin(
+            SessionStore(tmp_path / "s"),
+            PackFile(
+                Path("team-retro.yaml"), read_pack(ROOT / "prompts" / "team-retro.yaml"), True
+            ),
+            clock,
+            random.Random(1),
+        )
+    finally:
+        join_retro(None)
+    folder.write_result(RetroResult("2026-12-02", 5, {}, ()))  # the facilitator closes it
+    real = join.contribute
+
+    def finished(sessions: Path, transcript: Any, tag: RetroTag, now: datetime) -> Path:
+        # As if every question had been answered: the real contribution, of a finished session.
+        return real(sessions, replace(transcript, status="complete"), tag, now)
+
+    monkeypatch.setattr(join, "contribute", finished)
+    ending = session.finish()
+    assert ending.problem is not None
+    assert ending.problem.startswith("Retro q4 was closed before this session ended")
+    assert "tries again" not in ending.problem  # no later try can help
+    assert ending.path is not None and ending.path.exists()  # their transcript is kept
+    assert join.read_ledger(tmp_path / "s", folder).sessions == {}

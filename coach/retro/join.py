@@ -217,6 +217,10 @@ def contribute(sessions: Path, transcript: Transcript, tag: RetroTag, now: datet
         return _contribute(sessions, folder, transcript, tag, now)
 
 
+class RetroClosed(StoreError):
+    """The retro was closed before the session ended: no later try can contribute."""
+
+
 def _contribute(
     sessions: Path, folder: RetroFolder, transcript: Transcript, tag: RetroTag, now: datetime
 ) -> Path:
@@ -225,7 +229,7 @@ def _contribute(
     if done and os.path.lexists(folder.path / done):
         return folder.path
     if os.path.lexists(folder.result_path):
-        raise StoreError(
+        raise RetroClosed(
             folder.path,
             f"retro {tag.id} was closed before this session ended, so it takes no more "
             "contributions; your transcript is kept in your sessions folder",

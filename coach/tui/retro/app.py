@@ -262,7 +262,7 @@ class BoardApp(App[None]):
             return []
         from coach.retro.join import read_ledger
 
-        name = read_ledger(self.sessions, self.folder.id).votes
+        name = read_ledger(self.sessions, self.folder).votes
         if name is None:
             return []
         for vote in self.folder.read().votes:
