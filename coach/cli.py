@@ -470,6 +470,11 @@ def cmd_reflect(args: argparse.Namespace) -> int:
     store = _store(args)
     clock, rng = _session_env()
     tag = _retro_tag(args)
+    if tag is not None and tag.share == "named" and not args.name and _plain(args):
+        # Line mode asks no name: a named share without one would be anonymous in silence.
+        raise UserError(
+            "--share named puts your name on the list of who took part: add --name NAME"
+        )
     pack_ref = args.pack
     if tag is not None and pack_ref is None:
         from coach.retro.join import TEAM_PACK

@@ -109,6 +109,13 @@ def test_retro_flags_without_retro_are_refused(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "not a valid retro id" in bad.stderr
     both = coach("retro", "q4", "--close", "--regroup", sessions=tmp_path)
     assert both.returncode == 1 and "one thing at a time" in both.stderr
+    nameless = coach("reflect", "--plain", "--retro", "q4", "--share", "named", sessions=tmp_path,
+                     env={"COACH_RETRO_DIR": str(tmp_path / "r")})  # fmt: skip
+    assert nameless.returncode == 1
+    assert nameless.stderr.strip().endswith(
+        "--share named puts your name on the list of who took part: add --name NAME"
+    )
+    assert not list((tmp_path / "r").glob("q4/contributions/*"))
 
 
 def test_a_board_below_the_threshold_says_how_many_more(tmp_path: Path) -> None:
