@@ -705,6 +705,13 @@ def cmd_actions(args: argparse.Namespace) -> int:
             if not listing.sessions:
                 raise UserError(f"there are no sessions in {store.root} yet")
             ref = listing.sessions[0].id
+            others = len(listing.sessions) - 1
+            if others:  # said on stderr, so a pipe or -o still gets only the items
+                print(
+                    f"coach: the items of the newest session, {ref}; --all shows those of "
+                    f"all {others + 1} sessions",
+                    file=sys.stderr,
+                )
         rows = rows_of(_transcript(store, ref))
     rows = [row for row in rows if keep(row, args.status, args.leader)]
     from coach.report import exports

@@ -170,3 +170,14 @@ def test_list_with_a_bad_date_is_a_usage_error(
         cli.main(["list", "--since", "last week"])
     assert caught.value.code == 2
     assert "'last week' is not a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_without_an_id_it_says_which_session_the_items_are_from(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "actions")
+    newest = SessionStore(folder).list().sessions[0].id
+    assert code == 0 and newest in err and "--all shows those of all" in err
+    assert newest not in out.splitlines()[0]  # stdout holds the items only
+    _, _, quiet = run(capsys, "actions", "--all")
+    assert quiet == ""
