@@ -398,3 +398,15 @@ def test_a_reader_that_knows_only_the_id_finds_the_one_folders_ledger(tmp_path: 
     other = folder_with(tmp_path / "south", 6)
     voting.cast(other, tmp_path / "s1", [board.groups[0].id], build_board(other, TITLES))
     assert read_ledger(tmp_path / "s1", "r1").votes is None  # two folders: no guessing
+
+
+def test_a_retro_with_nothing_in_it_or_no_top_items_is_not_closed(tmp_path: Path) -> None:
+    empty = folder_with(tmp_path, 0)
+    board = build_board(empty, TITLES)
+    with pytest.raises(voting.RetroError, match="has no contributions yet"):
+        voting.close(empty, tmp_path / "f", board, (), TODAY, TODAY)
+    full = folder_with(tmp_path / "other", 6)
+    board = build_board(full, TITLES)
+    with pytest.raises(voting.RetroError, match="--top takes how many"):
+        voting.close(full, tmp_path / "f", board, (), TODAY, TODAY, top=0)
+    assert not full.result_path.exists() and not empty.result_path.exists()

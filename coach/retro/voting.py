@@ -112,6 +112,12 @@ def close(
         RetroError: already closed, or an owner was given for an item not on the board.
     """
     _open(board, "the result")
+    if board.participants == 0:
+        raise RetroError(
+            f"retro {board.retro_id} has no contributions yet, so there is nothing to close"
+        )
+    if top < 1:
+        raise RetroError("--top takes how many of the most-voted items become actions: 1 or more")
     owners = dict(owners or {})
     named: dict[str, str] = {}
     for ref, owner in owners.items():
