@@ -72,13 +72,22 @@ class Plan:
 
     questions: list[Question]
     ahead: list[DueItem]
+    more: int = 0  # commitments that came due beyond those asked about
 
     def ahead_text(self) -> str:
-        """The commitments not yet due, listed, never asked about."""
-        if not self.ahead:
-            return ""
-        lines = [f"    {d.text} (due {_day(d.due)})" for d in self.ahead]
-        return "Still ahead:\n" + "\n".join(lines)
+        """What is not asked about: how many more came due (never passed over in silence),
+        and the commitments not yet due, listed."""
+        parts = []
+        if self.more:
+            them = "it" if self.more == 1 else "them"
+            parts.append(
+                f"{self.more} more {'commitment' if self.more == 1 else 'commitments'} came due "
+                f"that I haven't asked about; 'coach actions --all --status open' lists {them}."
+            )
+        if self.ahead:
+            lines = [f"    {d.text} (due {_day(d.due)})" for d in self.ahead]
+            parts.append("Still ahead:\n" + "\n".join(lines))
+        return "\n\n".join(parts)
 
 
 def due_words(day: date) -> str:
@@ -171,7 +180,7 @@ def plan(store: SessionStore, today: date, name: str | None = None) -> Plan:
             (due if item.due <= today.isoformat() else ahead).append(found)
     due.sort(key=lambda d: (not d.focus, d.due, d.session_id))
     ahead.sort(key=lambda d: (d.due, d.session_id))
-    return Plan(questions(due[:MOST]), ahead[:MOST])
+    return Plan(questions(due[:MOST]), ahead[:MOST], max(0, len(due) - MOST))
 
 
 Answer = tuple[DueItem, str] | tuple[DueItem, str, str | None]

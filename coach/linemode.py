@@ -207,7 +207,7 @@ class LineMode:
                 if not line.strip():
                     break
                 self.say()
-            if plan.ahead:
+            if plan.ahead or plan.more:
                 self.say(plan.ahead_text())
                 self.say()
         finally:  # what was answered counts, however the check-in ends

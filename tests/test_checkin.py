@@ -67,3 +67,19 @@ async def test_the_reflection_opens_with_the_check_in(tmp_path: Path) -> None:
     assert [c["answer"] for c in new["checkin"]] == ["done", "partly", "drop"]
     items = {a["id"]: a["status"] for a in store.load(DANA)["action_items"]}
     assert [items[i] for i in ("a6", "a1", "a2")] == ["done", "open", "dropped"]
+
+
+def test_commitments_beyond_those_asked_about_are_counted_not_passed_over(tmp_path: Path) -> None:
+    from coach.checkin import MOST, plan
+
+    store = samples(tmp_path)
+    later = plan(store, date(2026, 12, 31), "Dana")  # everything of hers has come due
+    assert len(later.questions) == MOST and later.more == 2 and later.ahead == []
+    assert later.ahead_text() == (
+        "2 more commitments came due that I haven't asked about; "
+        "'coach actions --all --status open' lists them."
+    )
+    sooner = plan(store, date(2026, 11, 28), "Dana")
+    assert sooner.more == 1
+    assert sooner.ahead_text().startswith("1 more commitment came due that I haven't asked")
+    assert "Still ahead:\n    Take the whole team" in sooner.ahead_text()
