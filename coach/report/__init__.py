@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from coach.transcript import ActionItem, Transcript
 
 
-class _Markdown(str):
+class MarkdownText(str):
     """Text one of the filters below has already made safe for Markdown; `_finalize` lets it
     through as it is and escapes everything else, so a value a template forgets to filter is
     still made safe (inline, on one line) rather than passed on raw."""
@@ -70,10 +70,10 @@ def _line_safe(line: str) -> str:
     return _BLOCK_START.sub(escape, line, count=1)
 
 
-def _plain(text: Any) -> _Markdown:
+def _plain(text: Any) -> MarkdownText:
     """Text on one line (a heading, a list item, an aside): escaped, and newlines made
     spaces so nothing typed can start a line of this document."""
-    return _Markdown(" ".join(_inline(text).splitlines()))
+    return MarkdownText(" ".join(_inline(text).splitlines()))
 
 
 def _lines(text: Any) -> list[str]:
@@ -82,36 +82,43 @@ def _lines(text: Any) -> list[str]:
     return [_line_safe(line) for line in _inline(text).replace("|", "\\|").split("\n")]
 
 
-def _said(text: Any) -> _Markdown:
+def _said(text: Any) -> MarkdownText:
     """The coach's words, line by line (a pack's text, which quotes the leader's words back),
     each line shown as typed: no heading, list, table or code block made of them."""
-    return _Markdown("\n".join(_lines(text)))
+    return MarkdownText("\n".join(_lines(text)))
 
 
-def _quote(text: Any) -> _Markdown:
+def _quote(text: Any) -> MarkdownText:
     """A Markdown blockquote of the leader's words, line by line, so nothing they typed can
     turn into a heading, a list or a table of this document (every line is inside the quote,
     and shown there as typed) or into raw HTML or a link (`_inline`)."""
-    return _Markdown("\n".join("> " + line if line.strip() else ">" for line in _lines(text)))
+    return MarkdownText("\n".join("> " + line if line.strip() else ">" for line in _lines(text)))
 
 
-def _cell(text: Any) -> _Markdown:
+def _cell(text: Any) -> MarkdownText:
     """Text safe inside a Markdown table cell: escaped, one line, no column break."""
-    return _Markdown(_plain(text).replace("|", "\\|"))
+    return MarkdownText(_plain(text).replace("|", "\\|"))
 
 
 def _finalize(value: Any) -> Any:
     """Every `{{ }}` of the Markdown templates ends here: filtered text as it is, anything
     else escaped as `plain` (numbers and statuses pass unchanged: nothing in them to escape)."""
-    if isinstance(value, _Markdown):
+    if isinstance(value, MarkdownText):
         return value
     return _plain(value)
 
 
-@cache
 def _environment() -> Environment:
+    return markdown_environment("coach.report")
+
+
+@cache
+def markdown_environment(package: str) -> Environment:
+    """The Markdown templates' environment, for the templates in `package`'s `templates`
+    folder (the reports', the retro's): every value escaped on its way out unless a filter
+    made it `MarkdownText`, with the filters quote, cell, plain, said and due."""
     env = Environment(
-        loader=PackageLoader("coach.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -127,7 +134,7 @@ def _environment() -> Environment:
     return env
 
 
-def _due(item: Any) -> _Markdown:
+def _due(item: Any) -> MarkdownText:
     """An item's (or a check-in's) due date in words with its year ("Sat 12 Dec 2026"), and
     "(the coach's date)" when the leader named none; a hand-edited non-date is shown escaped."""
     from coach.checkin import CHOSEN_RECORD

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
-from coach.report import markdown_text
+from coach.report import MarkdownText, markdown_environment, markdown_text
 from coach.retro.board import Board
 from coach.retro.plain import day_words, median_text
 from coach.terminal import printable
@@ -20,35 +20,15 @@ from coach.terminal import printable
 __all__ = ["board_html", "board_markdown"]
 
 
-class _Safe(str):
-    """Markdown a filter already escaped."""
-
-
-def _md_finalize(value: Any) -> Any:
-    if isinstance(value, _Safe | int | float):
-        return value
-    return markdown_text(value)
-
-
-def _cell(value: Any) -> _Safe:
-    return _Safe(markdown_text(value).replace("|", "\\|"))
-
-
 @cache
 def _markdown_env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("coach.retro", "templates"),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_md_finalize,
-    )
-    env.filters["cell"] = _cell
-    env.filters["day"] = lambda iso: _Safe(markdown_text(day_words(str(iso))))
+    # The reports' environment (its escaping finalizer and its `cell`), for our templates.
+    env = markdown_environment("coach.retro").overlay()
+    env.filters["day"] = lambda iso: MarkdownText(markdown_text(day_words(str(iso))))
     env.filters["median"] = median_text
-    env.filters["join"] = lambda values, sep: _Safe(sep.join(markdown_text(v) for v in values))
+    env.filters["join"] = lambda values, sep: MarkdownText(
+        sep.join(markdown_text(v) for v in values)
+    )
     return env
 
 
