@@ -12,12 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from coach import __version__
-from coach.engine import PackError, TemplateFailure
-from coach.store import SessionStore, StoreError, locations
+from coach.engine.errors import PackError, TemplateFailure
+from coach.errors import StoreError
+from coach.store import locations
 from coach.terminal import json_safe, printable
+
+if TYPE_CHECKING:
+    from coach.store import SessionStore
 
 DESCRIPTION = """\
 A reflection coach for sales leaders. Run `coach` to start a guided reflection on the five
@@ -403,6 +407,8 @@ def _sessions_dir(args: argparse.Namespace) -> Path:
 
 
 def _store(args: argparse.Namespace) -> SessionStore:
+    from coach.store import SessionStore
+
     return SessionStore(_sessions_dir(args))
 
 
@@ -656,8 +662,6 @@ def _plain_target(path: Path) -> Path:
         StoreError: the path names something else.
     """
     import stat
-
-    from coach.store import StoreError
 
     try:
         found = path.lstat()

@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.store import yamlio
+from coach.store import preferences, yamlio
 from coach.store.atomic import ensure_private_dir, fsync_dir, shared_with_others, write_atomic
 from coach.store.errors import StoreError
 from coach.store.plainfile import (
@@ -49,12 +49,12 @@ from coach.store.plainfile import (
     TooLarge,
     bounded_lines,
     exists,
-    kind_of,
     open_plain,
     read_fd,
     read_plain,
     size_words,
 )
+from coach.store.scan import FOLDER, NOTES_SUFFIX, session_files
 from coach.transcript import BODY_KEYS, HEADER_KEYS, SCHEMA, listing_fields
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ __all__ = [
     "BODY_KEYS",
     "HEADER_KEYS",
     "INDEX_NAME",
+    "NOTES_SUFFIX",
     "SCHEMA",
     "Listing",
     "SessionBusy",
@@ -83,13 +84,6 @@ __all__ = [
     "read_header",
 ]
 
-PREFERENCES_NAME = ".preferences.json"
-"""The leader's choices that outlive a session (the app's theme), beside the sessions."""
-
-_PREFERENCES_MAX = 64_000
-
-NOTES_SUFFIX = ".notes.yaml"
-"""A coach's notes on session `<id>` live in `<id>.notes.yaml`: never a session themselves."""
 
 INDEX_NAME = ".index.json"
 """The listing cache inside the sessions folder; deleting it only costs one slower listing."""
@@ -114,7 +108,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _CANDIDATES_SHOWN = 5
 _LOCK_TRIES = 10
-_FOLDER = "sessions folder"
+_FOLDER = FOLDER
 
 log = logging.getLogger(__name__)
 
@@ -1106,26 +1100,13 @@ class SessionStore:
 
     def preference(self, name: str) -> str | None:
         """A remembered choice, or None. A missing, odd or oversized file is no choice made."""
-        try:
-            data = json.loads(
-                read_plain(self.root / PREFERENCES_NAME, _PREFERENCES_MAX, follow_links=False)
-            )
-        except (OSError, ValueError, Refused):
-            return None
-        value = data.get(name) if isinstance(data, dict) else None
-        return value if isinstance(value, str) else None
+        return preferences.preference(self.root, name)
 
     def remember(self, name: str, value: str) -> None:
         """Keep a choice for next time; a folder that cannot be written only forgets it."""
-        path = self.root / PREFERENCES_NAME
-        data: dict[str, Any] = {}
-        with contextlib.suppress(OSError, ValueError, Refused):
-            loaded = json.loads(read_plain(path, _PREFERENCES_MAX, follow_links=False))
-            data = loaded if isinstance(loaded, dict) else {}
-        data[name] = value
         try:
             self.ensure_writable()
-            write_atomic(path, json.dumps(data, indent=2).encode("utf-8"), durable=False)
+            preferences.remember(self.root, name, value)
         except StoreError as exc:
             log.debug("cannot remember %s: %s", name, exc)
 
@@ -1160,36 +1141,7 @@ class SessionStore:
         )
 
     def _scan(self) -> tuple[dict[str, builtins.list[int]], dict[str, str]]:
-        """File name → [mtime_ns, size, inode] for every session file, without reading any,
-        and file name → what it is for each `*.yaml` entry that is not a plain file (a link,
-        a pipe, a folder), which a listing reports instead of opening."""
-        found: dict[str, builtins.list[int]] = {}
-        odd: dict[str, str] = {}
-        try:
-            with os.scandir(self.root) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if (
-                        name.startswith(".")
-                        or not name.endswith(".yaml")
-                        or name.endswith(NOTES_SUFFIX)  # a coach's notes beside a session
-                    ):
-                        continue
-                    try:
-                        info = entry.stat(follow_symlinks=False)
-                    except OSError:  # removed since the folder was read
-                        continue
-                    if stat.S_ISREG(info.st_mode):
-                        found[name] = [info.st_mtime_ns, info.st_size, info.st_ino]
-                    else:
-                        odd[name] = kind_of(info.st_mode)
-        except FileNotFoundError:
-            return {}, {}
-        except NotADirectoryError:
-            raise StoreError(self.root, f"the {_FOLDER} is not a folder") from None
-        except OSError as exc:
-            raise StoreError(self.root, f"cannot read the {_FOLDER} ({exc.strerror})") from None
-        return found, odd
+        return session_files(self.root)
 
     def _read_index(self) -> dict[str, Any]:
         """The cached records, or none when the cache is missing, unreadable or foreign: not a

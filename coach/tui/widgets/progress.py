@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from textual.content import Content
 from textual.widgets import Static
 
-from coach.engine import Progress
-
 MARKS = {"done": "●", "current": "◉", "todo": "○"}
+
+
+class Section(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def trait(self) -> str | None: ...
+    @property
+    def state(self) -> str: ...
+
+
+class Progress(Protocol):
+    """The engine's `Progress`, or the first screen's copy of it (`coach.tui.opening`): this
+    module does not import the engine, which that screen is drawn without."""
+
+    @property
+    def answered(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def sections(self) -> Sequence[Section]: ...
 
 
 class TraitProgress(Static):
