@@ -5,14 +5,16 @@ This is the only module that reads pack files; the engine gets their text.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coach import packcache
-from coach.engine import Pack, PackError, Problem
+from coach.engine.errors import PackError, Problem
 from coach.engine.source import MAX_BYTES
 from coach.store.plainfile import NotPlain, TooLarge, read_plain, size_words
+
+if TYPE_CHECKING:
+    from coach.engine import Pack
 
 DEFAULT_PACK = "sales-leader"
 
@@ -57,6 +59,10 @@ def read_pack(path: Path) -> Pack:
     # Universal newlines, as a text read gives: a pack's sha256 and its positions are the
     # same whether its lines end in \n or \r\n.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    import hashlib
+
+    from coach import packcache  # the engine behind it, only once a pack is read
+
     sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return packcache.load(text, str(path), sha256)
 
@@ -120,19 +126,28 @@ def list_packs(user_dirs: list[Path]) -> tuple[list[PackFile], list[PackError]]:
     return packs, problems
 
 
+def pack_path(ref: str | None, user_dirs: list[Path]) -> tuple[Path, bool] | None:
+    """The file `find_pack` reads for `ref` when it names a file or a pack's file name, and
+    whether it is a stock pack, found without reading a pack; None for an id a pack declares
+    (only reading the packs tells those)."""
+    ref = ref or DEFAULT_PACK
+    candidate = Path(ref).expanduser()
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or candidate.is_file():
+        return candidate, False
+    return next(((p, stock) for p, stock in pack_paths(user_dirs) if p.stem == ref), None)
+
+
 def find_pack(ref: str | None, user_dirs: list[Path]) -> PackFile:
     """A pack by id (user folders shadow stock packs) or by file path.
 
     Raises:
         PackError: no such pack, or the pack is invalid.
     """
+    found = pack_path(ref, user_dirs)
+    if found is not None:
+        path, stock = found
+        return PackFile(path, read_pack(path), stock)
     ref = ref or DEFAULT_PACK
-    candidate = Path(ref).expanduser()
-    if ref.endswith((".yaml", ".yml")) or "/" in ref or candidate.is_file():
-        return PackFile(candidate, read_pack(candidate), False)
-    for path, stock in pack_paths(user_dirs):
-        if path.stem == ref:
-            return PackFile(path, read_pack(path), stock)
     # A pack may declare an id that differs from its file name.
     known = []
     for path, stock in pack_paths(user_dirs):

@@ -471,10 +471,7 @@ def _retro_tag(args: argparse.Namespace) -> Any:
 
 def cmd_reflect(args: argparse.Namespace) -> int:
     from coach.catalog import find_pack, list_packs
-    from coach.session import Session, join_retro
 
-    store = _store(args)
-    clock, rng = _session_env()
     tag = _retro_tag(args)
     if tag is not None and tag.share == "named" and not args.name and _plain(args):
         # Line mode asks no name: a named share without one would be anonymous in silence.
@@ -487,28 +484,67 @@ def cmd_reflect(args: argparse.Namespace) -> int:
 
         pack_ref = TEAM_PACK
     if not _plain(args):
-        if pack_ref:
-            packs = [find_pack(pack_ref, _pack_dirs(args))]
-        else:
-            packs, _problems = list_packs(_pack_dirs(args))
-            if not packs:
-                packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
-        store.ensure_writable()
-        # A served tab shares the server's sessions folder: never offer another person's.
-        unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
+        first_screen = None if tag is not None else _first_screen_key(args)
+
+        def prepare() -> Any:
+            store = _store(args)
+            clock, rng = _session_env()
+            if pack_ref:
+                packs = [find_pack(pack_ref, _pack_dirs(args))]
+            else:
+                packs, _problems = list_packs(_pack_dirs(args))
+                if not packs:
+                    packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
+            store.ensure_writable()
+            # A served tab shares the server's sessions folder: never offer another person's.
+            unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
+            return _setup(
+                args, store, clock, rng, packs=packs, unfinished=unfinished,
+                first_screen=first_screen,
+            )  # fmt: skip
+
+        first, theme = None, None
+        if first_screen is not None:
+            from coach.store.preferences import preference
+            from coach.tui.opening import first_screen_for
+
+            sessions = _sessions_dir(args)
+            first = first_screen_for(*first_screen, sessions, os.environ)
+            theme = preference(sessions, "theme") if first is not None else None
+        if tag is None:
+            return _run_tui(prepare if first is not None else prepare(), first, theme)
+        from coach.session import join_retro
+
         join_retro(tag)
         try:
-            return _run_tui(args, store, clock, rng, packs=packs, unfinished=unfinished)
+            return _run_tui(prepare(), first, theme)
         finally:
             join_retro(None)
     from coach.linemode import LineMode
+    from coach.session import Session
 
+    store = _store(args)
+    clock, rng = _session_env()
     pack_file = find_pack(pack_ref, _pack_dirs(args))
     session, opening = Session.begin(store, pack_file, clock, rng, name=args.name, retro=tag)
     try:
         return LineMode(session, sys.stdin, sys.stdout).run(opening)
     finally:
         session.close()
+
+
+def _first_screen_key(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | None:
+    """Where to keep, and find, the first screen of a reflection that goes straight to its
+    first question (a name and one pack given), so it can be drawn before the engine is
+    imported (`coach.tui.opening`); None for any other start."""
+    if not args.name or args.pack is None or os.environ.get("COACH_SERVED"):
+        return None
+    from coach.catalog import pack_path
+    from coach.tui.opening import key_for
+
+    found = pack_path(args.pack, _pack_dirs(args))
+    key = key_for(found[0], args.name) if found is not None else None
+    return None if key is None else (locations.cache_dir(), key)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -520,26 +556,43 @@ def cmd_resume(args: argparse.Namespace) -> int:
     session = Session.resume(store, args.id, clock, _pack_dirs(args))
     try:
         if not _plain(args):
-            return _run_tui(args, store, clock, rng, packs=[session.pack_file], resume=session)
+            setup = _setup(args, store, clock, rng, packs=[session.pack_file], resume=session)
+            return _run_tui(setup)
         return LineMode(session, sys.stdin, sys.stdout).run()
     finally:
         session.close()
 
 
-def _run_tui(
+def _setup(
     args: argparse.Namespace, store: SessionStore, clock: Any, rng: Any, **parts: Any
-) -> int:
-    """Open the Textual app; print where things are once the terminal is back."""
-    from coach.tui.app import Setup, make_app
+) -> Any:
+    from coach.tui.app import Setup
 
-    setup = Setup(store=store, clock=clock, rng=rng, name=getattr(args, "name", None),
-                  pack_dirs=_pack_dirs(args), **parts)  # fmt: skip
-    app = make_app(setup)
+    return Setup(store=store, clock=clock, rng=rng, name=getattr(args, "name", None),
+                 pack_dirs=_pack_dirs(args), **parts)  # fmt: skip
+
+
+def _run_tui(setup: Any, first: Any = None, theme: str | None = None) -> int:
+    """Open the Textual app; print where things are once the terminal is back.
+
+    Args:
+        setup: The app's `Setup`, or, with `first`, a function that makes it after the
+            first frame has drawn `first`, the opening kept from last time.
+    """
+    from coach.tui.app import make_app
+
+    app = make_app(setup, first, theme)
     app.run()
+    if app.failure is not None:
+        raise app.failure
     session = app.session
     if session is not None and session.ending is not None:
         for line in session.ending.lines():
             print(printable(line))
+        if app.setup.first_screen is not None:
+            from coach.tui.opening import after_reflection
+
+            after_reflection(app.setup, session)
         return 0
     if session is None:
         return app.return_code or 0

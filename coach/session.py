@@ -21,6 +21,7 @@ from typing import Any
 from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
 from coach.checkin import Question, due_words
+from coach.clock import frozen_time, system_clock
 from coach.engine import Dialogue, PackError, Reply, RestoreError, TemplateFailure, Turn
 from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
 from coach.transcript import (
@@ -55,32 +56,18 @@ class SessionError(Exception):
     """A session that cannot start or continue; the message is one sentence for the user."""
 
 
-def system_clock() -> datetime:
-    """The local time with its UTC offset, as transcripts record it."""
-    return datetime.now().astimezone()
-
-
 def clock_from_env(env: Mapping[str, str] = os.environ) -> Clock:
     """`COACH_NOW=2026-11-28T09:00:00+00:00` freezes the clock, for tests and demos.
 
     Raises:
         SessionError: the value is not an ISO 8601 time with an offset.
     """
-    value = env.get("COACH_NOW")
-    if not value:
-        return system_clock
     try:
-        frozen = datetime.fromisoformat(value)
-    except ValueError:
-        raise SessionError(
-            f"COACH_NOW={value!r} is not an ISO 8601 time such as 2026-11-28T09:00:00+00:00"
-        ) from None
-    if not 1900 <= frozen.year <= 9000:
-        raise SessionError(
-            f"COACH_NOW={value!r} is out of range: give a time between the years 1900 and 9000"
-        )
-    if frozen.tzinfo is None:
-        frozen = frozen.astimezone()
+        frozen = frozen_time(env)
+    except ValueError as exc:
+        raise SessionError(str(exc)) from None
+    if frozen is None:
+        return system_clock
     return lambda: frozen
 
 

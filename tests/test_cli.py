@@ -354,10 +354,10 @@ def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
         dialogue=types.SimpleNamespace(log=turns, finished=False),
         ending=None, close=lambda: None,
     )  # fmt: skip
-    crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1)
-    monkeypatch.setattr(coach.tui.app, "make_app", lambda setup: crashed)
+    crashed = types.SimpleNamespace(run=lambda: None, session=session, return_code=1, failure=None)
+    monkeypatch.setattr(coach.tui.app, "make_app", lambda *setup: crashed)
     args = argparse.Namespace(name=None, packs=None)
-    code = cli._run_tui(args, SessionStore(tmp_path), None, None, packs=[])
+    code = cli._run_tui(cli._setup(args, SessionStore(tmp_path), None, None, packs=[]))
     out = capsys.readouterr().out
     assert code == 1
     assert said in out

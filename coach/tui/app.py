@@ -7,22 +7,29 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from coach.catalog import PackFile
-from coach.checkin import Answer
-from coach.engine import Reply
-from coach.session import Clock, Session
-from coach.store import SessionStore, SessionSummary, StoreError
-from coach.transcript import ActionItem, Draft
+from coach.store.errors import StoreError
+from coach.tui.opening import Opening, OpeningScreen
+
+# Only types here: the first screen (`coach.tui.opening`) is drawn before any of these
+# modules is imported.
+if TYPE_CHECKING:
+    from coach.catalog import PackFile
+    from coach.checkin import Answer
+    from coach.engine import Reply
+    from coach.session import Clock, Session
+    from coach.store import SessionStore, SessionSummary
+    from coach.transcript import ActionItem, Draft
 
 
 @dataclass
@@ -37,6 +44,9 @@ class Setup:
     resume: Session | None = None
     unfinished: SessionSummary | None = None
     pack_dirs: list[Path] = field(default_factory=list)
+    # Where to keep the first screen of a new session for the next start (`coach.tui.opening`):
+    # the cache folder and the opening's key, when this start could be drawn that way.
+    first_screen: tuple[Path, Mapping[str, Any]] | None = None
 
 
 class CoachApp(App[None]):
@@ -46,39 +56,165 @@ class CoachApp(App[None]):
     TITLE = "coach"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, setup: Setup) -> None:
+    def __init__(
+        self,
+        setup: Setup | Callable[[], Setup],
+        first: Opening | None = None,
+        theme: str | None = None,
+    ) -> None:
+        """`setup` is decided before the app starts, or, when `first` is the opening to draw
+        at once (`coach.tui.opening`), a function that decides it after that first frame:
+        what it raises (a pack gone bad, a folder that cannot be written) ends the app, and
+        the CLI says it (`failure`)."""
         super().__init__()
-        self.setup = setup
-        self.session: Session | None = setup.resume
+        self._setup = setup if isinstance(setup, Setup) else None
+        self._prepare = None if isinstance(setup, Setup) else setup
+        self.first = first
+        self.first_theme = theme
+        # Keys pressed before the first real screen can take them (from the opening on).
+        self._held: list[events.Key] | None = None
+        self._first_frames = 0
+        self.failure: Exception | None = None
+        self.session: Session | None = self._setup.resume if self._setup else None
         self._opening: Reply | None = None
         self._save_lock = threading.Lock()
         self._sequence = 0  # saves asked for
         self._written = 0  # the newest save on disk
 
-    def on_mount(self) -> None:
-        from coach.tui.screens.reflect import ReflectScreen
+    @property
+    def setup(self) -> Setup:
+        assert self._setup is not None, "the app is not set up before its first frame"
+        return self._setup
 
+    def on_mount(self) -> None:
         # A closed terminal sends SIGHUP: save everything, the unsent draft included.
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._hang_up)
+        if self._setup is None:
+            # The opening as it was drawn last time, now; the session starts after this frame.
+            assert self.first is not None, "an app set up after its first frame draws one"
+            self._use_theme(self.first_theme)
+            self._first_frames = 2  # a display of the parts, then a full one (post_display_hook)
+            self._held = []
+            self.push_screen(OpeningScreen(self.first))
+            return
+        self._start()
+
+    def post_display_hook(self) -> None:
+        """The real start begins once the whole opening is on the terminal, not merely laid
+        out: a frame laid out inside Textual's start-up batch is not written, and what is
+        written after it is only the parts that changed since, so the first written frame
+        is followed by one full repaint, and the start runs after that. Textual calls this
+        after every display, skipped ones too; `_batch_count` (private, read only; Textual
+        is pinned for it, and tests/test_tui_opening.py fails if it goes) tells them apart."""
+        if (
+            self._first_frames <= 0
+            or self._batch_count
+            or not isinstance(self.screen, OpeningScreen)
+        ):
+            return
+        self._first_frames -= 1
+        if self._first_frames:
+            self.screen.refresh()
+        else:
+            self.call_later(self._set_up)
+
+    def _set_up(self) -> None:
+        assert self._prepare is not None
+        try:
+            self._setup = self._prepare()
+        except Exception as exc:  # one sentence, said by the CLI once the terminal is back
+            self.failure = exc
+            self.exit(return_code=1)
+            return
+        self.session = self._setup.resume
+        self._start()
+
+    def _start(self) -> None:
+        from coach.tui.screens.reflect import ReflectScreen
 
         # Everything built to show the first screen (Textual, the engine, the pack) lives as
         # long as the app: once it is drawn, the collector stops walking it at every full
         # collection, which otherwise lands inside an answer's frame now and then.
         self.call_after_refresh(gc.freeze)
         setup = self.setup
-        theme = setup.store.preference("theme")
-        if theme in self.available_themes and theme != self.theme:
-            self.theme = theme
+        self._use_theme(setup.store.preference("theme"))
         self._theme_ready = True
         if self.session is not None:
-            self.push_screen(ReflectScreen(self.session, resumed=True))
+            self._open(ReflectScreen(self.session, resumed=True))
         elif len(setup.packs) == 1 and setup.name is not None and setup.unfinished is None:
             self.begin(setup.packs[0], setup.name)
         else:
             from coach.tui.screens.start import StartScreen
 
-            self.push_screen(StartScreen(setup))
+            self._open(StartScreen(setup))
+
+    def _use_theme(self, theme: str | None) -> None:
+        if theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+
+    def _open(self, screen: Screen[Any]) -> None:
+        """Show the first real screen: in place of the opening drawn before the engine, if
+        there is one, with the keys pressed meanwhile given to the reflection in order."""
+        if not isinstance(self.screen, OpeningScreen):
+            self.push_screen(screen)
+            return
+        self.switch_screen(screen)
+        from coach.tui.screens.reflect import ReflectScreen
+
+        if isinstance(screen, ReflectScreen):
+            screen.call_after_refresh(self._replay, screen)
+        else:  # a check-in or the start screen: keys meant for a question are not for them
+            self._held = None
+
+    async def _replay(self, screen: Screen[Any], tries: int = 100) -> None:
+        """Hand the held keys on once the reflection's control has the focus (Textual gives
+        it a turn of the loop after the screen's mount), in the order they came."""
+        from coach.tui.screens.reflect import ReflectScreen
+
+        ready = isinstance(screen, ReflectScreen) and screen.takes_keys
+        if not ready and tries and screen.is_attached:
+            self.call_after_refresh(self._replay, screen, tries - 1)
+            return
+        held, self._held = self._held or [], None
+        for key in held:
+            await self.on_event(events.Key(key.key, key.character))
+
+    async def on_event(self, event: events.Event) -> None:
+        """While the opening stands in for the reflection, keys are kept for it (and shown
+        on the opening) rather than given to a screen that cannot take them yet."""
+        if self._held is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held.append(event)
+            if isinstance(self.screen, OpeningScreen):
+                self.screen.typed(event)
+            return
+        await super().on_event(event)
+
+    def _remember_opening(self, screen: Screen[Any]) -> None:
+        """Keep what this new session's first screen showed, for the next start to draw
+        before the engine (`coach.tui.opening`): only a question answered in the box."""
+        from coach.tui.opening import captured, remember
+        from coach.tui.screens.reflect import ReflectScreen
+        from coach.tui.widgets.answer_box import AnswerBox
+        from coach.tui.widgets.turns import CoachLine
+
+        target = self.setup.first_screen
+        if (
+            target is None
+            or not isinstance(screen, ReflectScreen)
+            or screen.prompt is None
+            or not isinstance(screen.control, AnswerBox)
+        ):
+            return
+        cache, key = target
+        lines = [
+            (line.text, line.has_class("followup"))
+            for line in screen.conversation.lines
+            if isinstance(line, CoachLine)
+        ]
+        pack = screen.session.dialogue.pack
+        opening = captured(key, pack.title, screen.prompt.progress, lines, screen.hint)
+        self.run_worker(lambda: remember(cache, opening), thread=True, exit_on_error=False)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the palette stays chosen next time, after a resume too."""
@@ -87,6 +223,7 @@ class CoachApp(App[None]):
 
     def begin(self, pack_file: PackFile, name: str | None) -> None:
         """Start a new session (it takes its lock) and show the check-in or its first question."""
+        from coach.session import Session
         from coach.tui.screens.reflect import ReflectScreen
 
         setup = self.setup
@@ -96,6 +233,10 @@ class CoachApp(App[None]):
                 setup.store, pack_file, setup.clock, setup.rng, name=name or None, save=False
             )
         except StoreError as exc:
+            if isinstance(self.screen, OpeningScreen):  # a question that cannot be answered
+                self.failure = exc
+                self.exit(return_code=1)
+                return
             self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
         session.autosave = False
@@ -105,9 +246,11 @@ class CoachApp(App[None]):
             from coach.tui.screens.checkin import CheckinScreen
 
             self._opening = opening
-            self.push_screen(CheckinScreen(plan))
+            self._open(CheckinScreen(plan))
             return
-        self.push_screen(ReflectScreen(session, opening=opening))
+        screen = ReflectScreen(session, opening=opening)
+        self._open(screen)
+        screen.call_after_refresh(self._remember_opening, screen)
 
     def checked_in(self, answers: list[Answer]) -> None:
         """Record the check-in in the old sessions and the new one, then start."""
@@ -167,6 +310,8 @@ class CoachApp(App[None]):
         found = draft() if callable(draft) else None
         if not found:
             return None
+        from coach.transcript import Draft
+
         return Draft(str(found["step"]), str(found["stage"]), str(found["text"]))
 
     def save_finished(self) -> None:
@@ -260,6 +405,8 @@ class CoachApp(App[None]):
             yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
 
 
-def make_app(setup: Setup) -> CoachApp:
+def make_app(
+    setup: Setup | Callable[[], Setup], first: Opening | None = None, theme: str | None = None
+) -> CoachApp:
     """The one way the app is built, for the CLI and the tests alike."""
-    return CoachApp(setup)
+    return CoachApp(setup, first, theme)

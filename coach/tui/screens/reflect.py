@@ -120,7 +120,8 @@ class ReflectScreen(Screen[None]):
             else:
                 yield Static(id="hint")
         # The footer is mounted after the first frame (`on_mount`): the question and the box
-        # to answer it in come first.
+        # to answer it in come first. Its row is kept meanwhile, so nothing moves up and down.
+        yield Static(classes="footer-space")
 
     @property
     def conversation(self) -> ConversationLog:
@@ -131,6 +132,11 @@ class ReflectScreen(Screen[None]):
         """The control that answers the current question (the others are hidden)."""
         assert self._shown is not None, "no question, so no control"
         return self._shown
+
+    @property
+    def takes_keys(self) -> bool:
+        """The control of the question asked has the focus: keys typed go to it."""
+        return self._shown is not None and self.app.focused is self._shown
 
     def on_mount(self) -> None:
         if self.prompt is None:
@@ -151,7 +157,9 @@ class ReflectScreen(Screen[None]):
         from coach.tui.widgets.footer import KeysFooter
 
         self._keys = KeysFooter()
-        await self.mount(self._keys)
+        with self.app.batch_update():
+            await self.mount(self._keys)
+            await self.query(".footer-space").remove()
         self.refresh_bindings()  # the footer learns the keys from this
 
     def _opening_lines(self) -> tuple[list[Static], Prompt | None]:

@@ -14,6 +14,7 @@ class CoachLine(Static):
     def __init__(self, text: str, *, followup: bool = False) -> None:
         # Pack text may quote the leader, so it is literal too.
         super().__init__(Content(printable(text)), classes="followup" if followup else "")
+        self.text = text  # as the pack said it, for the next start's first screen
 
 
 SHOWN = 4_000  # characters of one answer drawn in the log; the transcript keeps them all

@@ -1,0 +1,296 @@
+"""The first question on screen before the engine is imported.
+
+Textual alone takes about 200 ms here to draw a first frame; the engine, Jinja2, the transcript
+model, the store and the session add about 100 ms more before coach knows what to ask. A
+leader who starts the same pack again is asked the same opening, so the app keeps what its
+first screen showed (the title, the progress line, the coach's lines, the hint) in the cache
+folder, and the next start draws that at once: `OpeningScreen`, built from this module's plain
+data and from nothing of the engine. The real start runs right after that first frame and
+takes over the screen (the same lines in the same places, so nothing moves), or shows
+whatever it has to show instead when anything differs: an edited pack, a check-in, a session
+to resume.
+
+Only a start that goes straight to the first question is drawn this way: one with no
+check-in to ask and no session to offer for resuming. That is known without reading a session
+when the sessions folder holds none yet, or when its session files are exactly those it held
+when the last reflection ended (`Quiet`, kept then with the first day a commitment comes due)
+and that day has not come. Keys pressed meanwhile are kept and given to the real screen in
+order, so nothing typed is lost. The records are a cache like the pack cache (deleting them
+loses nothing); whatever is odd about them is simply not used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from coach import __version__
+from coach.clock import frozen_time, system_clock
+from coach.store.errors import StoreError
+from coach.store.plainfile import Refused, read_plain
+from coach.store.scan import session_files
+from coach.tui.widgets.log import ConversationLog
+from coach.tui.widgets.progress import TraitProgress
+from coach.tui.widgets.turns import CoachLine
+
+FILE_NAME = "first-screens.json"
+MOST = 8  # records kept of each kind: a few packs, names and folders on one machine
+_MAX_BYTES = 1024 * 1024
+PLACEHOLDER = "Type your answer here"  # the answer box's own, until it is mounted
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section as the progress line draws it (the engine's `SectionProgress`, as data)."""
+
+    title: str
+    trait: str | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    answered: int
+    total: int
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the first screen of a new session showed: enough to draw it again."""
+
+    key: Mapping[str, Any]
+    title: str
+    progress: Progress
+    lines: tuple[tuple[str, bool], ...]  # the coach's lines, with whether each is a follow-up
+    hint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        progress = self.progress
+        return {
+            "key": dict(self.key),
+            "title": self.title,
+            "progress": {
+                "answered": progress.answered,
+                "total": progress.total,
+                "sections": [[s.title, s.trait, s.state] for s in progress.sections],
+            },
+            "lines": [[text, followup] for text, followup in self.lines],
+            "hint": self.hint,
+        }
+
+
+def key_for(pack_path: Path, participant: str) -> dict[str, Any] | None:
+    """What an opening depends on that can be known without the engine: the pack file (by its
+    place, size and time, as a build tool would judge it), the leader's name and coach's
+    version. None when the pack file cannot be seen."""
+    try:
+        st = os.stat(pack_path)
+    except OSError:
+        return None
+    return {
+        "pack": os.path.realpath(pack_path),
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "participant": participant,
+        "coach": __version__,
+    }
+
+
+def first_screen_for(
+    cache: Path, key: Mapping[str, Any], sessions: Path, env: Mapping[str, str]
+) -> Opening | None:
+    """The opening to draw before the engine, when this start goes straight to its first
+    question (see the module's docstring), else None."""
+    try:
+        frozen = frozen_time(env)
+        files, odd = session_files(sessions)
+    except (ValueError, StoreError):
+        return None  # the real start says what is wrong
+    today = (frozen or system_clock()).date().isoformat()
+    records = _read(cache)
+    if odd:
+        return None
+    if files and not any(
+        q.get("folder") == os.path.realpath(sessions)
+        and q.get("participant") == key.get("participant")
+        and q.get("files") == files
+        and (q.get("until") is None or (isinstance(q.get("until"), str) and today < q["until"]))
+        for q in records["quiet"]
+    ):
+        return None
+    for record in records["openings"]:
+        if record.get("key") == key and not record.get("varies"):
+            return _opening(record)
+    return None
+
+
+def after_reflection(setup: Any, session: Any) -> None:
+    """When a reflection has ended (the app's `Setup` and the `Session`): keep the folder
+    `Quiet` for the next start, unless a session is left to resume or a check-in is due."""
+    from coach import checkin
+
+    if setup.first_screen is None or session.store.latest_unfinished() is not None:
+        return
+    name = setup.first_screen[1]["participant"]
+    plan = checkin.plan(session.store, setup.clock().date(), name)
+    if not plan.questions:
+        until = plan.ahead[0].due if plan.ahead else None
+        remember_quiet(setup.first_screen[0], session.store.root, name, until)
+
+
+def remember(cache: Path, opening: Opening) -> None:
+    """Keep `opening` for the next start, newest first. An opening that came out different
+    under the same key (a pack whose first words vary, or follow the date) is kept as one
+    that `varies`, and is never drawn before the engine: it would change under the leader's
+    eyes."""
+    record = opening.to_dict()
+    for old in _read(cache)["openings"]:
+        if old.get("key") == opening.key and (
+            old.get("varies") or {**old, "varies": False} != {**record, "varies": False}
+        ):
+            record["varies"] = True
+    _write(cache, "openings", record, lambda r: r.get("key") == opening.key)
+
+
+def remember_quiet(cache: Path, sessions: Path, participant: str, until: str | None) -> None:
+    """After a reflection: the session files as they are now, and the first day (ISO) one of
+    the leader's commitments comes due (None: none is open), until which a start with these
+    same files has no check-in to ask. Called only when no session is left to resume."""
+    try:
+        files, odd = session_files(sessions)
+    except StoreError:
+        return
+    folder = os.path.realpath(sessions)
+    record = {"folder": folder, "participant": participant, "files": files, "until": until}
+    if odd:
+        return
+    _write(
+        cache,
+        "quiet",
+        record,
+        lambda r: r.get("folder") == folder and r.get("participant") == participant,
+    )
+
+
+def _read(cache: Path) -> dict[str, list[dict[str, Any]]]:
+    try:
+        data = json.loads(read_plain(cache / FILE_NAME, _MAX_BYTES, follow_links=False))
+    except (OSError, ValueError, Refused):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return {
+        part: [r for r in data.get(part, ()) if isinstance(r, dict)]
+        if isinstance(data.get(part), list)
+        else []
+        for part in ("openings", "quiet")
+    }
+
+
+def _write(
+    cache: Path, part: str, record: dict[str, Any], replaces: Callable[[dict[str, Any]], bool]
+) -> None:
+    """Put `record` first in `part`, in place of the one it `replaces`; a cache that cannot
+    be written only means the next start is drawn the slower way."""
+    from coach.store.atomic import ensure_private_dir, write_atomic
+
+    records = _read(cache)
+    records[part] = [record, *(r for r in records[part] if not replaces(r))][:MOST]
+    data = json.dumps(records, ensure_ascii=False).encode("utf-8")
+    if len(data) > _MAX_BYTES:  # a folder of thousands of sessions: not worth keeping
+        return
+    with contextlib.suppress(StoreError, OSError):
+        ensure_private_dir(cache, "cache folder")
+        write_atomic(cache / FILE_NAME, data, durable=False)
+
+
+def _opening(record: Mapping[str, Any]) -> Opening | None:
+    """The record as an `Opening`, or None when any part of it has the wrong shape."""
+    try:
+        progress = record["progress"]
+        sections = tuple(
+            Section(str(title), None if trait is None else str(trait), str(state))
+            for title, trait, state in progress["sections"]
+        )
+        lines = tuple((text, followup) for text, followup in record["lines"])
+        title, hint = record["title"], record["hint"]
+        answered, total = progress["answered"], progress["total"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    fine = (
+        isinstance(title, str)
+        and isinstance(hint, str)
+        and all(isinstance(t, str) and isinstance(f, bool) for t, f in lines)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in (answered, total))
+        and all(s.state in ("done", "current", "todo") for s in sections)
+    )
+    if not fine or not lines:
+        return None
+    return Opening(record["key"], title, Progress(answered, total, sections), lines, hint)
+
+
+def captured(
+    key: Mapping[str, Any],
+    title: str,
+    progress: Any,
+    lines: Sequence[tuple[str, bool]],
+    hint: str,
+) -> Opening:
+    """An opening from what the real first screen drew (`progress` is the engine's)."""
+    sections = tuple(Section(s.title, s.trait, s.state) for s in progress.sections)
+    return Opening(
+        dict(key), title, Progress(progress.answered, progress.total, sections), tuple(lines), hint
+    )
+
+
+class OpeningScreen(Screen[None]):
+    """The first question as it was drawn last time, in the reflection's own layout, while
+    the session starts behind it. It answers nothing itself: the app keeps every key pressed
+    meanwhile for the reflection screen that replaces it (`CoachApp.on_event`), and this
+    screen only shows what is typed, as the answer box will."""
+
+    def __init__(self, opening: Opening) -> None:
+        super().__init__()
+        self.opening = opening
+        self._typed = ""
+
+    def compose(self) -> ComposeResult:
+        opening = self.opening
+        with Container(id="top"):
+            yield Static(Content(opening.title), id="title")
+            yield TraitProgress(id="progress")
+        yield ConversationLog(
+            *(CoachLine(text, followup=followup) for text, followup in opening.lines), id="log"
+        )
+        with Container(id="answer"):
+            yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")
+            yield Static(Content(opening.hint), id="hint")
+        yield Static(classes="footer-space")  # where the reflection's footer will be
+
+    def on_mount(self) -> None:
+        self.query_one(TraitProgress).show(self.opening.progress)
+
+    def typed(self, event: events.Key) -> None:
+        """Show a key pressed before the answer box is there, as the box would."""
+        if event.is_printable and event.character:
+            self._typed += event.character
+        elif event.key == "backspace":
+            self._typed = self._typed[:-1]
+        else:
+            return
+        box = self.query_one("#answer-box", Static)
+        box.set_class(not self._typed, "placeholder")
+        box.update(Content(self._typed or PLACEHOLDER))

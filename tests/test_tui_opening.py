@@ -1,0 +1,314 @@
+"""The first question drawn before the engine (`coach.tui.opening`): kept from one start,
+drawn at the next, replaced by the real reflection without anything moving or anything
+typed being lost, and never used when the start would show something else."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from textual import events
+from textual.app import App
+from tui_kit import NOW, TINY, WHOLE, build, clock, tiny_file
+
+import coach.tui.app
+from coach.session import Session
+from coach.store import SessionStore
+from coach.transcript import parse
+from coach.tui import opening as first
+from coach.tui.app import CoachApp, Setup, make_app
+from coach.tui.opening import OpeningScreen
+from coach.tui.screens.reflect import ReflectScreen
+from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.turns import CoachLine, LeaderLine
+
+ENV = {"COACH_NOW": NOW.isoformat()}
+
+
+def key() -> dict[str, Any]:
+    found = first.key_for(TINY, "Dana")
+    assert found is not None
+    return found
+
+
+async def kept_opening(tmp_path: Path) -> first.Opening:
+    """A first start, as the CLI makes it: its first screen is kept in the cache."""
+    cache = tmp_path / "cache"
+    app = build(SessionStore(tmp_path / "first"), first_screen=(cache, key()))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    opening = first.first_screen_for(cache, key(), tmp_path / "empty", ENV)
+    assert opening is not None
+    return opening
+
+
+def setup_for(store: SessionStore, cache: Path) -> Setup:
+    return Setup(store=store, packs=[tiny_file()], clock=clock, rng=random.Random(1),
+                 name="Dana", first_screen=(cache, key()))  # fmt: skip
+
+
+async def test_a_second_start_draws_the_kept_opening_first_and_the_same_question_after(
+    tmp_path: Path,
+) -> None:
+    opening = await kept_opening(tmp_path)
+    store = SessionStore(tmp_path / "second")
+    seen: list[str] = []
+
+    def prepare() -> Setup:
+        seen.append(type(app.screen).__name__)  # what was on screen while the engine loaded
+        return setup_for(store, tmp_path / "cache")
+
+    app = make_app(prepare, opening)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert seen == ["OpeningScreen"]
+        screen = app.screen
+        assert isinstance(screen, ReflectScreen)
+        drawn = [(line.text, line.has_class("followup")) for line in screen.conversation.lines
+                 if isinstance(line, CoachLine)]  # fmt: skip
+        assert tuple(drawn) == opening.lines
+        assert screen.hint == opening.hint
+        assert isinstance(screen.control, AnswerBox)
+
+
+async def test_the_opening_puts_everything_where_the_reflection_will(tmp_path: Path) -> None:
+    """Nothing moves when the real screen takes over: the same regions, the same words."""
+    opening = await kept_opening(tmp_path)
+
+    class Alone(App[None]):
+        CSS_PATH = str(Path(coach.tui.app.__file__).parent / CoachApp.CSS_PATH)
+
+        def on_mount(self) -> None:
+            self.push_screen(OpeningScreen(opening))
+
+    parts = ("#title", "#progress", "#log", "#answer", "#answer-box", "#hint", ".footer-space")
+    alone = Alone()
+    async with alone.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        drawn = {p: alone.screen.query_one(p).region for p in parts}
+        texts = [str(w.render()) for w in alone.screen.query(CoachLine)]
+    real = build(SessionStore(tmp_path / "real"))
+    async with real.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        regions = {p: real.screen.query_one(p).region for p in parts if p != ".footer-space"}
+        real_texts = [str(w.render()) for w in real.screen.query(CoachLine)]
+    del drawn[".footer-space"]  # the footer itself is there by now
+    assert drawn == regions
+    assert texts == real_texts
+
+
+async def test_keys_pressed_while_the_engine_loads_reach_the_answer_box_in_order(
+    tmp_path: Path,
+) -> None:
+    opening = await kept_opening(tmp_path)
+    store = SessionStore(tmp_path / "second")
+
+    def prepare() -> Setup:
+        # Typed while the engine is imported: the keys wait in the app's queue meanwhile.
+        for char in "She asked":
+            app.post_message(events.Key(char if char != " " else "space", char))
+        app.post_message(events.Key("enter", "\r"))
+        return setup_for(store, tmp_path / "cache")
+
+    app = make_app(prepare, opening)
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(50):  # the answer goes to the engine, then to the log
+            await pilot.pause()
+            said = list(app.screen.query(LeaderLine))
+            if said:
+                break
+        assert said, "the answer typed on the opening was never sent"
+        assert str(said[0].render()) == "She asked"
+
+
+async def test_a_typed_key_shows_on_the_opening_as_it_would_in_the_box(tmp_path: Path) -> None:
+    opening = await kept_opening(tmp_path)
+    screen = OpeningScreen(opening)
+
+    class Alone(App[None]):
+        CSS_PATH = str(Path(coach.tui.app.__file__).parent / CoachApp.CSS_PATH)
+
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Alone().run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        for name, char in (("h", "h"), ("i", "i"), ("backspace", None), ("o", "o")):
+            screen.typed(events.Key(name, char))
+        box = screen.query_one("#answer-box")
+        assert str(box.render()) == "ho"
+        assert not box.has_class("placeholder")
+
+
+async def test_what_the_start_cannot_do_ends_the_app_for_the_cli_to_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach import cli
+
+    opening = await kept_opening(tmp_path)
+
+    def prepare() -> Setup:
+        raise cli.UserError("the sessions folder cannot be written")
+
+    app = make_app(prepare, opening)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+    assert isinstance(app.failure, cli.UserError)
+    assert app.return_code == 1
+    # The CLI raises it once the terminal is back, and `main` prints it as one sentence.
+    monkeypatch.setattr(app, "run", lambda: None)
+    monkeypatch.setattr(coach.tui.app, "make_app", lambda *parts: app)
+    with pytest.raises(cli.UserError, match="cannot be written"):
+        cli._run_tui(prepare, opening)
+
+
+def test_textual_still_calls_the_display_hook_and_keeps_its_batch_count() -> None:
+    """CoachApp.post_display_hook reads `App._batch_count` (private): fail loudly if the
+    Textual in use no longer has it, or no longer calls the hook after a display."""
+    import inspect
+
+    assert App()._batch_count == 0
+    assert "post_display_hook()" in inspect.getsource(App._display)
+    assert "self._batch_count" in inspect.getsource(App._display)
+
+
+# -- when the kept opening is not used ---------------------------------------------------
+
+
+async def test_a_folder_with_a_session_and_no_quiet_record_starts_the_slow_way(
+    tmp_path: Path,
+) -> None:
+    await kept_opening(tmp_path)
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    (folder / "2026-11-27-0900-abcd.yaml").write_text("schema: 1\n")
+    assert first.first_screen_for(tmp_path / "cache", key(), folder, ENV) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["not json", "[]", '{"openings": "many"}', '{"openings": [{"key": 1}]}', "wrong shape"],
+)
+async def test_a_hand_edited_cache_file_is_simply_not_used(tmp_path: Path, damage: str) -> None:
+    await kept_opening(tmp_path)
+    cached = tmp_path / "cache" / first.FILE_NAME
+    if damage == "wrong shape":
+        data = json.loads(cached.read_text())
+        data["openings"][0]["lines"] = [["text", "yes"]]
+        damage = json.dumps(data)
+    cached.write_text(damage)
+    assert first.first_screen_for(tmp_path / "cache", key(), tmp_path / "empty", ENV) is None
+
+
+async def test_a_link_in_place_of_the_cache_file_is_not_followed(tmp_path: Path) -> None:
+    await kept_opening(tmp_path)
+    cached = tmp_path / "cache" / first.FILE_NAME
+    real = tmp_path / "elsewhere.json"
+    cached.rename(real)
+    cached.symlink_to(real)
+    assert first.first_screen_for(tmp_path / "cache", key(), tmp_path / "empty", ENV) is None
+
+
+async def test_an_opening_that_came_out_different_is_never_drawn_early(tmp_path: Path) -> None:
+    opening = await kept_opening(tmp_path)
+    cache = tmp_path / "cache"
+    other = first.Opening(opening.key, opening.title, opening.progress,
+                          (("Good evening, Dana.", False),), opening.hint)  # fmt: skip
+    first.remember(cache, other)
+    assert first.first_screen_for(cache, key(), tmp_path / "empty", ENV) is None
+    first.remember(cache, opening)  # and it stays one that varies
+    assert first.first_screen_for(cache, key(), tmp_path / "empty", ENV) is None
+
+
+async def test_an_edited_pack_or_another_name_has_no_kept_opening(tmp_path: Path) -> None:
+    await kept_opening(tmp_path)
+    cache, empty = tmp_path / "cache", tmp_path / "empty"
+    assert first.first_screen_for(cache, {**key(), "participant": "Sam"}, empty, ENV) is None
+    assert first.first_screen_for(cache, {**key(), "size": 1}, empty, ENV) is None
+    assert first.first_screen_for(cache, key(), empty, {"COACH_NOW": "tuesday"}) is None
+
+
+# -- the folder's quiet record --------------------------------------------------------------
+
+
+def finished(store: SessionStore, due: str | None) -> str:
+    """A complete session of Dana's whose one commitment is due on `due`."""
+    session, _ = Session.begin(store, tiny_file(), clock, random.Random(3), name="Dana")
+    for _step, _stage, text in WHOLE:
+        session.answer(text)
+    session.finish(None)
+    session.close()
+    path = store.path_for(session.id)
+    doc = yaml.safe_load(path.read_text())
+    for item in doc["action_items"]:  # moved, as a hand edit or `coach actions` would
+        if item.get("kind", "commitment") == "commitment" and due is not None:
+            item["due"] = due
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    assert any(i.own and i.due == due for i in parse(store.load(path), path).action_items)
+    return session.id
+
+
+@pytest.mark.parametrize(
+    ("due", "quiet"),
+    [("2026-12-04", True), ("2026-11-28", False), ("2026-11-20", False)],
+)
+async def test_after_a_reflection_the_folder_is_quiet_until_a_commitment_comes_due(
+    tmp_path: Path, due: str, quiet: bool
+) -> None:
+    await kept_opening(tmp_path)
+    cache, folder = tmp_path / "cache", tmp_path / "sessions"
+    store = SessionStore(folder)
+    finished(store, due)
+    setup = setup_for(store, cache)
+    first.after_reflection(setup, _Ended(store))
+    found = first.first_screen_for(cache, key(), folder, ENV)
+    assert (found is not None) == quiet
+    if quiet:  # the day it comes due, the check-in asks about it: no early opening then
+        later = {"COACH_NOW": "2026-12-04T09:00:00+00:00"}
+        assert first.first_screen_for(cache, key(), folder, later) is None
+
+
+async def test_a_session_left_to_resume_keeps_the_folder_from_being_quiet(
+    tmp_path: Path,
+) -> None:
+    await kept_opening(tmp_path)
+    cache, folder = tmp_path / "cache", tmp_path / "sessions"
+    store = SessionStore(folder)
+    finished(store, "2026-12-04")
+    session, _ = Session.begin(store, tiny_file(), clock, random.Random(9), name="Dana")
+    session.answer("They asked me questions about my week and waited for every answer")
+    session.close()
+    first.after_reflection(setup_for(store, cache), _Ended(store))
+    assert first.first_screen_for(cache, key(), folder, ENV) is None
+
+
+async def test_a_quiet_folder_that_changed_since_starts_the_slow_way(tmp_path: Path) -> None:
+    await kept_opening(tmp_path)
+    cache, folder = tmp_path / "cache", tmp_path / "sessions"
+    store = SessionStore(folder)
+    session_id = finished(store, "2026-12-04")
+    first.after_reflection(setup_for(store, cache), _Ended(store))
+    assert first.first_screen_for(cache, key(), folder, ENV) is not None
+    path = store.path_for(session_id)
+    path.write_text(path.read_text() + "\n")  # synced in from elsewhere, say
+    assert first.first_screen_for(cache, key(), folder, ENV) is None
+
+
+class _Ended:
+    """What `after_reflection` reads of the session that just ended: its store."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+
+
+def test_the_cache_file_is_private(tmp_path: Path) -> None:
+    opening = first.Opening(key(), "Title", first.Progress(0, 1, ()), (("Hello", False),), "h")
+    first.remember(tmp_path / "cache", opening)
+    assert os.stat(tmp_path / "cache").st_mode & 0o777 == 0o700
+    assert os.stat(tmp_path / "cache" / first.FILE_NAME).st_mode & 0o777 == 0o600
