@@ -12,9 +12,18 @@ be) until its output contains a marker text, read from the terminal's master sid
     and none of coach behind it: what that screen costs in Textual alone.
   * coach, pack cached: `python -m coach reflect --name Dana --pack sales-leader` with a
     fresh, empty sessions folder and the clock frozen (`COACH_NOW`), so it opens straight on
-    the stock pack's first question (the marker is a phrase of it); the pack cache holds the
-    stock pack, as on every start but a leader's first.
-  * coach, first start: the same with an empty pack cache, so the pack is checked in full.
+    the stock pack's first question (the marker is a phrase of it); the cache folder holds
+    the checked stock pack and the opening a start of Dana's drew before, as on every start
+    but a leader's first: the opening is drawn before the engine is imported
+    (coach/tui/opening.py).
+  * coach, returning leader: the same in a sessions folder that holds a finished session
+    of Dana's (from line mode, every answer "3"), its commitments not yet due, and the
+    folder's quiet record as the app keeps it when a reflection ends; after each run the
+    files the run added are removed, so every run finds the folder as that reflection left
+    it.
+  * coach, nothing kept: pack cached, but the opening never drawn before (a new name, or
+    the cache file deleted before each run): the first question comes from the engine.
+  * coach, first start: the same with an empty cache folder, so the pack is checked in full.
 All are started the same way, run interleaved (the order rotating each round), 15 times each
 (5 with `--quick`) after one untimed warm-up each. The time includes the interpreter's start,
 every import, building the first screen and writing it to the terminal.
@@ -23,7 +32,8 @@ Also read when the marker appears: the CPU time of all the process's threads (fr
 /proc/<pid>/task/*/schedstat; it moves less than wall time on a shared machine) and the
 resident set (`VmRSS` in /proc/<pid>/status).
 
-Goals: time median / baseline median <= 1.15; RSS median / baseline median <= 1.3.
+Goals: time median / baseline median <= 1.15; RSS median / baseline median <= 1.3, for the
+warm start ("pack cached"); the other coach rows say what the other kinds of start pay.
 
 Then, unless `--no-imports`: `python -X importtime` over coach and the minimal app (3 runs
 each, medians), listing what coach imports before its first question that the minimal app
@@ -39,6 +49,7 @@ import fcntl
 import os
 import re
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -153,8 +164,9 @@ def _text(raw: bytes) -> str:
     return " ".join(_ESCAPE.sub(b" ", raw).decode("utf-8", "replace").split())
 
 
-def run_once(argv: Sequence[str], marker: str, env: dict[str, str]) -> Start:
-    """Start `argv` on a new pseudo-terminal; return when `marker` is on its screen.
+def run_once(argv: Sequence[str], marker: str, env: dict[str, str], settle: float = 0) -> Start:
+    """Start `argv` on a new pseudo-terminal; return when `marker` is on its screen (after
+    `settle` seconds more, untimed, for what the process does after its first screen).
 
     stdin, stdout and stderr are all the terminal: Textual draws on stderr."""
     master, slave = os.openpty()
@@ -190,7 +202,10 @@ def run_once(argv: Sequence[str], marker: str, env: dict[str, str]) -> Start:
             seen += chunk
             if marker in _text(seen[-20000:]):
                 elapsed = time.perf_counter() - started
-                return Start(elapsed, _rss_kb(proc.pid), _cpu_ns(proc.pid), seen)
+                found = Start(elapsed, _rss_kb(proc.pid), _cpu_ns(proc.pid), seen)
+                if settle:
+                    time.sleep(settle)
+                return found
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -252,6 +267,61 @@ class Runner:
         env["COACH_CACHE_DIR"] = str(self.cache)
         return run_once(self.coach_argv(*python_flags), COACH_MARKER, env)
 
+    def coach_returning(self) -> Start:
+        """A start in a folder with a finished session of the same leader, nothing due yet."""
+        folder = self.returning_folder()
+        before = set(os.listdir(folder))
+        env = _env(self.pycache, folder)
+        env["COACH_CACHE_DIR"] = str(self.cache)
+        try:
+            return run_once(self.coach_argv(), COACH_MARKER, env)
+        finally:
+            for name in set(os.listdir(folder)) - before:  # the run's own session, its lock
+                os.unlink(folder / name)
+
+    def returning_folder(self) -> Path:
+        folder = self.work / "returning"
+        if folder.exists():
+            return folder
+        env = _env(self.pycache, folder)
+        env["COACH_CACHE_DIR"] = str(self.cache)
+        argv = [sys.executable, "-m", "coach", "reflect", "--plain", "--name", "Dana",
+                "--pack", "sales-leader"]  # fmt: skip
+        done = subprocess.run(argv, input="3\n" * 300, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)  # fmt: skip
+        if "Saved to" not in done.stdout:
+            raise RuntimeError(f"the earlier session did not finish: {done.stdout[-400:]!r}")
+        # What the app keeps when a reflection ends (`after_reflection`), for this folder.
+        from types import SimpleNamespace
+
+        from coach.catalog import find_pack
+        from coach.session import clock_from_env
+        from coach.store import SessionStore
+        from coach.tui.opening import after_reflection, key_for
+
+        key = key_for(find_pack("sales-leader", []).path, "Dana")
+        setup = SimpleNamespace(first_screen=(self.cache, key), clock=clock_from_env(env))
+        after_reflection(setup, SimpleNamespace(store=SessionStore(folder)))
+        return folder
+
+    def coach_unkept(self) -> Start:
+        """The pack cached, the opening not: the engine draws the first question."""
+        cache = self.fresh("cache")
+        shutil.copytree(self.cache / "packs", cache / "packs")  # the checked packs alone
+        env = _env(self.pycache, self.fresh("sessions"))
+        env["COACH_CACHE_DIR"] = str(cache)
+        return run_once(self.coach_argv(), COACH_MARKER, env)
+
+    def keep_opening(self) -> None:
+        """A start let run until it has kept its opening, as any start that is not killed
+        the moment its first question shows does."""
+        kept = self.cache / "first-screens.json"
+        env = _env(self.pycache, self.fresh("sessions"))
+        env["COACH_CACHE_DIR"] = str(self.cache)
+        run_once(self.coach_argv(), COACH_MARKER, env, settle=1.0)
+        if "openings" not in (kept.read_text() if kept.exists() else ""):
+            raise RuntimeError("coach did not keep its opening in the cache folder")
+
     def coach_first(self) -> Start:
         """A leader's very first start: no pack cache yet, so the pack is checked in full."""
         env = _env(self.pycache, self.fresh("sessions"))
@@ -272,6 +342,8 @@ SIDES = (
     ("baseline: minimal Textual app", "baseline"),
     ("same first screen, no coach", "skeleton"),
     ("coach reflect, pack cached", "coach"),
+    ("coach reflect, returning leader", "coach_returning"),
+    ("coach reflect, nothing kept", "coach_unkept"),
     ("coach reflect, first start", "coach_first"),
 )
 
@@ -281,6 +353,7 @@ def measure(runner: Runner, rounds: int) -> dict[str, list[Start]]:
     rounds, the order of the sides rotating from one round to the next."""
     for _, side in SIDES:
         getattr(runner, side)()
+    runner.keep_opening()
     results: dict[str, list[Start]] = {side: [] for _, side in SIDES}
     for i in range(rounds):
         order = [side for _, side in SIDES]
