@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from coach.transcript import ActionItem, Draft
 
 
+WRITER_TIME = 0.003  # seconds: long enough for Textual's writer thread to write a frame
+
+
 @dataclass
 class Setup:
     """Everything the app needs, decided by the CLI (or a test) before it starts."""
@@ -117,7 +120,9 @@ class CoachApp(App[None]):
         if self._first_frames:
             self.screen.refresh()
         else:
-            self.call_later(self._set_up)
+            # A moment idle first: Textual writes frames from a thread of its own, which
+            # the start (parsing YAML in C, for one) would otherwise keep from writing this.
+            self.set_timer(WRITER_TIME, self._set_up)
 
     def _set_up(self) -> None:
         assert self._prepare is not None
