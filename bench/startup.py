@@ -23,6 +23,8 @@ be) until its output contains a marker text, read from the terminal's master sid
     it.
   * coach, nothing kept: pack cached, but the opening never drawn before (a new name, or
     the cache file deleted before each run): the first question comes from the engine.
+  * coach, the start screen: bare `python -m coach` in a fresh folder, until the start
+    screen's "Your name (optional)": the packs it offers kept from before, as the opening is.
   * coach, first start: the same with an empty cache folder, so the pack is checked in full.
 All are started the same way, run interleaved (the order rotating each round), 15 times each
 (5 with `--quick`) after one untimed warm-up each. The time includes the interpreter's start,
@@ -66,6 +68,7 @@ import _common as c
 
 COLUMNS, LINES = 100, 32
 COACH_MARKER = "picture the best sales leader"
+START_MARKER = "Your name (optional)"  # the start screen's
 BASELINE_MARKER = "ready marker"
 DEADLINE = 30.0  # seconds; a start that takes longer is reported as a failure
 
@@ -292,16 +295,12 @@ class Runner:
         if "Saved to" not in done.stdout:
             raise RuntimeError(f"the earlier session did not finish: {done.stdout[-400:]!r}")
         # What the app keeps when a reflection ends (`after_reflection`), for this folder.
-        from types import SimpleNamespace
-
-        from coach.catalog import find_pack
         from coach.session import clock_from_env
         from coach.store import SessionStore
-        from coach.tui.opening import after_reflection, key_for
+        from coach.tui.opening import after_reflection
 
-        key = key_for(find_pack("sales-leader", []).path, "Dana")
-        setup = SimpleNamespace(first_screen=(self.cache, key), clock=clock_from_env(env))
-        after_reflection(setup, SimpleNamespace(store=SessionStore(folder)))
+        today = clock_from_env(env)().date()
+        after_reflection(self.cache, SessionStore(folder), today, "Dana")
         return folder
 
     def coach_unkept(self) -> Start:
@@ -319,8 +318,18 @@ class Runner:
         env = _env(self.pycache, self.fresh("sessions"))
         env["COACH_CACHE_DIR"] = str(self.cache)
         run_once(self.coach_argv(), COACH_MARKER, env, settle=1.0)
-        if "openings" not in (kept.read_text() if kept.exists() else ""):
-            raise RuntimeError("coach did not keep its opening in the cache folder")
+        env = _env(self.pycache, self.fresh("sessions"))
+        env["COACH_CACHE_DIR"] = str(self.cache)
+        run_once([sys.executable, "-m", "coach"], START_MARKER, env, settle=1.0)
+        text = kept.read_text() if kept.exists() else ""
+        if '"openings": [{' not in text or '"starts": [{' not in text:
+            raise RuntimeError("coach did not keep its first screens in the cache folder")
+
+    def coach_start(self) -> Start:
+        """Bare `coach` (no name, no pack): the start screen, its packs kept from before."""
+        env = _env(self.pycache, self.fresh("sessions"))
+        env["COACH_CACHE_DIR"] = str(self.cache)
+        return run_once([sys.executable, "-m", "coach"], START_MARKER, env)
 
     def coach_first(self) -> Start:
         """A leader's very first start: no pack cache yet, so the pack is checked in full."""
@@ -344,6 +353,7 @@ SIDES = (
     ("coach reflect, pack cached", "coach"),
     ("coach reflect, returning leader", "coach_returning"),
     ("coach reflect, nothing kept", "coach_unkept"),
+    ("coach, the start screen", "coach_start"),
     ("coach reflect, first start", "coach_first"),
 )
 

@@ -485,6 +485,7 @@ def cmd_reflect(args: argparse.Namespace) -> int:
         pack_ref = TEAM_PACK
     if not _plain(args):
         first_screen = None if tag is not None else _first_screen_key(args)
+        start_screen = None if tag is not None or first_screen else _start_screen_key(args)
 
         def prepare() -> Any:
             store = _store(args)
@@ -500,17 +501,23 @@ def cmd_reflect(args: argparse.Namespace) -> int:
             unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
             return _setup(
                 args, store, clock, rng, packs=packs, unfinished=unfinished,
-                first_screen=first_screen,
+                first_screen=first_screen, start_screen=start_screen,
             )  # fmt: skip
 
-        first, theme = None, None
-        if first_screen is not None:
-            from coach.store.preferences import preference
-            from coach.tui.opening import first_screen_for
+        first: Any = None
+        if first_screen is not None or start_screen is not None:
+            from coach.tui.opening import first_screen_for, start_screen_for
 
             sessions = _sessions_dir(args)
-            first = first_screen_for(*first_screen, sessions, os.environ)
-            theme = preference(sessions, "theme") if first is not None else None
+            if first_screen is not None:
+                first = first_screen_for(*first_screen, sessions, os.environ)
+            elif start_screen is not None:
+                first = start_screen_for(*start_screen, sessions, os.environ)
+        theme = None
+        if first is not None:
+            from coach.store.preferences import preference
+
+            theme = preference(_sessions_dir(args), "theme")
         if tag is None:
             return _run_tui(prepare if first is not None else prepare(), first, theme)
         from coach.session import join_retro
@@ -544,6 +551,23 @@ def _first_screen_key(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] |
 
     found = pack_path(args.pack, _pack_dirs(args))
     key = key_for(found[0], args.name) if found is not None else None
+    return None if key is None else (locations.cache_dir(), key)
+
+
+def _start_screen_key(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] | None:
+    """The same for a start that shows the start screen (no name, or no pack, given): its
+    choice of packs is kept and drawn before any pack is loaded."""
+    if os.environ.get("COACH_SERVED"):
+        return None
+    from coach.catalog import pack_path, pack_paths
+    from coach.tui.opening import start_key
+
+    if args.pack:
+        found = pack_path(args.pack, _pack_dirs(args))
+        paths = [found[0]] if found is not None else None
+    else:
+        paths = [path for path, _stock in pack_paths(_pack_dirs(args))]
+    key = start_key(paths) if paths else None
     return None if key is None else (locations.cache_dir(), key)
 
 
@@ -589,10 +613,12 @@ def _run_tui(setup: Any, first: Any = None, theme: str | None = None) -> int:
     if session is not None and session.ending is not None:
         for line in session.ending.lines():
             print(printable(line))
-        if app.setup.first_screen is not None:
+        cache = app.setup.kept_in
+        if cache is not None:
             from coach.tui.opening import after_reflection
 
-            after_reflection(app.setup, session)
+            today = app.setup.clock().date()
+            after_reflection(cache, session.store, today, session.dialogue.participant)
         return 0
     if session is None:
         return app.return_code or 0

@@ -14,9 +14,11 @@ import pytest
 import yaml
 from textual import events
 from textual.app import App
+from textual.widgets import Input
 from tui_kit import NOW, TINY, WHOLE, build, clock, tiny_file
 
 import coach.tui.app
+from coach.catalog import find_pack
 from coach.session import Session
 from coach.store import SessionStore
 from coach.transcript import parse
@@ -24,6 +26,7 @@ from coach.tui import opening as first
 from coach.tui.app import CoachApp, Setup, make_app
 from coach.tui.opening import OpeningScreen
 from coach.tui.screens.reflect import ReflectScreen
+from coach.tui.screens.start import StartScreen
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.turns import CoachLine, LeaderLine
 
@@ -265,8 +268,7 @@ async def test_after_a_reflection_the_folder_is_quiet_until_a_commitment_comes_d
     cache, folder = tmp_path / "cache", tmp_path / "sessions"
     store = SessionStore(folder)
     finished(store, due)
-    setup = setup_for(store, cache)
-    first.after_reflection(setup, _Ended(store))
+    first.after_reflection(cache, store, NOW.date(), "Dana")
     found = first.first_screen_for(cache, key(), folder, ENV)
     assert (found is not None) == quiet
     if quiet:  # the day it comes due, the check-in asks about it: no early opening then
@@ -284,7 +286,7 @@ async def test_a_session_left_to_resume_keeps_the_folder_from_being_quiet(
     session, _ = Session.begin(store, tiny_file(), clock, random.Random(9), name="Dana")
     session.answer("They asked me questions about my week and waited for every answer")
     session.close()
-    first.after_reflection(setup_for(store, cache), _Ended(store))
+    first.after_reflection(cache, store, NOW.date(), "Dana")
     assert first.first_screen_for(cache, key(), folder, ENV) is None
 
 
@@ -293,18 +295,11 @@ async def test_a_quiet_folder_that_changed_since_starts_the_slow_way(tmp_path: P
     cache, folder = tmp_path / "cache", tmp_path / "sessions"
     store = SessionStore(folder)
     session_id = finished(store, "2026-12-04")
-    first.after_reflection(setup_for(store, cache), _Ended(store))
+    first.after_reflection(cache, store, NOW.date(), "Dana")
     assert first.first_screen_for(cache, key(), folder, ENV) is not None
     path = store.path_for(session_id)
     path.write_text(path.read_text() + "\n")  # synced in from elsewhere, say
     assert first.first_screen_for(cache, key(), folder, ENV) is None
-
-
-class _Ended:
-    """What `after_reflection` reads of the session that just ended: its store."""
-
-    def __init__(self, store: SessionStore) -> None:
-        self.store = store
 
 
 def test_the_cache_file_is_private(tmp_path: Path) -> None:
@@ -312,3 +307,104 @@ def test_the_cache_file_is_private(tmp_path: Path) -> None:
     first.remember(tmp_path / "cache", opening)
     assert os.stat(tmp_path / "cache").st_mode & 0o777 == 0o700
     assert os.stat(tmp_path / "cache" / first.FILE_NAME).st_mode & 0o777 == 0o600
+
+
+# -- the start screen, kept ---------------------------------------------------------------
+
+
+def start_setup(store: SessionStore, cache: Path, name: str | None = None) -> Setup:
+    packs = [tiny_file(), find_pack("sales-leader", [])]
+    key = first.start_key([p.path for p in packs])
+    assert key is not None
+    return Setup(store=store, packs=packs, clock=clock, rng=random.Random(1), name=name,
+                 start_screen=(cache, key))  # fmt: skip
+
+
+async def kept_start(tmp_path: Path) -> first.Choices:
+    cache = tmp_path / "cache"
+    setup = start_setup(SessionStore(tmp_path / "first"), cache)
+    app = make_app(setup)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert setup.start_screen is not None
+    choices = first.start_screen_for(cache, setup.start_screen[1], tmp_path / "empty", ENV)
+    assert choices is not None
+    return choices
+
+
+async def test_the_start_screen_is_drawn_from_the_packs_it_offered_last_time(
+    tmp_path: Path,
+) -> None:
+    choices = await kept_start(tmp_path)
+    assert [title for _id, title in choices.packs][1] == "Five traits of a sales leader"
+    store = SessionStore(tmp_path / "second")
+    seen: list[Any] = []
+
+    def prepare() -> Setup:
+        seen.append(app.screen)
+        return start_setup(store, tmp_path / "cache")
+
+    app = make_app(prepare, choices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(seen[0], StartScreen)
+        assert app.screen is seen[0]  # the same screen stays: it offers the same packs
+        app.screen.query_one("#name", Input).value = "Priya"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectScreen)
+        assert app.screen.session.dialogue.participant == "Priya"
+
+
+async def test_enter_on_the_kept_start_screen_before_the_packs_load_starts_once_they_have(
+    tmp_path: Path,
+) -> None:
+    choices = await kept_start(tmp_path)
+    store = SessionStore(tmp_path / "second")
+
+    def prepare() -> Setup:
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        screen.query_one("#name", Input).value = "Sam"
+        screen._begin()  # Enter, while the packs are still loading
+        return start_setup(store, tmp_path / "cache")
+
+    app = make_app(prepare, choices)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectScreen)
+        assert app.screen.session.dialogue.participant == "Sam"
+
+
+async def test_a_start_screen_that_offers_something_else_now_takes_over_with_the_name_typed(
+    tmp_path: Path,
+) -> None:
+    choices = await kept_start(tmp_path)
+    stale = first.Choices(choices.key, (("old", "A pack since renamed"),))
+    store = SessionStore(tmp_path / "second")
+
+    def prepare() -> Setup:
+        app.screen.query_one("#name", Input).value = "Ana"
+        return start_setup(store, tmp_path / "cache")
+
+    app = make_app(prepare, stale)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        assert len(screen.packs) == 2
+        assert screen.query_one("#name", Input).value == "Ana"
+
+
+async def test_a_session_to_resume_keeps_the_start_screen_from_being_drawn_early(
+    tmp_path: Path,
+) -> None:
+    choices = await kept_start(tmp_path)
+    folder = tmp_path / "sessions"
+    store = SessionStore(folder)
+    session, _ = Session.begin(store, tiny_file(), clock, random.Random(9), name="Dana")
+    session.answer("They asked me questions about my week and waited for every answer")
+    session.close()
+    assert first.start_screen_for(tmp_path / "cache", choices.key, folder, ENV) is None

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from coach.store.errors import StoreError
-from coach.tui.opening import Opening, OpeningScreen
+from coach.tui.opening import Choices, Opening, OpeningScreen
 
 # Only types here: the first screen (`coach.tui.opening`) is drawn before any of these
 # modules is imported.
@@ -50,6 +50,14 @@ class Setup:
     # Where to keep the first screen of a new session for the next start (`coach.tui.opening`):
     # the cache folder and the opening's key, when this start could be drawn that way.
     first_screen: tuple[Path, Mapping[str, Any]] | None = None
+    # The same for the start screen's choice of packs, when the start shows it.
+    start_screen: tuple[Path, Mapping[str, Any]] | None = None
+
+    @property
+    def kept_in(self) -> Path | None:
+        """The cache folder where first screens are kept, when this start keeps any."""
+        kept = self.first_screen or self.start_screen
+        return kept[0] if kept is not None else None
 
 
 class CoachApp(App[None]):
@@ -62,13 +70,13 @@ class CoachApp(App[None]):
     def __init__(
         self,
         setup: Setup | Callable[[], Setup],
-        first: Opening | None = None,
+        first: Opening | Choices | None = None,
         theme: str | None = None,
     ) -> None:
-        """`setup` is decided before the app starts, or, when `first` is the opening to draw
-        at once (`coach.tui.opening`), a function that decides it after that first frame:
-        what it raises (a pack gone bad, a folder that cannot be written) ends the app, and
-        the CLI says it (`failure`)."""
+        """`setup` is decided before the app starts, or, when `first` is what to draw at once
+        (`coach.tui.opening`: the opening, or the start screen's packs), a function that
+        decides it after that first frame: what it raises (a pack gone bad, a folder that
+        cannot be written) ends the app, and the CLI says it (`failure`)."""
         super().__init__()
         self._setup = setup if isinstance(setup, Setup) else None
         self._prepare = None if isinstance(setup, Setup) else setup
@@ -77,6 +85,8 @@ class CoachApp(App[None]):
         # Keys pressed before the first real screen can take them (from the opening on).
         self._held: list[events.Key] | None = None
         self._first_frames = 0
+        self._first_screen: Screen[Any] | None = None  # drawn from kept data, before setup
+        self._pending: tuple[int, str | None] | None = None  # chosen before setup was done
         self.failure: Exception | None = None
         self.session: Session | None = self._setup.resume if self._setup else None
         self._opening: Reply | None = None
@@ -98,8 +108,14 @@ class CoachApp(App[None]):
             assert self.first is not None, "an app set up after its first frame draws one"
             self._use_theme(self.first_theme)
             self._first_frames = 2  # a display of the parts, then a full one (post_display_hook)
-            self._held = []
-            self.push_screen(OpeningScreen(self.first))
+            if isinstance(self.first, Opening):
+                self._held = []
+                self._first_screen = OpeningScreen(self.first)
+            else:
+                from coach.tui.screens.start import StartScreen
+
+                self._first_screen = StartScreen(self.first.packs)
+            self.push_screen(self._first_screen)
             return
         self._start()
 
@@ -110,11 +126,7 @@ class CoachApp(App[None]):
         is followed by one full repaint, and the start runs after that. Textual calls this
         after every display, skipped ones too; `_batch_count` (private, read only; Textual
         is pinned for it, and tests/test_tui_opening.py fails if it goes) tells them apart."""
-        if (
-            self._first_frames <= 0
-            or self._batch_count
-            or not isinstance(self.screen, OpeningScreen)
-        ):
+        if self._first_frames <= 0 or self._batch_count or self.screen is not self._first_screen:
             return
         self._first_frames -= 1
         if self._first_frames:
@@ -152,7 +164,16 @@ class CoachApp(App[None]):
         else:
             from coach.tui.screens.start import StartScreen
 
-            self._open(StartScreen(setup))
+            packs = [(p.pack.id, p.pack.title) for p in setup.packs]
+            self._open(StartScreen(packs, setup.unfinished, setup.name))
+            if setup.start_screen is not None:
+                from coach.tui.opening import remember_start
+
+                cache, key = setup.start_screen
+                choices = Choices(key, tuple(packs))
+                self.run_worker(
+                    lambda: remember_start(cache, choices), thread=True, exit_on_error=False
+                )
 
     def _use_theme(self, theme: str | None) -> None:
         if theme in self.available_themes and theme != self.theme:
@@ -160,7 +181,21 @@ class CoachApp(App[None]):
 
     def _open(self, screen: Screen[Any]) -> None:
         """Show the first real screen: in place of the opening drawn before the engine, if
-        there is one, with the keys pressed meanwhile given to the reflection in order."""
+        there is one, with the keys pressed meanwhile given to the reflection in order; or
+        keep the start screen drawn before it, when it offers the same."""
+        from coach.tui.screens.start import StartScreen
+
+        kept = self._first_screen
+        if self.screen is kept and isinstance(kept, StartScreen):
+            self._first_screen = None
+            assert isinstance(screen, StartScreen)
+            if screen.packs == kept.packs and screen.unfinished is None:
+                if self._pending is not None:  # chosen while the packs were loading
+                    self.chosen(*self._pending)
+                return
+            screen.leader = kept.typed_name or screen.leader  # what was typed stays
+            self.switch_screen(screen)
+            return
         if not isinstance(self.screen, OpeningScreen):
             self.push_screen(screen)
             return
@@ -171,6 +206,31 @@ class CoachApp(App[None]):
             screen.call_after_refresh(self._replay, screen)
         else:  # a check-in or the start screen: keys meant for a question are not for them
             self._held = None
+
+    def chosen(self, index: int, name: str | None) -> None:
+        """The start screen's choice: a new reflection of pack `index`, under `name`."""
+        if self._setup is None or self._first_screen is not None:
+            self._pending = (index, name)  # done once the packs are loaded (`_open`)
+            return
+        self._pending = None
+        self.pop_screen()
+        self.begin(self.setup.packs[index], name)
+
+    def resume_unfinished(self) -> None:
+        """The start screen's "Resume it": the unfinished session, if it can be opened."""
+        from coach.session import Session, SessionError
+
+        setup = self.setup
+        unfinished = setup.unfinished
+        if unfinished is None:
+            return
+        try:
+            session = Session.resume(setup.store, unfinished.id, setup.clock, setup.pack_dirs)
+        except (SessionError, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return
+        self.pop_screen()
+        self.resume(session)
 
     async def _replay(self, screen: Screen[Any], tries: int = 100) -> None:
         """Hand the held keys on once the reflection's control has the focus (Textual gives
@@ -411,7 +471,9 @@ class CoachApp(App[None]):
 
 
 def make_app(
-    setup: Setup | Callable[[], Setup], first: Opening | None = None, theme: str | None = None
+    setup: Setup | Callable[[], Setup],
+    first: Opening | Choices | None = None,
+    theme: str | None = None,
 ) -> CoachApp:
     """The one way the app is built, for the CLI and the tests alike."""
     return CoachApp(setup, first, theme)

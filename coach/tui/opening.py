@@ -1,4 +1,4 @@
-"""The first question on screen before the engine is imported.
+"""The first question (or the start screen) on screen before the engine is imported.
 
 Textual alone takes about 200 ms here to draw a first frame; the engine, Jinja2, the transcript
 model, the store and the session add about 100 ms more before coach knows what to ask. A
@@ -15,7 +15,8 @@ check-in to ask and no session to offer for resuming. That is known without read
 when the sessions folder holds none yet, or when its session files are exactly those it held
 when the last reflection ended (`Quiet`, kept then with the first day a commitment comes due)
 and that day has not come. Keys pressed meanwhile are kept and given to the real screen in
-order, so nothing typed is lost. The records are a cache like the pack cache (deleting them
+order, so nothing typed is lost. The start screen of a bare `coach` is kept the same way
+(`Choices`: the packs it offered), when no session is left to resume. The records are a cache like the pack cache (deleting them
 loses nothing); whatever is odd about them is simply not used.
 """
 
@@ -26,6 +27,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,14 @@ class Progress:
     answered: int
     total: int
     sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the start screen offered: each pack's id and title, in order."""
+
+    key: Mapping[str, Any]
+    packs: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,22 +124,8 @@ def first_screen_for(
 ) -> Opening | None:
     """The opening to draw before the engine, when this start goes straight to its first
     question (see the module's docstring), else None."""
-    try:
-        frozen = frozen_time(env)
-        files, odd = session_files(sessions)
-    except (ValueError, StoreError):
-        return None  # the real start says what is wrong
-    today = (frozen or system_clock()).date().isoformat()
     records = _read(cache)
-    if odd:
-        return None
-    if files and not any(
-        q.get("folder") == os.path.realpath(sessions)
-        and q.get("participant") == key.get("participant")
-        and q.get("files") == files
-        and (q.get("until") is None or (isinstance(q.get("until"), str) and today < q["until"]))
-        for q in records["quiet"]
-    ):
+    if not _quiet(records, sessions, env, key.get("participant")):
         return None
     for record in records["openings"]:
         if record.get("key") == key and not record.get("varies"):
@@ -137,18 +133,94 @@ def first_screen_for(
     return None
 
 
-def after_reflection(setup: Any, session: Any) -> None:
-    """When a reflection has ended (the app's `Setup` and the `Session`): keep the folder
-    `Quiet` for the next start, unless a session is left to resume or a check-in is due."""
+def start_key(pack_paths: Sequence[Path]) -> dict[str, Any] | None:
+    """What the start screen's choice of packs depends on: every pack file it could offer
+    (as `key_for` judges one) and coach's version. None when one cannot be seen."""
+    packs = []
+    for path in pack_paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        packs.append([os.path.realpath(path), st.st_size, st.st_mtime_ns])
+    return {"packs": packs, "coach": __version__}
+
+
+def start_screen_for(
+    cache: Path, key: Mapping[str, Any], sessions: Path, env: Mapping[str, str]
+) -> Choices | None:
+    """The packs the start screen offered last time, to draw it before the engine, when it
+    has no session to offer for resuming (the folder holds none yet, or is as quiet as a
+    reflection left it), else None."""
+    records = _read(cache)
+    if not _quiet(records, sessions, env, None, anyone=True):
+        return None
+    for record in records["starts"]:
+        if record.get("key") == key:
+            packs = record.get("packs")
+            if (
+                isinstance(packs, list)
+                and packs
+                and all(
+                    isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                    for p in packs
+                )
+            ):
+                return Choices(dict(key), tuple((p[0], p[1]) for p in packs))
+    return None
+
+
+def remember_start(cache: Path, choices: Choices) -> None:
+    """Keep the packs the start screen offers (id, title), for the next start."""
+    record = {"key": dict(choices.key), "packs": [list(p) for p in choices.packs]}
+    _write(cache, "starts", record, lambda r: r.get("key") == choices.key)
+
+
+def _quiet(
+    records: Mapping[str, list[dict[str, Any]]],
+    sessions: Path,
+    env: Mapping[str, str],
+    participant: object,
+    anyone: bool = False,
+) -> bool:
+    """No check-in to ask `participant` and no session to resume: the folder holds no session
+    yet, or exactly the files a quiet record of it lists, before that record's first due
+    day. `anyone`: a record of any leader will do, and due days do not matter (the start
+    screen asks no check-in; the name comes after it)."""
+    try:
+        frozen = frozen_time(env)
+        files, odd = session_files(sessions)
+    except (ValueError, StoreError):
+        return False  # the real start says what is wrong
+    if odd:
+        return False
+    if not files:
+        return True
+    today = (frozen or system_clock()).date().isoformat()
+    folder = os.path.realpath(sessions)
+    for q in records["quiet"]:
+        until = q.get("until")
+        if (
+            q.get("folder") == folder
+            and q.get("files") == files
+            and (anyone or q.get("participant") == participant)
+            and (anyone or until is None or (isinstance(until, str) and today < until))
+        ):
+            return True
+    return False
+
+
+def after_reflection(cache: Path, store: Any, today: date, participant: str | None) -> None:
+    """When a reflection has ended in the app: keep the folder `Quiet` for the next start,
+    unless a session is left to resume or a check-in is due (`store` is the session's)."""
     from coach import checkin
 
-    if setup.first_screen is None or session.store.latest_unfinished() is not None:
+    if store.latest_unfinished() is not None:
         return
-    name = setup.first_screen[1]["participant"]
-    plan = checkin.plan(session.store, setup.clock().date(), name)
+    plan = checkin.plan(store, today, participant)
     if not plan.questions:
         until = plan.ahead[0].due if plan.ahead else None
-        remember_quiet(setup.first_screen[0], session.store.root, name, until)
+        remember_quiet(cache, store.root, participant, until)
 
 
 def remember(cache: Path, opening: Opening) -> None:
@@ -165,7 +237,7 @@ def remember(cache: Path, opening: Opening) -> None:
     _write(cache, "openings", record, lambda r: r.get("key") == opening.key)
 
 
-def remember_quiet(cache: Path, sessions: Path, participant: str, until: str | None) -> None:
+def remember_quiet(cache: Path, sessions: Path, participant: str | None, until: str | None) -> None:
     """After a reflection: the session files as they are now, and the first day (ISO) one of
     the leader's commitments comes due (None: none is open), until which a start with these
     same files has no check-in to ask. Called only when no session is left to resume."""
@@ -196,7 +268,7 @@ def _read(cache: Path) -> dict[str, list[dict[str, Any]]]:
         part: [r for r in data.get(part, ()) if isinstance(r, dict)]
         if isinstance(data.get(part), list)
         else []
-        for part in ("openings", "quiet")
+        for part in ("openings", "starts", "quiet")
     }
 
 
