@@ -280,6 +280,8 @@ def _write(
     from coach.store.atomic import ensure_private_dir, write_atomic
 
     records = _read(cache)
+    if records[part][:1] == [record]:  # kept already, newest: nothing to write
+        return
     records[part] = [record, *(r for r in records[part] if not replaces(r))][:MOST]
     data = json.dumps(records, ensure_ascii=False).encode("utf-8")
     if len(data) > _MAX_BYTES:  # a folder of thousands of sessions: not worth keeping
