@@ -1056,7 +1056,7 @@ def cmd_where(args: argparse.Namespace) -> int:
     mine = ", ".join(map(str, dirs)) if dirs else "(none: set --packs or COACH_PACKS_DIR)"
     print(f"your packs   {mine}")
     print(f"stock packs  {stock_dir()}")
-    print(f"cache        {locations.cache_dir()}  (checked packs; safe to delete)")
+    print(f"cache        {locations.cache_dir()}  (checked packs, first screens; safe to delete)")
     return 0
 
 
