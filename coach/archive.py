@@ -29,7 +29,7 @@ from coach import actions
 from coach import notes as notefiles
 from coach.notes import Note
 from coach.store import SessionStore, SessionSummary, StoreError, load_file, read_header
-from coach.store.index import Facts, Index, IndexedSession
+from coach.store.index import INDEX_FILE, Facts, Index, IndexedSession
 from coach.store.plainfile import Refused, read_plain
 from coach.store.store import MAX_SESSION_BYTES, journal_path
 from coach.transcript import ActionItem, Loyalty, Transcript, parse
@@ -40,6 +40,7 @@ __all__ = [
     "Attention",
     "Entry",
     "FollowThrough",
+    "Glance",
     "Match",
     "Snippet",
     "Trend",
@@ -139,18 +140,27 @@ class Entry:
     first use), the folder it was found in, and the other files holding the same session,
     which are not shown."""
 
-    __slots__ = ("_header", "_read", "copies", "facts", "folder", "summary")
+    __slots__ = ("_facts", "_header", "_read", "copies", "folder", "summary")
 
     def __init__(
         self,
         summary: SessionSummary,
-        facts: Facts,
+        facts: Facts | str,
         folder: Path,
         read: Callable[[], Transcript],
         copies: tuple[Path, ...] = (),
     ) -> None:
+        """Args:
+        summary: The listing line.
+        facts: The facts, or the index's JSON of them, decoded the first time a row, a
+            filter or a sort asks: a first screen over ten thousand sessions needs a
+            screenful of them, and decoding them all is a third of listing the archive.
+        folder: The folder the file was found in.
+        read: Parses the header when it is first asked for.
+        copies: The other files holding the same session.
+        """
         self.summary = summary
-        self.facts = facts
+        self._facts = facts
         self.folder = folder
         self.copies = copies
         self._read = read
@@ -160,9 +170,16 @@ class Entry:
         return f"Entry({self.id!r}, {str(self.folder)!r})"
 
     def with_copies(self, copies: tuple[Path, ...]) -> Entry:
-        twin = Entry(self.summary, self.facts, self.folder, self._read, copies)
+        twin = Entry(self.summary, self._facts, self.folder, self._read, copies)
         twin._header = self._header
         return twin
+
+    @property
+    def facts(self) -> Facts:
+        """What the index keeps for a row, a filter and the needs-attention view."""
+        if isinstance(self._facts, str):
+            self._facts = Facts.from_json(self._facts)
+        return self._facts
 
     @property
     def header(self) -> Transcript:
@@ -241,6 +258,15 @@ class Entry:
             dropped=sum(1 for _, status, _ in items if status == "dropped"),
             overdue=len(self.late(today)),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """A first look at an archive before it is listed (`Archive.newest`): its newest
+    sessions as the indexes last saw them, newest first, and the ids of the packs there."""
+
+    entries: list[Entry]
+    packs: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +427,9 @@ class Archive:
         self._body_problems: dict[Path, str] = {}  # headers that read, turns that do not
         self._headers: dict[Path, tuple[Stamp, Transcript]] = {}
         self._mutex = threading.RLock()
+        # One refresh at a time: a reader that finds the archive not yet listed waits for the
+        # refresh under way (a UI's worker) instead of running a second one beside it.
+        self._refreshing = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Archive({[str(f) for f in self.folders]!r})"
@@ -420,16 +449,21 @@ class Archive:
     @property
     def entries(self) -> list[Entry]:
         """Every session, newest first by start time (read on first use)."""
-        if self._entries is None:
-            self.refresh()
+        self._listed()
         assert self._entries is not None
         return self._entries
+
+    def _listed(self) -> None:
+        """List the archive if nothing has yet, or wait for the refresh that is doing so."""
+        if self._entries is None:
+            with self._refreshing:
+                if self._entries is None:
+                    self._refresh(None)
 
     @property
     def problems(self) -> list[StoreError]:
         """Files that could not be read, each with its reason, and folders that are missing."""
-        if self._entries is None:
-            self.refresh()
+        self._listed()
         with self._mutex:
             late = [p for p in self._late_problems.values() if p not in self._problems]
             return [*self._problems, *late]
@@ -442,6 +476,10 @@ class Archive:
             progress: Called as `progress(done, total)` while changed files are read, folder
                 by folder, so a UI can say how far it is when many changed.
         """
+        with self._refreshing:
+            self._refresh(progress)
+
+    def _refresh(self, progress: Callable[[int, int], None] | None) -> None:
         problems: list[StoreError] = []
         found: dict[str, list[Entry]] = {}
         body_problems: dict[Path, str] = {}
@@ -472,8 +510,8 @@ class Archive:
                 if row.body_problem is not None:
                     body_problems[entry.path] = row.body_problem
                 found.setdefault(entry.id, []).append(entry)
-        entries = [_newest(copies) for copies in found.values()]
-        entries.sort(key=lambda e: (_instant(e.summary.started_at), e.id), reverse=True)
+        entries = [copies[0] if len(copies) == 1 else _newest(copies) for copies in found.values()]
+        entries.sort(key=_order, reverse=True)
         paths = {e.path for e in entries}
         problems.sort(key=lambda e: str(e.path))
         with self._mutex:
@@ -487,6 +525,32 @@ class Archive:
             }
             self._headers = {p: h for p, h in self._headers.items() if p in paths}
 
+    def newest(self, count: int) -> Glance:
+        """The `count` newest sessions as the indexes hold them now, and the packs there:
+        a first screen to draw while `refresh` brings the indexes up to date and lists the
+        rest. Reads no session file and stats none, so a file changed since the last refresh
+        shows as it was until then; a folder whose index is missing, busy or damaged adds
+        nothing (the refresh builds it). Leaves the archive unlisted (`loaded` stays False).
+        """
+        found: dict[str, list[Entry]] = {}
+        packs: set[str] = set()
+        for folder in self.folders:
+            if not folder.is_dir() or not (folder / INDEX_FILE).is_file():
+                continue  # nothing indexed yet: opening would make an empty index here
+            index = self._indexes[folder]
+            try:
+                rows = index.newest(count)
+                packs.update(index.packs())
+            except sqlite3.Error as exc:
+                log.debug("no first look at the index of %s: %s", folder, exc)
+                continue
+            for row in rows:
+                entry = self._entry(folder, row)
+                found.setdefault(entry.id, []).append(entry)
+        entries = [c[0] if len(c) == 1 else _newest(c) for c in found.values()]
+        entries.sort(key=_order, reverse=True)
+        return Glance(entries[:count], sorted(packs))
+
     def _entry(self, folder: Path, row: IndexedSession) -> Entry:
         path = folder / row.file
         summary = _new_summary(*row.summary, path)
@@ -496,7 +560,7 @@ class Archive:
         def read() -> Transcript:
             return self._header(folder, path, stamp)
 
-        return Entry(summary, row.facts, folder, read)
+        return Entry(summary, row.facts_json, folder, read)
 
     def _header(self, folder: Path, path: Path, stamp: Stamp) -> Transcript:
         """The header of this version of the file, parsed once: from the JSON the index keeps,
@@ -801,6 +865,12 @@ def _could_hold(path: Path, words: Sequence[re.Pattern[str]]) -> bool:
     except (OSError, Refused, UnicodeDecodeError):
         return True
     return all(word.search(text) for word in words)
+
+
+def _order(entry: Entry) -> tuple[float, str]:
+    """The archive's order, newest first once reversed: the instant a session started, then
+    its id."""
+    return (_instant(entry.summary.started_at), entry.id)
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from conftest import DATA, NOW, ROOT
 
+from coach import archive as archive_module
 from coach.archive import Archive, FollowThrough, leader_key, search_terms
 from coach.catalog import find_pack
 from coach.session import Session
@@ -134,6 +135,42 @@ def test_every_folder_is_listed_as_one_newest_first(mine: Path, team: Path) -> N
     assert len(dana.overdue(TODAY)) == 7 and dana.overdue(TODAY)[0].due == "2026-11-05"
     with pytest.raises(KeyError):
         archive.get("nothing")
+
+
+def test_the_newest_sessions_come_from_the_indexes_as_they_stand(
+    mine: Path, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first screen: the newest few of every folder, one copy each, without a refresh or
+    a read; a folder not yet indexed adds nothing (and gets no index from the look)."""
+    fresh = samples(tmp_path / "fresh")  # the samples again, never indexed
+    listed = Archive([mine, team])
+    newest = [(e.id, e.folder) for e in listed.entries[:3]]
+    listed.close()
+
+    def reading(path: object, *args: object) -> None:
+        raise AssertionError(f"read {path}")
+
+    from coach.store import index as index_module
+
+    for module in (index_module, archive_module):
+        monkeypatch.setattr(module, "load_file", reading)
+        monkeypatch.setattr(module, "read_header", reading)
+    monkeypatch.setattr(index_module, "_scan", reading)  # nor a stat of every file
+    archive = Archive([mine, team, fresh])
+    glance = archive.newest(3)
+    assert [(e.id, e.folder) for e in glance.entries] == newest
+    assert glance.packs == ["sales-leader", "tiny"]
+    assert glance.entries[1].facts.loyalty_title == "Fairness"
+    assert not archive.loaded and not (fresh / INDEX_FILE).exists()
+    assert [e.id for e in Archive([fresh]).newest(5).entries] == []
+
+
+def test_the_newest_put_a_stamp_in_another_time_zone_by_its_instant(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    late = reflect(folder, "Ana", datetime(2026, 11, 10, 23, 30, tzinfo=UTC))
+    early = reflect(folder, "Bo", datetime.fromisoformat("2026-11-11T08:00:00+09:00"))
+    Archive([folder]).refresh()
+    assert [e.id for e in Archive([folder]).newest(2).entries] == [late, early]
 
 
 def test_a_session_in_two_folders_is_shown_once_as_its_newest_copy(

@@ -156,3 +156,18 @@ def test_an_index_another_process_is_writing_is_waited_for_never_deleted(folder:
         other.close()
     with Index(folder) as index:  # still the same index, whole
         assert index.refresh() == 0 and {m.session for m in index.search("Priya")} == {DANA, SAM}
+
+
+def test_an_index_made_before_the_lookups_gets_them_without_a_rebuild(folder: Path) -> None:
+    with Index(folder) as index:
+        index.refresh()
+        db = index._open()
+        with db:
+            for name in index_module._LOOKUPS:
+                db.execute(f"DROP INDEX {name}")
+    with Index(folder) as index:
+        newest = [Path(s.file).stem for s in index.newest(1)]
+        assert newest == [SAM] and index.packs() == ["sales-leader"]
+        assert index.refresh() == 0  # nothing read again
+        names = {r[0] for r in index._open().execute("SELECT name FROM sqlite_master")}
+    assert set(index_module._LOOKUPS) <= names

@@ -29,6 +29,13 @@ INDEX_FILE = ".index.sqlite"
 """The index inside the folder it indexes; deleting it only costs one rebuild."""
 
 _VERSION = 4
+# Indexes added since version 4 came out: an index without them gets them when opened (a
+# tenth of a second over ten thousand sessions, once), instead of being built again. Without
+# them the newest sessions and the packs are still found, by reading every session's row.
+_LOOKUPS = {
+    "sessions_started": "sessions(julianday(started_at) DESC, id DESC)",
+    "sessions_pack": "sessions(pack)",
+}
 _SPAN = 1 << 20  # a session's answers have the FTS5 rowids key * _SPAN + 0, 1, 2, ...
 _SCHEMA = """
 CREATE TABLE files (name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, ino INTEGER,
@@ -45,7 +52,7 @@ CREATE INDEX ratings_session ON ratings(session);
 CREATE INDEX actions_session ON actions(session);
 CREATE INDEX files_session ON files(session);
 CREATE INDEX sessions_key ON sessions(key);
-"""
+""" + "\n".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};" for name, on in _LOOKUPS.items())
 _BATCH = 200  # files read and written per transaction by a refresh
 _BATCH_CACHE = -65536  # KiB: a batch fits, so the write does not lock readers out early
 
@@ -111,27 +118,32 @@ class Facts:
 
     @classmethod
     def from_json(cls, text: str) -> Facts:
+        """The facts `to_json` wrote: this index's own JSON, whose types it checked when it
+        wrote them (a foreign or older index is rebuilt before it is read), so the lists are
+        only turned back into tuples."""
         ratings, title, items, shared, summary_only = json.loads(text)
         return cls(
-            tuple((str(a), str(b), c) for a, b, c in ratings),
-            str(title),
-            tuple((str(a), str(b), str(c)) for a, b, c in items),
-            bool(shared),
-            bool(summary_only),
+            tuple(map(tuple, ratings)), title, tuple(map(tuple, items)), shared, summary_only
         )
 
 
 @dataclass(frozen=True, slots=True)
 class IndexedSession:
     """One session as the index holds it: its file and stamp, its listing fields (the values
-    of `SessionSummary` but the path, in order) and its facts. Its header is asked for apart
-    (`Index.header`), when something needs it: ten thousand of them are most of the index."""
+    of `SessionSummary` but the path, in order) and its facts, as the JSON the index keeps
+    (`facts` decodes it: decoding ten thousand is a third of listing them, and a first screen
+    needs a screenful). Its header is asked for apart (`Index.header`), when something needs
+    it: ten thousand of them are most of the index."""
 
     file: str
     stamp: Stamp
     summary: list[Any]
-    facts: Facts
+    facts_json: str
     body_problem: str | None  # the turns cannot be read (the header can)
+
+    @property
+    def facts(self) -> Facts:
+        return Facts.from_json(self.facts_json)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +334,37 @@ class Index:
         found = self._sessions(" AND f.name = ?", name)
         return found[0] if found else None
 
-    def _sessions(self, where: str, *args: str) -> list[IndexedSession]:
+    def newest(self, count: int) -> list[IndexedSession]:
+        """The `count` sessions that started last (by the instant, whatever the time zone
+        each was written in; then by id, the later first), as the index holds them now,
+        without a refresh: what a first screen shows while the rest is brought up to date.
+        A start time SQLite cannot read sorts last, as in `coach.archive`; the order of the
+        rows returned is the caller's to make."""
+        with self._lock:
+            rows = (
+                self._open()
+                .execute(
+                    "SELECT f.name, f.mtime_ns, f.size, f.ino, s.summary, s.facts, "
+                    "f.body_problem FROM (SELECT id, file, summary, facts FROM sessions "
+                    "ORDER BY julianday(started_at) DESC, id DESC LIMIT ?) s "
+                    "JOIN files f ON f.name = s.file AND f.session = s.id",
+                    (count,),
+                )
+                .fetchall()
+            )
+        return self._rows(rows)
+
+    def packs(self) -> list[str]:
+        """The ids of the packs the indexed sessions ran, sorted (none for a blank id)."""
+        with self._lock:
+            rows = (
+                self._open()
+                .execute("SELECT DISTINCT pack FROM sessions WHERE pack != '' ORDER BY pack")
+                .fetchall()
+            )
+        return [str(pack) for (pack,) in rows if pack is not None]
+
+    def _sessions(self, where: str, *args: str | int) -> list[IndexedSession]:
         with self._lock:
             rows = (
                 self._open()
@@ -334,13 +376,15 @@ class Index:
                 )
                 .fetchall()
             )
+        return self._rows(rows)
+
+    @staticmethod
+    def _rows(rows: list[Any]) -> list[IndexedSession]:
+        loads = json.loads
         return [
-            IndexedSession(
-                str(name), (int(m), int(size), int(ino)), json.loads(summary),
-                Facts.from_json(facts), body,
-            )
+            IndexedSession(name, (m, size, ino), loads(summary), facts, body)
             for name, m, size, ino, summary, facts, body in rows
-        ]  # fmt: skip
+        ]
 
     def header(self, name: str, stamp: Stamp) -> dict[str, Any] | None:
         """The header of the file `name` as the index holds it for this stamp (plain data, as
@@ -422,6 +466,7 @@ class Index:
                 if version == _VERSION:
                     for table in ("files", "sessions", "answers"):
                         db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                    _add_lookups(db)
                     self._db = db
                     return db
                 if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
@@ -464,6 +509,19 @@ class Index:
                 target = Path(f"{self.path}{suffix}")
                 if target.is_symlink() or target.is_file():
                     target.unlink()
+
+
+def _add_lookups(db: sqlite3.Connection) -> None:
+    """Add the indexes an index of version 4 made before them lacks; one that cannot be
+    added now (another process is writing, the file is read-only) is tried at the next open."""
+    have = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    for name, on in _LOOKUPS.items():
+        if name not in have:
+            try:
+                with db:
+                    db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {on}")
+            except sqlite3.OperationalError:
+                return
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
