@@ -569,6 +569,82 @@ async def test_a_large_table_shows_its_first_rows_at_once_and_the_rest_follow(
         assert table.row_count == 600
 
 
+class WatchedArchive(Archive):
+    """An archive that notes what the table showed when its refresh began, and how the
+    progress bar stood after each report of a refresh, as the app's own thread saw them."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        super().__init__(folders)
+        self.app: ReviewApp | None = None
+        self.before: list[str] = []
+        self.bars: list[tuple[bool, float | None, float | None]] = []
+
+    def _seen(self, look: Callable[[SessionsScreen], Any]) -> Any:
+        assert self.app is not None
+        return self.app.call_from_thread(lambda: look(sessions_of(self.app)))
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> None:
+        def leaders(screen: SessionsScreen) -> list[str]:
+            table = screen.query_one(SessionTable)
+            return [str(c) for c in table.get_column("leader")] if table.columns else []
+
+        def bar(screen: SessionsScreen) -> tuple[bool, float | None, float | None]:
+            shown = screen.progress_bar
+            if shown is None:  # not yet: too few files read to count them
+                return (False, None, None)
+            return (shown.display, shown.progress, shown.total)
+
+        def watched(done: int, total: int) -> None:
+            assert progress is not None
+            progress(done, total)
+            self.bars.append(self._seen(bar))
+
+        self.before = self._seen(leaders)
+        super().refresh(watched if progress is not None else None)
+
+
+def sessions_of(app: ReviewApp | None) -> SessionsScreen:
+    assert app is not None and isinstance(app.screen, SessionsScreen)
+    return app.screen
+
+
+async def test_the_first_rows_come_from_the_index_and_a_changed_file_redraws_them(
+    folders: list[Path],
+) -> None:
+    Archive(folders).refresh()  # the indexes are up to date, as on every start but the first
+    lee = next(p for p in folders[1].glob("*.yaml") if "\n  name: Lee\n" in p.read_text())
+    lee.write_text(lee.read_text().replace("\n  name: Lee\n", "\n  name: Leo\n"))  # a sync
+    archive = WatchedArchive(folders)
+    app = make_review_app(archive, clock, author="Alex")
+    archive.app = app
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert archive.before == ["Lee", "Dana", "Sam", "Dana", "Dana"]  # drawn before it
+        assert column(pilot, "leader") == ["Leo", "Dana", "Sam", "Dana", "Dana"]
+        assert plain(sessions(pilot).query_one("#status", Static)).startswith("5 sessions")
+        assert sessions(pilot).progress_bar is None  # one file read: no bar
+
+
+async def test_a_first_build_of_many_files_shows_a_progress_bar(
+    folders: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.tui.review.screens import sessions as sessions_module
+
+    monkeypatch.setattr(sessions_module, "PROGRESS_FROM", 2)  # five files are many here
+    archive = WatchedArchive(folders)  # no index yet: every file is read
+    app = make_review_app(archive, clock, author="Alex")
+    archive.app = app
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        assert archive.before == []  # nothing indexed to show first
+        shown, progress, total = archive.bars[0]
+        assert shown and progress == 1 and total == 2  # the first folder's first file
+        assert archive.bars[-1] == (False, 3, 3)  # the last folder done: the bar hides
+        bar = sessions(pilot).progress_bar
+        assert bar is not None and not bar.display
+        assert len(rows(pilot)) == 5
+
+
 async def test_the_footer_fits_80_columns_with_clear_or_quit(tmp_path: Path) -> None:
     app = build([samples(tmp_path / "mine")])
     async with app.run_test(size=SMALL) as pilot:

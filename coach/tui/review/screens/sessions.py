@@ -4,6 +4,7 @@ and by a search across every answer; Enter reads the session under the cursor.""
 from __future__ import annotations
 
 import calendar
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
-from coach.archive import Entry, Match, leader_key
+from coach.archive import Entry, Glance, Match, leader_key
 from coach.terminal import printable
 from coach.tui.review.charts import fit, highlighted, spark
 from coach.tui.widgets.footer import KeysFooter
@@ -31,6 +32,7 @@ NO_NAME = "(no name)"
 PROGRESS_FROM = 200  # sessions to read before the status line counts them
 FIRST_ROWS = 100  # rows put in the table before its first frame: a tall screenful and more
 CHUNK_ROWS = 500  # rows added a frame after that, so a key or a resize waits at most a chunk
+FIRST_FRAME_WAIT = 2.0  # seconds the refresh waits for the first rows to be drawn, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +136,17 @@ class SessionsScreen(Screen[None]):
         self._widths: dict[str, int] = {}
         self._filled = 0  # how many of `shown` the table holds: the rest are added a chunk a frame
         self._columns: list[tuple[Column, int]] = []
+        self.glance: Glance | None = None  # the newest sessions, until the archive is listed
+        self._away = False  # another screen has been on top since this one opened
+        self.progress_bar: ProgressBar | None = None  # while many files are read
 
     @property
     def review_app(self) -> ReviewApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Reading the sessions…"), id="status")
+        with Horizontal(id="status-bar"):  # a progress bar joins it when many files are read
+            yield Static(Content("Reading the sessions…"), id="status")
         with Horizontal(id="search-bar"):
             yield Input(
                 placeholder="/ search every answer, Enter to find", id="search", compact=True,
@@ -160,37 +166,80 @@ class SessionsScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        """The newest sessions go in the table before its first frame, from the indexes as
+        they stand (`Archive.newest`: one indexed query for a screenful, no session file
+        read, none stat'ed; a few milliseconds, which a worker's round trip would double);
+        the refresh that lists them all starts in a worker once that frame is drawn."""
         self.query_one(SessionTable).focus()
-        self.load()
+        archive = self.review_app.archive
+        drawn = threading.Event()
+        if not archive.loaded:
+            glance = archive.newest(FIRST_ROWS)
+            if glance.entries:
+                self.glance = glance
+                self.show()
+        self.call_after_refresh(drawn.set)
+        self.load(drawn)
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
     def on_screen_resume(self) -> None:
-        """Back from a session or a view: an item marked there shows here at once."""
-        if self.review_app.archive.loaded:
+        """Back from a session or a view: an item marked there shows here at once. (The
+        first resume, as the screen opens, finds the table just drawn.)"""
+        if self._away and self.drawable:
             self.show()
+
+    @property
+    def drawable(self) -> bool:
+        """Whether there is something to draw: the archive's listing, or a first look."""
+        return self.review_app.archive.loaded or self.glance is not None
 
     # -- reading the folders --------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="archive")
-    def load(self) -> None:
-        """Read every folder's listing in a worker; the table fills when it is done, and
-        the status line says how far it is meanwhile when there are many to read."""
+    def load(self, drawn: threading.Event | None = None) -> None:
+        """Bring the folders' indexes up to date and list every session, in a worker; the
+        table is then drawn again from the whole, the cursor kept on its session, so a file
+        changed since the index last saw it shows as it is now a moment after the first
+        frame. While many files are read (a first build), a progress bar says how far it is.
+
+        Args:
+            drawn: Set once the first frame is on screen: the refresh waits for it, as it
+                holds the GIL most of the time and would slow that frame.
+        """
+        if drawn is not None:
+            drawn.wait(FIRST_FRAME_WAIT)
+        archive = self.review_app.archive
         said = [0.0]
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()
             if total >= PROGRESS_FROM and (now - said[0] > 0.2 or done == total):
                 said[0] = now
-                words = f"Reading the sessions… {done:,} of {total:,}"
-                self.app.call_from_thread(self._say, words)
+                self.app.call_from_thread(self.reading, done, total)
 
-        self.review_app.archive.refresh(progress)
+        archive.refresh(progress)
         self.app.call_from_thread(self._loaded)
 
-    def _say(self, words: str) -> None:
-        self.query_one("#status", Static).update(Content(words))
+    def reading(self, done: int, total: int) -> None:
+        """How far a refresh that reads many files is: the status line counts them and the
+        progress bar beside it fills."""
+        self.query_one("#status", Static).update(
+            Content(f"Reading the sessions… {done:,} of {total:,}")
+        )
+        bar = self.progress_bar
+        if bar is None:  # mounted only now: a warm start has no use for its four widgets
+            bar = self.progress_bar = ProgressBar(id="progress")
+            self.query_one("#status-bar").mount(bar)
+        bar.display = done < total
+        bar.update(total=total, progress=done)
 
     def _loaded(self) -> None:
         archive = self.review_app.archive
+        self.glance = None
+        if self.progress_bar is not None:
+            self.progress_bar.display = False
         self._options("#leader", [(name or NO_NAME, name) for name in archive.leaders()])
         self._options("#pack", [(pack, pack) for pack in archive.packs()])
         if self.matches is not None and self.searched:
@@ -234,7 +283,9 @@ class SessionsScreen(Screen[None]):
         """The sessions to show, in the table's order."""
         archive = self.review_app.archive
         base = None
-        if self.matches is not None:
+        if not archive.loaded:
+            base = [] if self.glance is None else self.glance.entries
+        elif self.matches is not None:
             by_id = {e.id: e for e in archive.entries}
             base = [by_id[i] for i in self.matches if i in by_id]
         kept = archive.filter(entries=base, **self.filters())
@@ -245,7 +296,12 @@ class SessionsScreen(Screen[None]):
     def columns(self) -> list[tuple[Column, int]]:
         """The columns that fit, with their widths: Pack only when there is more than one,
         the named columns sharing what the fixed ones leave."""
-        several_packs = len(self.review_app.archive.packs()) > 1
+        archive = self.review_app.archive
+        if archive.loaded:
+            packs = archive.packs()
+        else:  # never wait here for a listing under way
+            packs = [] if self.glance is None else self.glance.packs
+        several_packs = len(packs) > 1
         chosen = [c for c in COLUMNS if c.key != "pack" or several_packs]
         width = max(self.app.size.width, 40)
         fixed = sum(c.width for c in chosen) + 2 * PADDING * len(chosen) + SCROLLBAR
@@ -360,6 +416,9 @@ class SessionsScreen(Screen[None]):
 
     def _status(self) -> None:
         archive = self.review_app.archive
+        if not archive.loaded:  # the newest are shown; the status line says the rest come
+            self.query_one("#status", Static).update(Content("Reading the sessions…"))
+            return
         total = len(archive.entries)
         if len(self.shown) < total or self.matches is not None:
             words = f"{len(self.shown):,} of {total:,} sessions"
@@ -382,11 +441,13 @@ class SessionsScreen(Screen[None]):
         preview = self.query_one("#preview", Static)
         entry = self.current()
         if entry is None:
-            empty = (
-                "No session matches."
-                if self.review_app.archive.entries
-                else ("No sessions here yet.")
-            )
+            archive = self.review_app.archive
+            if not archive.loaded:
+                empty = ""
+            elif archive.entries:
+                empty = "No session matches."
+            else:
+                empty = "No sessions here yet."
             preview.update(Content(empty))
             return
         match = None if self.matches is None else self.matches.get(entry.id)
@@ -412,7 +473,7 @@ class SessionsScreen(Screen[None]):
         preview.update(Content(printable(line)))
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.review_app.archive.loaded and {c.key: w for c, w in self.columns()} != self._widths:
+        if self.drawable and {c.key: w for c, w in self.columns()} != self._widths:
             self.show()
 
     # -- events ---------------------------------------------------------------------------
