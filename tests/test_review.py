@@ -26,15 +26,17 @@ from tui_kit import footer
 from coach.archive import Archive, Entry
 from coach.store import SessionStore
 from coach.tui.review.app import ReviewApp, make_review_app
-from coach.tui.review.charts import HIGHLIGHT, highlighted
+from coach.tui.review.charts import HIGHLIGHT, abbreviated, highlighted
 from coach.tui.review.commands import ArchiveCommands
 from coach.tui.review.screens.attention import AttentionList, AttentionScreen
 from coach.tui.review.screens.reading import ItemLine, NoteScreen, ReadingScreen, TurnLine
 from coach.tui.review.screens.sessions import (
+    BY_KEY,
     FIRST_ROWS,
     SessionsScreen,
     SessionTable,
     parse_day,
+    share_out,
 )
 from coach.tui.review.screens.trends import TrendsScreen
 
@@ -567,6 +569,46 @@ async def test_a_large_table_shows_its_first_rows_at_once_and_the_rest_follow(
             await pilot.pause()
         assert column(pilot, "date") == [e.started.isoformat() for e in screen.shown]  # type: ignore[union-attr]
         assert table.row_count == 600
+
+
+@pytest.mark.parametrize(
+    ("width", "shown"),
+    [
+        (22, "Connects with the team"),
+        (19, "Connects with team"),  # the article goes first
+        (13, "Connects team"),  # then the little words between the others
+        (11, "Connects t…"),
+        (19, "Inspirational coach"),
+        (14, "Inspirational…"),
+    ],
+)
+def test_a_trait_title_is_shortened_by_its_little_words_first(width: int, shown: str) -> None:
+    title = "Connects with the team" if shown.startswith("Connects") else "Inspirational coach"
+    assert abbreviated(title, width) == shown and len(shown) <= width
+
+
+def test_at_80_columns_the_loyalty_title_is_served_before_the_pack() -> None:
+    leader, pack, loyalty = BY_KEY["leader"], BY_KEY["pack"], BY_KEY["loyalty"]
+    # 10,000 sessions of one pack at 80 columns: 32 characters for two named columns.
+    longest = {"leader": 13, "pack": 12, "loyalty": 22}
+    sizes = share_out(32, [leader, loyalty], longest)
+    assert sizes == {"leader": 13, "loyalty": 19}
+    assert abbreviated("Connects with the team", sizes["loyalty"]) == "Connects with team"
+    # Two packs: Pack gets what Loyalty and Leader leave; nothing is wasted or overdrawn.
+    sizes = share_out(30, [leader, pack, loyalty], {"leader": 4, "pack": 12, "loyalty": 14})
+    assert sizes == {"leader": 8, "pack": 8, "loyalty": 14}
+    # Room to spare: every column whole, the rest shared as before.
+    sizes = share_out(60, [leader, pack, loyalty], {"leader": 4, "pack": 12, "loyalty": 14})
+    assert sum(sizes.values()) == 60 and sizes["loyalty"] >= 14 and sizes["pack"] >= 12
+
+
+async def test_the_loyalty_trait_reads_whole_at_80x24(folders: list[Path]) -> None:
+    app = build(folders)
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        assert column(pilot, "loyalty") == ["", "Fairness", "", "Listening", "Builds loyalty"]
+        table = pilot.app.screen.query_one(SessionTable)
+        assert table.virtual_size.width <= 80 - 1  # the scrollbar's column: no sideways scroll
 
 
 class WatchedArchive(Archive):

@@ -69,6 +69,28 @@ def fit(text: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"
 
 
+ARTICLES = frozenset({"a", "an", "the"})
+LINKS = frozenset({"and", "of", "with", "to", "for", "in", "on", "at", "by", "&"})
+
+
+def abbreviated(text: str, width: int) -> str:
+    """A short title (a trait's) in at most `width` characters, its key words kept: whole if
+    it fits; else without its articles ("Connects with team"), then without the little words
+    that link the others ("Connects team"), the first word always kept; else that, cut with
+    an ellipsis as `fit` cuts."""
+    line = " ".join(printable(text).split())
+    if len(line) <= width:
+        return line
+    words = line.split(" ")
+    shorter = line
+    for dropped in (ARTICLES, ARTICLES | LINKS):
+        kept = words[:1] + [w for w in words[1:] if w.casefold() not in dropped]
+        shorter = " ".join(kept)
+        if len(shorter) <= width:
+            return shorter
+    return fit(shorter, width)
+
+
 def highlighted(text: str, spans: Sequence[tuple[int, int]], style: str = HIGHLIGHT) -> Content:
     """The leader's words as `Content`, the given spans of the raw text styled.
 

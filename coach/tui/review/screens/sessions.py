@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from coach.archive import Entry, Glance, Match, leader_key
 from coach.terminal import printable
-from coach.tui.review.charts import fit, highlighted, spark
+from coach.tui.review.charts import abbreviated, fit, highlighted, spark
 from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -71,6 +71,39 @@ COLUMNS = (
 BY_KEY = {column.key: column for column in COLUMNS}
 PADDING = 1  # the table's cell padding, each side of each column
 SCROLLBAR = 1  # review.tcss keeps the table's vertical scrollbar one column wide
+
+
+LEAST = 6  # the narrowest a named column is made
+PRIORITY = ("loyalty", "leader")  # served first, in turn, when the named columns do not fit
+
+
+def share_out(room: int, named: list[Column], longest: dict[str, int]) -> dict[str, int]:
+    """Widths for the named columns (leader, pack, loyalty) in `room` characters, by what
+    they hold: each gets `LEAST`; then Loyalty and Leader, sharing evenly, up to what their
+    longest value (or label, and its sort arrow) needs; then Pack; and what is left over is
+    shared by `share`. So at 80 columns a trait's title is read whole before a pack's id,
+    and a column never takes room it has nothing to show in."""
+    want = {c.key: max(len(c.label) + 2, longest.get(c.key, 0)) for c in named}
+    size = {c.key: min(LEAST, want[c.key]) for c in named}
+    left = room - sum(size.values())
+    first = [k for k in PRIORITY if k in size]
+    for group in (first, [k for k in size if k not in first]):
+        while left > 0:
+            hungry = [k for k in group if size[k] < want[k]]
+            if not hungry:
+                break
+            each = max(1, left // len(hungry))
+            for key in hungry:
+                more = min(each, want[key] - size[key], left)
+                size[key] += more
+                left -= more
+    shares = sum(c.share for c in named)
+    if left > 0 and shares:
+        spare = left
+        for column in named:
+            size[column.key] += spare * column.share // shares
+        size[named[-1].key] += spare - sum(spare * c.share // shares for c in named)
+    return size
 
 
 def parse_day(text: str, end: bool = False) -> date | None:
@@ -136,6 +169,7 @@ class SessionsScreen(Screen[None]):
         self._widths: dict[str, int] = {}
         self._filled = 0  # how many of `shown` the table holds: the rest are added a chunk a frame
         self._columns: list[tuple[Column, int]] = []
+        self._longest_of: tuple[list[Entry], dict[str, int]] | None = None
         self.glance: Glance | None = None  # the newest sessions, until the archive is listed
         self._away = False  # another screen has been on top since this one opened
         self.progress_bar: ProgressBar | None = None  # while many files are read
@@ -294,24 +328,42 @@ class SessionsScreen(Screen[None]):
         return sorted(kept, key=lambda e: column.order(e, today), reverse=self.descending)
 
     def columns(self) -> list[tuple[Column, int]]:
-        """The columns that fit, with their widths: Pack only when there is more than one,
-        the named columns sharing what the fixed ones leave."""
+        """The columns that fit, with their widths: Pack only when there is more than one;
+        the named columns share what the fixed ones leave by what they hold (`share_out`)."""
         archive = self.review_app.archive
         if archive.loaded:
-            packs = archive.packs()
+            packs, entries = archive.packs(), archive.entries
         else:  # never wait here for a listing under way
             packs = [] if self.glance is None else self.glance.packs
+            entries = [] if self.glance is None else self.glance.entries
         several_packs = len(packs) > 1
         chosen = [c for c in COLUMNS if c.key != "pack" or several_packs]
         width = max(self.app.size.width, 40)
         fixed = sum(c.width for c in chosen) + 2 * PADDING * len(chosen) + SCROLLBAR
-        left = max(0, width - fixed)
-        shares = sum(c.share for c in chosen)
-        sized = []
-        for column in chosen:
-            size = column.width or max(6, left * column.share // max(1, shares))
-            sized.append((column, size))
-        return sized
+        named = [c for c in chosen if not c.width]
+        sizes = share_out(max(0, width - fixed), named, self._longest(entries))
+        return [(c, c.width or sizes[c.key]) for c in chosen]
+
+    def _longest(self, entries: list[Entry]) -> dict[str, int]:
+        """How wide each named column's longest value is over `entries` (the archive, not
+        the rows shown, so a filter does not move the columns), worked out once a listing.
+        A loyalty title is the pack's title of a trait, so one session of each pack version
+        and trait is asked for its title: the others' facts stay undecoded."""
+        if self._longest_of is not None and self._longest_of[0] is entries:
+            return self._longest_of[1]
+        leader = pack = loyalty = 0
+        titled: set[tuple[str, str, str | None]] = set()
+        for entry in entries:
+            s = entry.summary
+            leader = max(leader, len(entry.leader or NO_NAME))
+            pack = max(pack, len(s.pack_id))
+            key = (s.pack_id, s.pack_version, s.loyalty_trait)
+            if key not in titled:
+                titled.add(key)
+                loyalty = max(loyalty, len(entry.loyalty_title))
+        longest = {"leader": leader, "pack": pack, "loyalty": loyalty}
+        self._longest_of = (entries, longest)
+        return longest
 
     def show(self) -> None:
         """Fill the table again, keeping the cursor on the same session when it stays.
@@ -394,14 +446,12 @@ class SessionsScreen(Screen[None]):
             "open": Text(str(s.open_actions), justify="right"),
             "late": Text(str(late) if late else "", style="bold", justify="right"),
         }
-        names = {
-            "leader": entry.leader or NO_NAME,
-            "pack": s.pack_id,
-            "loyalty": entry.loyalty_title,
-        }
+        names = {"leader": entry.leader or NO_NAME, "pack": s.pack_id}
         cells = []
         for column, width in columns:
-            if column.key in names:
+            if column.key == "loyalty":
+                cells.append(Text(abbreviated(entry.loyalty_title, width)))
+            elif column.key in names:
                 cells.append(Text(fit(names[column.key], width)))
             else:
                 cells.append(values[column.key])
