@@ -15,8 +15,13 @@ first question. Peak RSS is `VmHWM` of the process when the marker appears.
     from a JSON list): what drawing the table costs in Textual alone.
   * baseline: `coach reflect` to its first question (the issue's goal: review's warm start at
     most 1.5x this).
-  * `coach review`, warm: the index is up to date; the table is filled from it.
-  * `coach review`, 10 files changed since (touched, as a sync would): those are read again.
+  * `coach review`, warm: the index is up to date. The first rows are the newest sessions,
+    queried from the index before the first frame; the refresh (stat of every file, the
+    changed ones read, every session listed) runs after that frame.
+  * `coach review`, 10 files changed since (touched, as a sync would): the first rows come
+    as warm; those files are read again by the refresh after them.
+  * `coach review`, warm, to the whole listing: until the status line says the whole count
+    ("10,000 sessions"), i.e. the refresh done and the table drawn again from every session.
   * with --cold, `coach review` with no index, once: every file read (the progress bar
     shown), then the rows.
 Sides run interleaved, the order rotating each round, after one untimed warm-up each.
@@ -382,6 +387,9 @@ def main() -> None:
             "baseline: coach reflect, first question": reflect,
             "coach review, warm index": lambda: run_once(review, marker, review_env),
             "coach review, 10 files changed": changed,
+            "coach review, warm, to the whole listing": lambda: run_once(
+                review, f"{len(files):,} sessions ·", review_env
+            ),
         }
         for side in sides.values():
             side()  # warm-up
