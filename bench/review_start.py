@@ -177,6 +177,7 @@ def in_process(folder: Path) -> None:
 
     new, old = [], []
     module = old_archive()
+    Archive([folder]).refresh()  # untimed: the whole-process sides leave files unread
     for _ in range(2):
         start = time.perf_counter_ns()
         archive = Archive([folder])
