@@ -60,6 +60,7 @@ BUSY = (
     "once it is done (F5 reads the folders again)"
 )
 
+GLANCE_WAIT = 0.2  # seconds a first look waits for another process's write to an index
 SNIPPET_BEFORE = 30  # characters of context shown before the first match of an answer
 SNIPPET_WIDTH = 110  # the longest snippet, ellipses included
 
@@ -529,18 +530,20 @@ class Archive:
         """The `count` newest sessions as the indexes hold them now, and the packs there:
         a first screen to draw while `refresh` brings the indexes up to date and lists the
         rest. Reads no session file and stats none, so a file changed since the last refresh
-        shows as it was until then; a folder whose index is missing, busy or damaged adds
-        nothing (the refresh builds it). Leaves the archive unlisted (`loaded` stays False).
+        shows as it was until then; a folder whose index is missing, damaged, or busy for
+        more than `GLANCE_WAIT` (another process writing it: a UI asks this before its first
+        frame and must not hang on it) adds nothing, and the refresh sees to it. Leaves the
+        archive unlisted (`loaded` stays False).
         """
         found: dict[str, list[Entry]] = {}
         packs: set[str] = set()
         for folder in self.folders:
             if not folder.is_dir() or not (folder / INDEX_FILE).is_file():
                 continue  # nothing indexed yet: opening would make an empty index here
-            index = self._indexes[folder]
             try:
-                rows = index.newest(count)
-                packs.update(index.packs())
+                with Index(folder, timeout=GLANCE_WAIT) as index:
+                    rows = index.newest(count)
+                    packs.update(index.packs())
             except sqlite3.Error as exc:
                 log.debug("no first look at the index of %s: %s", folder, exc)
                 continue

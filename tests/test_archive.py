@@ -165,6 +165,20 @@ def test_the_newest_sessions_come_from_the_indexes_as_they_stand(
     assert [e.id for e in Archive([fresh]).newest(5).entries] == []
 
 
+def test_a_first_look_at_an_index_being_written_adds_nothing_and_harms_nothing(
+    mine: Path,
+) -> None:
+    Archive([mine]).refresh()
+    other = sqlite3.connect(mine / INDEX_FILE)
+    other.execute("BEGIN EXCLUSIVE")  # as a long write in another coach process
+    try:
+        assert Archive([mine]).newest(5).entries == []  # waited GLANCE_WAIT, not 30 s
+    finally:
+        other.rollback()
+        other.close()
+    assert len(Archive([mine]).newest(5).entries) == 2
+
+
 def test_the_newest_put_a_stamp_in_another_time_zone_by_its_instant(tmp_path: Path) -> None:
     folder = tmp_path / "s"
     late = reflect(folder, "Ana", datetime(2026, 11, 10, 23, 30, tzinfo=UTC))
