@@ -950,18 +950,23 @@ async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
         def compose(self) -> ComposeResult:
             yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
 
+    messages: list[object] = []
     app = One()
-    async with app.run_test(size=(80, 8)) as pilot:
+    async with app.run_test(size=(80, 8), message_hook=messages.append) as pilot:
         bar = app.query_one(RatingBar)
-        await pilot.press("4")
-        assert bar.value == 4
+        await pilot.press("right", "right")
+        assert bar.value == 4 and bar.query_one("#rating-4").has_class("-chosen")
         await bar.set_scale(Scale(1, 5, {1: "rarely", 5: "always"}))  # the same: kept
         assert bar.value is None and not bar.query(".-chosen")
         await bar.set_scale(Scale(0, 3, {0: "never", 3: "often"}))
         await pilot.pause()
         assert [text(box) for box in bar.children] == [" 0 \nnever", " 1 \n", " 2 \n", " 3 \noften"]
-        await pilot.press("3")
-        assert bar.value == 3 and bar.query_one("#rating-3").has_class("-chosen")
+        await pilot.press("3")  # sent at once, without a frame of its own first
+        assert bar.value is None and not bar.query(".-chosen")
+        await pilot.press("left", "left", "enter")  # the middle, then one lower
+        assert bar.value == 0 and bar.query_one("#rating-0").has_class("-chosen")
+    chosen = {id(m): m.value for m in messages if isinstance(m, RatingBar.Chosen)}
+    assert list(chosen.values()) == [3, 0]
 
 
 def stock_session(store: SessionStore, answers: int) -> str:
