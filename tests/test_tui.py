@@ -39,6 +39,7 @@ from coach.store import SessionStore
 from coach.transcript import Draft
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -639,6 +640,32 @@ async def test_page_keys_scroll_the_conversation_from_the_rating_bar(tmp_path: P
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         assert log.scroll_y == log.max_scroll_y
+        await app.workers.wait_for_complete()
+
+
+async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
+    tmp_path: Path,
+) -> None:
+    """Following the conversation, the log shows no scrollbar (Textual would refresh a shown
+    one from inside every answer's layout); scrolled back, it shows one, and the lines keep
+    their width, so nothing is wrapped or drawn again."""
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, STOCK_TO_RATING, pack=find_pack(None, [])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", ConversationLog)
+        widths = [line.size.width for line in log.live]
+        assert log.max_scroll_y > 0 and log.scrollbar_size_vertical == 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert log.scrolled_back and log.scrollbar_size_vertical == 1
+        assert log.vertical_scrollbar.region and [line.size.width for line in log.live] == widths
+        await pilot.press("4")  # an answer brings the newest lines back, without the bar
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        assert log.scroll_y == log.max_scroll_y and not log.scrolled_back
+        assert log.scrollbar_size_vertical == 0
+        assert {line.size.width for line in log.live} <= set(widths)  # each kind as wide
         await app.workers.wait_for_complete()
 
 
