@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -994,6 +995,48 @@ async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
         assert bar.value == 0 and bar.query_one("#rating-0").has_class("-chosen")
     chosen = {id(m): m.value for m in messages if isinstance(m, RatingBar.Chosen)}
     assert list(chosen.values()) == [3, 0]
+
+
+async def test_a_control_hidden_as_it_loses_the_focus_is_restyled_when_it_is_back() -> None:
+    """A control hidden for another kind of question is not restyled for losing the focus
+    (KeptControl): nobody sees it. Shown and focused again it looks focused; a visible one
+    losing the focus looks unfocused. If Textual stops restyling from `watch_has_focus`,
+    the hidden bar below turns unfocused and this fails: KeptControl then saves nothing."""
+    from textual.app import App, ComposeResult
+
+    from coach.engine.pack import Scale
+
+    focused, unfocused = Color.parse("red"), Color.parse("blue")
+
+    class Two(App[None]):
+        CSS = "RatingBar { background: blue; } RatingBar:focus { background: red; }"
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
+
+    app = Two()
+    async with app.run_test(size=(80, 12)) as pilot:
+        bar, box = app.query_one(RatingBar), app.query_one(Input)
+        bar.focus()
+        await pilot.pause()
+        assert bar.styles.background == focused
+        box.focus()  # a visible control losing the focus
+        await pilot.pause()
+        assert bar.styles.background == unfocused
+        bar.focus()
+        await pilot.pause()
+        box.focus()  # as ReflectScreen._swap_control does: the focus moves, then it hides
+        bar.display = False
+        await pilot.pause()
+        assert not bar.has_focus and bar.styles.background == focused  # not restyled
+        bar.display = True
+        bar.focus()
+        await pilot.pause()
+        assert bar.has_focus and bar.styles.background == focused
+        box.focus()
+        await pilot.pause()
+        assert bar.styles.background == unfocused
 
 
 def stock_session(store: SessionStore, answers: int) -> str:

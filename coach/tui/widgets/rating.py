@@ -12,13 +12,13 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from coach.engine import Scale
+from coach.tui.widgets.control import KeptControl
 
 
-class RatingBar(Widget, can_focus=True):
+class RatingBar(KeptControl, can_focus=True):
     """One row of values, the chosen one highlighted; every box as tall as the tallest, so a
     label that wraps ("about half the time" at 80 columns) does not leave its box hanging
     below the others."""
