@@ -455,13 +455,17 @@ class ReflectScreen(Screen[None]):
         self.call_after_refresh(self._after_answer_frame)
 
     def _after_answer_frame(self) -> None:
-        # What the answer left for the garbage collector is collected here, while the
-        # leader reads, and what outlives it (the new lines, the transcript's turns) is
-        # frozen, as the app freezes the first screen: else the young generations fill up
-        # across answers and a collection, a full one walking the whole conversation near
-        # its end, lands inside a later answer's frame (bench/answer_latency.py measured a
-        # full collection in 3 of 16 answers near turn 60, ~35 ms each). Frozen objects are
-        # still freed by reference counting; only cycles that die later are kept.
+        # The oldest lines are drawn into the log's history now (else at its next layout),
+        # so that what that leaves is collected with the rest. What the answer left for the
+        # garbage collector is collected here, while the leader reads, and what outlives it
+        # (the new lines, the history's rows, the transcript's turns) is frozen, as the app
+        # freezes the first screen: else the young generations fill up across answers and a
+        # collection, a full one walking the whole conversation near its end, lands inside
+        # a later answer's frame (bench/answer_latency.py measured a full collection in 3 of
+        # 16 answers near turn 60, ~35 ms each). Frozen objects are still freed by reference
+        # counting; only cycles that die later are kept.
+        if self.is_current:  # not after the last answer, whose frame is the summary's
+            self.conversation.draw_oldest()
         gc.collect(1)
         gc.freeze()
         self.coach_app.save_in_background()
