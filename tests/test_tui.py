@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -39,6 +40,7 @@ from coach.store import SessionStore
 from coach.transcript import Draft
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
 from coach.tui.widgets.turns import CoachLine, LeaderLine
@@ -642,6 +644,32 @@ async def test_page_keys_scroll_the_conversation_from_the_rating_bar(tmp_path: P
         await app.workers.wait_for_complete()
 
 
+async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
+    tmp_path: Path,
+) -> None:
+    """Following the conversation, the log shows no scrollbar (Textual would refresh a shown
+    one from inside every answer's layout); scrolled back, it shows one, and the lines keep
+    their width, so nothing is wrapped or drawn again."""
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, STOCK_TO_RATING, pack=find_pack(None, [])))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", ConversationLog)
+        widths = [line.size.width for line in log.live]
+        assert log.max_scroll_y > 0 and log.scrollbar_size_vertical == 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert log.scrolled_back and log.scrollbar_size_vertical == 1
+        assert log.vertical_scrollbar.region and [line.size.width for line in log.live] == widths
+        await pilot.press("4")  # an answer brings the newest lines back, without the bar
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        assert log.scroll_y == log.max_scroll_y and not log.scrolled_back
+        assert log.scrollbar_size_vertical == 0
+        assert {line.size.width for line in log.live} <= set(widths)  # each kind as wide
+        await app.workers.wait_for_complete()
+
+
 async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     stock = find_pack(None, [])
@@ -950,18 +978,65 @@ async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
         def compose(self) -> ComposeResult:
             yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
 
+    messages: list[object] = []
     app = One()
-    async with app.run_test(size=(80, 8)) as pilot:
+    async with app.run_test(size=(80, 8), message_hook=messages.append) as pilot:
         bar = app.query_one(RatingBar)
-        await pilot.press("4")
-        assert bar.value == 4
+        await pilot.press("right", "right")
+        assert bar.value == 4 and bar.query_one("#rating-4").has_class("-chosen")
         await bar.set_scale(Scale(1, 5, {1: "rarely", 5: "always"}))  # the same: kept
         assert bar.value is None and not bar.query(".-chosen")
         await bar.set_scale(Scale(0, 3, {0: "never", 3: "often"}))
         await pilot.pause()
         assert [text(box) for box in bar.children] == [" 0 \nnever", " 1 \n", " 2 \n", " 3 \noften"]
-        await pilot.press("3")
-        assert bar.value == 3 and bar.query_one("#rating-3").has_class("-chosen")
+        await pilot.press("3")  # sent at once, without a frame of its own first
+        assert bar.value is None and not bar.query(".-chosen")
+        await pilot.press("left", "left", "enter")  # the middle, then one lower
+        assert bar.value == 0 and bar.query_one("#rating-0").has_class("-chosen")
+    chosen = {id(m): m.value for m in messages if isinstance(m, RatingBar.Chosen)}
+    assert list(chosen.values()) == [3, 0]
+
+
+async def test_a_control_hidden_as_it_loses_the_focus_is_restyled_when_it_is_back() -> None:
+    """A control hidden for another kind of question is not restyled for losing the focus
+    (KeptControl): nobody sees it. Shown and focused again it looks focused; a visible one
+    losing the focus looks unfocused. If Textual stops restyling from `watch_has_focus`,
+    the hidden bar below turns unfocused and this fails: KeptControl then saves nothing."""
+    from textual.app import App, ComposeResult
+
+    from coach.engine.pack import Scale
+
+    focused, unfocused = Color.parse("red"), Color.parse("blue")
+
+    class Two(App[None]):
+        CSS = "RatingBar { background: blue; } RatingBar:focus { background: red; }"
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
+
+    app = Two()
+    async with app.run_test(size=(80, 12)) as pilot:
+        bar, box = app.query_one(RatingBar), app.query_one(Input)
+        bar.focus()
+        await pilot.pause()
+        assert bar.styles.background == focused
+        box.focus()  # a visible control losing the focus
+        await pilot.pause()
+        assert bar.styles.background == unfocused
+        bar.focus()
+        await pilot.pause()
+        box.focus()  # as ReflectScreen._swap_control does: the focus moves, then it hides
+        bar.display = False
+        await pilot.pause()
+        assert not bar.has_focus and bar.styles.background == focused  # not restyled
+        bar.display = True
+        bar.focus()
+        await pilot.pause()
+        assert bar.has_focus and bar.styles.background == focused
+        box.focus()
+        await pilot.pause()
+        assert bar.styles.background == unfocused
 
 
 def stock_session(store: SessionStore, answers: int) -> str:

@@ -3,6 +3,7 @@ with the right control for each question under them."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,8 +24,10 @@ from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachLine, LeaderLine
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
     from textual.widgets import OptionList
 
+    from coach.engine import Option, Scale
     from coach.tui.app import CoachApp
     from coach.tui.widgets.footer import KeysFooter
     from coach.tui.widgets.rating import RatingBar
@@ -84,6 +87,7 @@ class ReflectScreen(Screen[None]):
         self._controls: dict[str, Widget] = {}
         self._shown: Widget | None = None
         self._keys: KeysFooter | None = None  # the footer, mounted after the first frame
+        self._spares: AwaitMount | None = None  # the other controls, mounted after it too
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -161,6 +165,26 @@ class ReflectScreen(Screen[None]):
             await self.mount(self._keys)
             await self.query(".footer-space").remove()
         self.refresh_bindings()  # the footer learns the keys from this
+        self._mount_spare_controls()
+
+    def _mount_spare_controls(self) -> None:
+        """The kinds of control the first question did not need, mounted hidden once it is
+        on screen: the first rating or choice then costs what any later one does (set and
+        shown), not a mount, nor the stylesheet parse Textual runs for a new kind of widget,
+        inside the answer's frame (bench/answer_latency.py: rating and choice, turn 5)."""
+        pack = self.session.dialogue.pack
+        scale = next((s.scale for s in pack.steps if s.kind == "rating" and s.scale), None)
+        spare: list[Widget] = []
+        for kind in ("text", "rating", "choice"):
+            if kind not in self._controls and (kind != "rating" or scale is not None):
+                control = self._make_control(kind, scale=scale)
+                control.display = False
+                spare.append(control)
+        if spare:
+            # Not awaited: a question that needs one of them first waits for it there.
+            self._spares = self.query_one("#answer", Container).mount_all(
+                spare, before=self.query_one("#hint")
+            )
 
     def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
@@ -268,6 +292,8 @@ class ReflectScreen(Screen[None]):
         the focus to the next in the chain, the log, whose focus and blur would restyle it."""
         kind = self._kind(prompt)
         old, control = self._shown, self._controls.get(kind)
+        if control is not None and not control.is_mounted and self._spares is not None:
+            await self._spares  # mounted after the first frame, and not quite yet
         if control is None:
             control = self._new_control(prompt)
             await self.query_one("#answer", Container).mount(
@@ -290,24 +316,37 @@ class ReflectScreen(Screen[None]):
     def _new_control(self, prompt: Prompt) -> Widget:
         """The control that answers this prompt, kept for the next question of its kind."""
         kind = self._kind(prompt)
+        suggested = getattr(prompt, "suggested", None)
+        control = self._make_control(
+            kind, scale=prompt.scale, options=prompt.options, suggested=suggested
+        )
+        self._shown = control
+        return control
+
+    def _make_control(
+        self,
+        kind: str,
+        *,
+        scale: Scale | None = None,
+        options: tuple[Option, ...] = (),
+        suggested: str | None = None,
+    ) -> Widget:
+        """A control of `kind` ("text", "rating", "choice"), kept for every question of it."""
         control_id = CONTROL_IDS[kind]
         control: Widget
         # Imported where first needed: the first screen of a session has an answer box.
         if kind == "rating":
             from coach.tui.widgets.rating import RatingBar
 
-            assert prompt.scale is not None
-            control = RatingBar(prompt.scale, id=control_id, classes="control")
+            assert scale is not None
+            control = RatingBar(scale, id=control_id, classes="control")
         elif kind == "choice":
             from coach.tui.widgets.choices import ChoiceList
 
-            suggested = getattr(prompt, "suggested", None)
-            control = ChoiceList(
-                prompt.options, suggested=suggested, id=control_id, classes="control"
-            )
+            control = ChoiceList(options, suggested=suggested, id=control_id, classes="control")
         else:
             control = AnswerBox(id=control_id, classes="control")
-        self._controls[kind] = self._shown = control
+        self._controls[kind] = control
         return control
 
     @staticmethod
@@ -421,7 +460,23 @@ class ReflectScreen(Screen[None]):
         a worker, which still holds the interpreter while it serialises) grow with the
         conversation, and would otherwise delay the next question. Until then the answer is
         in the session, which a pause or a closed terminal saves synchronously."""
-        self.call_after_refresh(self.coach_app.save_in_background)
+        self.call_after_refresh(self._after_answer_frame)
+
+    def _after_answer_frame(self) -> None:
+        # The oldest lines are drawn into the log's history now (else at its next layout),
+        # so that what that leaves is collected with the rest. What the answer left for the
+        # garbage collector is collected here, while the leader reads, and what outlives it
+        # (the new lines, the history's rows, the transcript's turns) is frozen, as the app
+        # freezes the first screen: else the young generations fill up across answers and a
+        # collection, a full one walking the whole conversation near its end, lands inside
+        # a later answer's frame (bench/answer_latency.py measured a full collection in 3 of
+        # 16 answers near turn 60, ~35 ms each). Frozen objects are still freed by reference
+        # counting; only cycles that die later are kept.
+        if self.is_current:  # not after the last answer, whose frame is the summary's
+            self.conversation.draw_oldest()
+        gc.collect(1)
+        gc.freeze()
+        self.coach_app.save_in_background()
 
     async def _send(self, text: str) -> None:
         pick = self.prompt is not None and self.prompt.kind in PICKS

@@ -11,10 +11,12 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import TextArea
 
+from coach.tui.widgets.control import KeptControl
+
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
-class AnswerBox(TextArea):
+class AnswerBox(TextArea, KeptControl):
     """Free-text answers, kept exactly as typed (a 1 MB paste included)."""
 
     @dataclass

@@ -9,11 +9,12 @@ from textual.widgets.option_list import Option
 
 from coach.engine import Option as ChoiceOption
 from coach.terminal import printable
+from coach.tui.widgets.control import KeptControl
 
 SUGGESTED = "  (suggested)"
 
 
-class ChoiceList(OptionList):
+class ChoiceList(OptionList, KeptControl):
     """The options of a choice question, `1) …`, `2) …`; Enter or the number sends.
 
     The options stay in the pack's order, so a number always means the same option; the one

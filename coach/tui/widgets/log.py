@@ -83,6 +83,7 @@ class ConversationLog(VerticalScroll):
         self.live: list[Widget] = list(lines)  # laid out as widgets
         self.drawn: list[Widget] = []  # hidden, shown by the history
         self._to_draw = True  # lines wait to be drawn once they are laid out
+        self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
 
     def on_mount(self) -> None:
         self.anchor()
@@ -143,6 +144,22 @@ class ConversationLog(VerticalScroll):
         self.drawn = []
         self.history.clear()
         self._to_draw = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """The scrollbar shows only while the leader has scrolled back from the newest line.
+
+        Following the conversation, it would say only "at the end", and cost every answer a
+        second arrangement of the whole screen: Textual refreshes a shown scrollbar from
+        inside the layout whenever the log grows, and the refresh looks up where it is
+        while the layout is being built (bench/answer_latency.py, turn 60). Its column is
+        padding while hidden (coach.tcss), so the lines keep their width either way."""
+        super().watch_scroll_y(old_value, new_value)
+        back = not self.is_vertical_scroll_end
+        if back != self.scrolled_back:
+            # Inline styles, not a class: a class restyles every line of the log with it.
+            self.scrolled_back = back
+            self.styles.scrollbar_size_vertical = 1 if back else 0
+            self.styles.padding = (0, 0, 0, 1) if back else (0, 1)
 
     def on_resize(self, event: Resize) -> None:
         # Anchored, the log keeps its end in view when it is resized (the footer arriving, a

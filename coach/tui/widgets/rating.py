@@ -12,13 +12,13 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from coach.engine import Scale
+from coach.tui.widgets.control import KeptControl
 
 
-class RatingBar(Widget, can_focus=True):
+class RatingBar(KeptControl, can_focus=True):
     """One row of values, the chosen one highlighted; every box as tall as the tallest, so a
     label that wraps ("about half the time" at 80 columns) does not leave its box hanging
     below the others."""
@@ -84,12 +84,15 @@ class RatingBar(Widget, can_focus=True):
             self.query_one(f"#rating-{n}").set_class(n == value, "-chosen")
 
     def on_key(self, event: events.Key) -> None:
+        """A number on the scale sends at once. Its box is not highlighted first: that would
+        be a frame of its own, drawn before the answer's, which would then wait for
+        Textual's next frame (up to two at 60 a second) while the next question replaces
+        the bar anyway; the leader's line says the number back in the answer's frame."""
         character = event.character
         if character and character in "0123456789":
             number = int(character)
             if self.scale.min <= number <= self.scale.max:
                 event.stop()
-                self.value = number
                 self.post_message(self.Chosen(self, number))
 
     def action_move(self, step: int) -> None:
