@@ -16,8 +16,9 @@ when the sessions folder holds none yet, or when its session files are exactly t
 when the last reflection ended (`Quiet`, kept then with the first day a commitment comes due)
 and that day has not come. Keys pressed meanwhile are kept and given to the real screen in
 order, so nothing typed is lost. The start screen of a bare `coach` is kept the same way
-(`Choices`: the packs it offered), when no session is left to resume. The records are a cache like the pack cache (deleting them
-loses nothing); whatever is odd about them is simply not used.
+(`Choices`: the packs it offered), when no session is left to resume. The records are a
+cache like the pack cache (deleting them loses nothing); whatever is odd about them is
+simply not used.
 """
 
 from __future__ import annotations
