@@ -14,8 +14,13 @@ driver would post it (`events.Key`), not with `pilot.press`, whose wait for the 
 a message to every widget and would bill the app for the size of its own DOM. Timed: wall
 time (`perf_counter_ns`) and the process's CPU time from the key to the first frame in which
 the answer's whole effect is drawn; after it, untimed, the app is let settle (`pilot.pause`,
-saves written) before the next answer. On a shared machine the wall time includes waiting
-for a core; the CPU time does not, and is printed beside it.
+saves written) before the next answer, then waits as a leader would, the same on both
+sides: two frames' time with nothing drawn, so Textual's frame timer is idle when the key
+comes, plus a random fraction of a frame, so the key falls at a random point of the timer's
+60 Hz grid (`pause_like_a_leader`; without it the key fell wherever each side's settling left
+the grid, and the wait for the next frame slot, 0-33 ms, differed by method). Each session
+starts from a collected, unfrozen heap (`fresh_heap`). On a shared machine the wall time
+includes waiting for a core; the CPU time does not, and is printed beside it.
 
 "Fully drawn", for coach: the screen shows the next prompt's question as the last line of the
 conversation, its control (of the prompt's kind, all its parts laid out, e.g. every box of a
@@ -31,7 +36,7 @@ suggests an action for each rating of 3 or less, so a session has several).
 
 Baseline: a bare Textual chat app, an `Input` under a `VerticalScroll` (anchored) of `Static`
 lines, that adds two lines (the answer, the next question) on Enter; the same sessions' texts,
-the same turn windows. Sessions alternate coach, baseline.
+the same turn windows. Sessions alternate coach, baseline; 15 per side (3 with --quick).
 
 Goals (issue 13): coach / baseline at most 1.2x in every cell; turn 60 no slower than turn 5
 by more than 10%; the summary at most 200 ms after the last answer.
@@ -40,6 +45,7 @@ by more than 10%; the summary at most 200 ms after the last answer.
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -64,6 +70,7 @@ from coach.terminal import printable
 from coach.tui.app import Setup, make_app
 
 SIZE = (100, 32)
+FRAME = 1 / 60  # Textual's frame period (TEXTUAL_FPS, 60 by default)
 ROUNDS = 12  # of free text, rating, choice
 WINDOWS = {"turn 5": range(3, 10), "turn 60": range(57, 64)}
 QUESTION = "Round {n}: what did your best leader do, on a real day, that you still do now?"
@@ -166,6 +173,23 @@ def text_of(widget: Widget) -> str:
     return str(widget.render())
 
 
+async def pause_like_a_leader(jitter: random.Random) -> None:
+    """Untimed, before each answer, the same on both sides: two frames' time with nothing
+    drawn (a leader reads and types for seconds, so Textual's frame timer is idle when the
+    key comes), then a random fraction of a frame, so the key falls at a random point of
+    the timer's 60 Hz grid, as a real key does. Without it the key came at whatever point
+    the settling before it (different on each side) happened to leave, and the wait for
+    the next frame slot (0-33 ms) differed between the sides by method, not by app."""
+    await asyncio.sleep(2 * FRAME + jitter.uniform(0, FRAME))
+
+
+def fresh_heap() -> None:
+    """Each session starts from the same heap: coach freezes what it keeps (`gc.freeze`),
+    which would otherwise carry earlier sessions' objects, of either side, into the next."""
+    gc.unfreeze()
+    gc.collect()
+
+
 Sample = tuple[str, str, int, int]  # window, kind, wall ns, CPU ns
 
 
@@ -184,7 +208,7 @@ async def coach_session(
         name="Dana",
     )
     app = make_app(setup)
-    rng = random.Random(seed)
+    rng, jitter = random.Random(seed), random.Random(-seed)
     frames = Frames()
     samples: list[Sample] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -194,6 +218,7 @@ async def coach_session(
             screen: Any = app.screen
             prompt = screen.prompt
             turn = len(app.session.dialogue.log)  # type: ignore[union-attr]
+            await pause_like_a_leader(jitter)
             control = screen.control
             if isinstance(control, AnswerBox):
                 control.text = rng.choice(ANSWERS)
@@ -288,7 +313,7 @@ class Chat(App[None]):
 
 async def chat_session(seed: int) -> list[Sample]:
     app = Chat()
-    rng = random.Random(seed)
+    rng, jitter = random.Random(seed), random.Random(-seed)
     frames = Frames()
     samples: list[Sample] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -297,6 +322,7 @@ async def chat_session(seed: int) -> list[Sample]:
         for answer in range(3 * ROUNDS - 1):
             turn = 2 + 2 * answer
             kind = ("text", "rating", "choice")[answer % 3]
+            await pause_like_a_leader(jitter)
             box.value = rng.choice(ANSWERS)
             question = [QUESTION, RATING, CHOICE][(app.round + 1) % 3].format(
                 n=(app.round + 1) // 3 + 1
@@ -316,7 +342,7 @@ async def chat_session(seed: int) -> list[Sample]:
 
 def main() -> None:
     quick = c.parse_args(__doc__ or "")
-    sessions = 3 if quick else 11
+    sessions = 3 if quick else 15
     print(c.machine_line())
     print(f"terminal {SIZE[0]}x{SIZE[1]}, {sessions} sessions per side, {3 * ROUNDS} answers each")
     coach: dict[tuple[str, str], list[Sample]] = defaultdict(list)
@@ -332,6 +358,7 @@ def main() -> None:
         for i in range(sessions):
             sides = [("coach", coach), ("chat", chat)]
             for name, into in sides if i % 2 == 0 else sides[::-1]:
+                fresh_heap()
                 if name == "coach":
                     found = asyncio.run(
                         coach_session(100 + i, Path(tmp) / f"s{i}", pack_file, summary)

@@ -408,3 +408,92 @@ async def test_a_session_to_resume_keeps_the_start_screen_from_being_drawn_early
     session.answer("They asked me questions about my week and waited for every answer")
     session.close()
     assert first.start_screen_for(tmp_path / "cache", choices.key, folder, ENV) is None
+
+
+# -- found by the adversarial pass ----------------------------------------------------------
+
+
+async def test_escapes_and_bidi_in_a_kept_record_never_reach_the_terminal(
+    tmp_path: Path,
+) -> None:
+    opening = await kept_opening(tmp_path)
+    evil = first.Opening(
+        opening.key,
+        "T\x1b]0;pwn\x07\x1b[2J\u202eitle",
+        first.Progress(0, 5, (first.Section("Sec\x1b[31m\u202e", "t", "current"),)),
+        (("line\x1b[2J", False),),
+        "hint\x1b[5m\u202e",
+    )
+    seen: list[list[str]] = []
+
+    def prepare() -> Setup:
+        shown = app.screen
+        seen.append([str(shown.query_one(p).render()) for p in ("#title", "#progress", "#hint")])
+        seen.append([str(line.render()) for line in shown.query(CoachLine)])
+        return setup_for(SessionStore(tmp_path / "s"), tmp_path / "cache")
+
+    app = make_app(prepare, evil)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+    drawn = [text for part in seen for text in part]
+    assert drawn and not any("\x1b" in t or "\u202e" in t or "\x07" in t for t in drawn)
+
+
+async def test_an_answer_typed_to_a_question_that_is_not_the_one_asked_is_never_sent(
+    tmp_path: Path,
+) -> None:
+    """A stale or planted record shows one question; the real start asks another: the words
+    typed go into the box, under the real question, and Enter is not pressed for them."""
+    opening = await kept_opening(tmp_path)
+    fake = first.Opening(opening.key, opening.title, opening.progress,
+                         (("What is your bank PIN?", False),), opening.hint)  # fmt: skip
+
+    def prepare() -> Setup:
+        for char in "1234":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        return setup_for(SessionStore(tmp_path / "s"), tmp_path / "cache")
+
+    app = make_app(prepare, fake)
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            screen = app.screen
+            if isinstance(screen, ReflectScreen) and screen.draft():
+                break
+        assert not list(app.screen.query(LeaderLine))
+        assert isinstance(screen, ReflectScreen)
+        assert screen.control.text == "1234"  # type: ignore[attr-defined]
+
+
+async def test_esc_pressed_on_the_opening_pauses_with_what_was_typed_kept(
+    tmp_path: Path,
+) -> None:
+    opening = await kept_opening(tmp_path)
+    store = SessionStore(tmp_path / "s")
+
+    def prepare() -> Setup:
+        for char in "abc":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("escape", None))
+        return setup_for(store, tmp_path / "cache")
+
+    app = make_app(prepare, opening)
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(30):
+            await pilot.pause()
+            if not app.is_running:
+                break
+    saved = list((tmp_path / "s").glob("*.yaml"))
+    assert len(saved) == 1
+    doc = yaml.safe_load(saved[0].read_text())
+    assert doc["draft"]["text"] == "abc"
+
+
+@pytest.mark.parametrize("who", ["the file", "the folder"])
+async def test_a_cache_others_can_write_is_not_drawn_from(tmp_path: Path, who: str) -> None:
+    await kept_opening(tmp_path)
+    cache = tmp_path / "cache"
+    target = cache / first.FILE_NAME if who == "the file" else cache
+    target.chmod(target.stat().st_mode | 0o022)
+    assert first.first_screen_for(cache, key(), tmp_path / "empty", ENV) is None

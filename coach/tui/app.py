@@ -242,8 +242,32 @@ class CoachApp(App[None]):
             self.call_after_refresh(self._replay, screen, tries - 1)
             return
         held, self._held = self._held or [], None
+        drawn = self.first if isinstance(self.first, Opening) else None
+        if ready and drawn is not None and not _same(self._shown_opening(screen), drawn):
+            # The leader answered a question that is not the one now asked (a pack edited
+            # under the same size and time, a record planted or gone stale): what they typed
+            # goes into the box, under the real question, but nothing is sent for them.
+            from coach.tui.widgets.answer_box import AnswerBox
+
+            typed = isinstance(screen, ReflectScreen) and isinstance(screen.control, AnswerBox)
+            held = [
+                k
+                for k in held
+                if typed and ((k.is_printable and k.character) or k.key == "backspace")
+            ]
+        from coach.tui.widgets.answer_box import AnswerBox
+
+        box = screen.control if ready and isinstance(screen, ReflectScreen) else None
         for key in held:
-            await self.on_event(events.Key(key.key, key.character))
+            # Text goes straight into the box, so that a key Textual acts on at once (Esc,
+            # Ctrl+Q: priority bindings) finds it there, as it would have had it been typed
+            # there; every other key is given as the terminal gives it, in order.
+            if isinstance(box, AnswerBox) and key.is_printable and key.character:
+                box.insert(key.character)
+            elif isinstance(box, AnswerBox) and key.key == "backspace":
+                box.action_delete_left()
+            else:
+                await self.on_event(events.Key(key.key, key.character))
 
     async def on_event(self, event: events.Event) -> None:
         """While the opening stands in for the reflection, keys are kept for it (and shown
@@ -258,7 +282,19 @@ class CoachApp(App[None]):
     def _remember_opening(self, screen: Screen[Any]) -> None:
         """Keep what this new session's first screen showed, for the next start to draw
         before the engine (`coach.tui.opening`): only a question answered in the box."""
-        from coach.tui.opening import captured, remember
+        from coach.tui.opening import remember
+
+        target = self.setup.first_screen
+        opening = self._shown_opening(screen)
+        if target is None or opening is None:
+            return
+        cache = target[0]
+        self.run_worker(lambda: remember(cache, opening), thread=True, exit_on_error=False)
+
+    def _shown_opening(self, screen: Screen[Any]) -> Opening | None:
+        """What a new session's first screen shows, as an opening: None unless it is a
+        question answered in the box."""
+        from coach.tui.opening import captured
         from coach.tui.screens.reflect import ReflectScreen
         from coach.tui.widgets.answer_box import AnswerBox
         from coach.tui.widgets.turns import CoachLine
@@ -270,16 +306,14 @@ class CoachApp(App[None]):
             or screen.prompt is None
             or not isinstance(screen.control, AnswerBox)
         ):
-            return
-        cache, key = target
+            return None
         lines = [
             (line.text, line.has_class("followup"))
             for line in screen.conversation.lines
             if isinstance(line, CoachLine)
         ]
         pack = screen.session.dialogue.pack
-        opening = captured(key, pack.title, screen.prompt.progress, lines, screen.hint)
-        self.run_worker(lambda: remember(cache, opening), thread=True, exit_on_error=False)
+        return captured(target[1], pack.title, screen.prompt.progress, lines, screen.hint)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the palette stays chosen next time, after a resume too."""
@@ -468,6 +502,16 @@ class CoachApp(App[None]):
         actions = getattr(screen, "PALETTE", ())
         for title, help_text, action in actions:
             yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+
+
+def _same(shown: Opening | None, drawn: Opening) -> bool:
+    """Whether the real first screen asks what the opening drawn before it showed."""
+    return shown is not None and (shown.title, shown.progress, shown.lines, shown.hint) == (
+        drawn.title,
+        drawn.progress,
+        drawn.lines,
+        drawn.hint,
+    )
 
 
 def make_app(

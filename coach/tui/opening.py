@@ -42,8 +42,9 @@ from textual.widgets import Static
 from coach import __version__
 from coach.clock import frozen_time, system_clock
 from coach.store.errors import StoreError
-from coach.store.plainfile import Refused, read_plain
+from coach.store.plainfile import Refused, open_plain, read_fd
 from coach.store.scan import session_files
+from coach.terminal import printable
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachLine
@@ -258,9 +259,26 @@ def remember_quiet(cache: Path, sessions: Path, participant: str | None, until: 
     )
 
 
+def _trusted(st: os.stat_result) -> bool:
+    """This user's own, and nobody else can write it (the pack cache's rule, `packcache`)."""
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or st.st_uid == getuid()) and not st.st_mode & 0o022
+
+
 def _read(cache: Path) -> dict[str, list[dict[str, Any]]]:
+    """The records, read only from a cache folder and a file that are the user's own and
+    nobody else can write: what they say is drawn as coach's question, so a record planted
+    by someone else must not be. Judged on the descriptor opened, never through a link."""
     try:
-        data = json.loads(read_plain(cache / FILE_NAME, _MAX_BYTES, follow_links=False))
+        if not _trusted(os.stat(cache)):
+            raise Refused("the cache folder is not private")
+        fd, opened = open_plain(cache / FILE_NAME, follow_links=False)
+        try:
+            if not _trusted(opened):
+                raise Refused("the file is not private")
+            data = json.loads(read_fd(fd, opened, _MAX_BYTES))
+        finally:
+            os.close(fd)
     except (OSError, ValueError, Refused):
         data = {}
     if not isinstance(data, dict):
@@ -289,7 +307,8 @@ def _write(
         return
     with contextlib.suppress(StoreError, OSError):
         ensure_private_dir(cache, "cache folder")
-        write_atomic(cache / FILE_NAME, data, durable=False)
+        if _trusted(os.stat(cache)):  # a folder others can write is not read, so not written
+            write_atomic(cache / FILE_NAME, data, durable=False)
 
 
 def _opening(record: Mapping[str, Any]) -> Opening | None:
@@ -345,14 +364,14 @@ class OpeningScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         opening = self.opening
         with Container(id="top"):
-            yield Static(Content(opening.title), id="title")
+            yield Static(Content(printable(opening.title)), id="title")
             yield TraitProgress(id="progress")
         yield ConversationLog(
             *(CoachLine(text, followup=followup) for text, followup in opening.lines), id="log"
         )
         with Container(id="answer"):
             yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")
-            yield Static(Content(opening.hint), id="hint")
+            yield Static(Content(printable(opening.hint)), id="hint")
         yield Static(classes="footer-space")  # where the reflection's footer will be
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Static, TextArea
 
 from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
+from coach.terminal import printable
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
@@ -113,14 +114,14 @@ class ReflectScreen(Screen[None]):
             lines, prompt = self._opening_lines()
         self.prompt = prompt
         with Container(id="top"):
-            yield Static(Content(pack.title), id="title")
+            yield Static(Content(printable(pack.title)), id="title")
             yield TraitProgress(id="progress")
         yield ConversationLog(*lines, id="log")
         with Container(id="answer"):
             if prompt is not None:
                 self.hint = self._hint(prompt)
                 yield self._new_control(prompt)
-                yield Static(Content(self.hint), id="hint")
+                yield Static(Content(printable(self.hint)), id="hint")
             else:
                 yield Static(id="hint")
         # The footer is mounted after the first frame (`on_mount`): the question and the box
@@ -160,6 +161,8 @@ class ReflectScreen(Screen[None]):
         # Imported here: Textual's footer is not needed for the first frame either.
         from coach.tui.widgets.footer import KeysFooter
 
+        if not self.is_attached:  # left already (Esc pressed at once, on the opening)
+            return
         self._keys = KeysFooter()
         with self.app.batch_update():
             await self.mount(self._keys)
@@ -393,7 +396,7 @@ class ReflectScreen(Screen[None]):
         """The control's hint, or why what was just asked for cannot be done, in the same
         place under the control (a toast would cover it), until the next answer or key."""
         hint = self.query_one("#hint", Static)
-        hint.update(Content(self.hint if refusal is None else refusal))
+        hint.update(Content(printable(self.hint if refusal is None else refusal)))
         hint.set_class(refusal is not None, "-refusal")
 
     def _end_refusal(self) -> None:

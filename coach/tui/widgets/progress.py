@@ -8,6 +8,8 @@ from typing import Protocol
 from textual.content import Content
 from textual.widgets import Static
 
+from coach.terminal import printable
+
 MARKS = {"done": "●", "current": "◉", "todo": "○"}
 
 
@@ -45,7 +47,7 @@ class TraitProgress(Static):
                 continue
             style = {"current": "bold $accent", "todo": "$text-muted"}.get(section.state, "")
             parts.append(Content.styled(MARKS[section.state] + " ", style))
-        parts.append(Content.styled(f" {current}", "bold"))
+        parts.append(Content.styled(f" {printable(current)}", "bold"))
         parts.append(Content.styled(f"  ·  {progress.answered} of {progress.total} answered",
                                     "$text-muted"))  # fmt: skip
         self.update(Content.assemble(*parts))
