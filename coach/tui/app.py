@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING, Any
@@ -241,30 +241,24 @@ class CoachApp(App[None]):
         if not ready and tries and screen.is_attached:
             self.call_after_refresh(self._replay, screen, tries - 1)
             return
+        from coach.tui.widgets.answer_box import AnswerBox
+
         held, self._held = self._held or [], None
+        control = screen.control if ready and isinstance(screen, ReflectScreen) else None
+        box = control if isinstance(control, AnswerBox) else None
         drawn = self.first if isinstance(self.first, Opening) else None
         if ready and drawn is not None and not _same(self._shown_opening(screen), drawn):
             # The leader answered a question that is not the one now asked (a pack edited
             # under the same size and time, a record planted or gone stale): what they typed
             # goes into the box, under the real question, but nothing is sent for them.
-            from coach.tui.widgets.answer_box import AnswerBox
-
-            typed = isinstance(screen, ReflectScreen) and isinstance(screen.control, AnswerBox)
-            held = [
-                k
-                for k in held
-                if typed and ((k.is_printable and k.character) or k.key == "backspace")
-            ]
-        from coach.tui.widgets.answer_box import AnswerBox
-
-        box = screen.control if ready and isinstance(screen, ReflectScreen) else None
+            held = [k for k in held if box is not None and _typing(k)]
         for key in held:
             # Text goes straight into the box, so that a key Textual acts on at once (Esc,
             # Ctrl+Q: priority bindings) finds it there, as it would have had it been typed
             # there; every other key is given as the terminal gives it, in order.
-            if isinstance(box, AnswerBox) and key.is_printable and key.character:
+            if box is not None and key.is_printable and key.character:
                 box.insert(key.character)
-            elif isinstance(box, AnswerBox) and key.key == "backspace":
+            elif box is not None and key.key == "backspace":
                 box.action_delete_left()
             else:
                 await self.on_event(events.Key(key.key, key.character))
@@ -506,12 +500,12 @@ class CoachApp(App[None]):
 
 def _same(shown: Opening | None, drawn: Opening) -> bool:
     """Whether the real first screen asks what the opening drawn before it showed."""
-    return shown is not None and (shown.title, shown.progress, shown.lines, shown.hint) == (
-        drawn.title,
-        drawn.progress,
-        drawn.lines,
-        drawn.hint,
-    )
+    return shown is not None and replace(shown, key=drawn.key) == drawn
+
+
+def _typing(key: events.Key) -> bool:
+    """A key that edits the answer's text: a character, or Backspace."""
+    return bool(key.is_printable and key.character) or key.key == "backspace"
 
 
 def make_app(
