@@ -99,33 +99,41 @@ class CoachApp(App[None]):
         assert self._setup is not None, "the app is not set up before its first frame"
         return self._setup
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen drawn from kept data is the app's own first screen, composed in
+        Textual's start-up pass as any app's first widgets are, so its first frame is the
+        whole of it; an app set up beforehand starts on Textual's empty screen."""
+        if self._setup is not None:
+            return super().get_default_screen()
+        assert self.first is not None, "an app set up after its first frame draws one"
+        self._use_theme(self.first_theme)
+        if isinstance(self.first, Opening):
+            self._held = []
+            self._first_screen = OpeningScreen(self.first)
+        else:
+            from coach.tui.screens.start import StartScreen
+
+            self._first_screen = StartScreen(self.first.packs)
+        return self._first_screen
+
     def on_mount(self) -> None:
         # A closed terminal sends SIGHUP: save everything, the unsent draft included.
         if hasattr(signal, "SIGHUP"):
             signal.signal(signal.SIGHUP, self._hang_up)
         if self._setup is None:
-            # The opening as it was drawn last time, now; the session starts after this frame.
-            assert self.first is not None, "an app set up after its first frame draws one"
-            self._use_theme(self.first_theme)
-            self._first_frames = 2  # a display of the parts, then a full one (post_display_hook)
-            if isinstance(self.first, Opening):
-                self._held = []
-                self._first_screen = OpeningScreen(self.first)
-            else:
-                from coach.tui.screens.start import StartScreen
-
-                self._first_screen = StartScreen(self.first.packs)
-            self.push_screen(self._first_screen)
+            self._first_frames = 2  # a first display, then a full one (post_display_hook)
             return
         self._start()
 
     def post_display_hook(self) -> None:
         """The real start begins once the whole opening is on the terminal, not merely laid
-        out: a frame laid out inside Textual's start-up batch is not written, and what is
-        written after it is only the parts that changed since, so the first written frame
-        is followed by one full repaint, and the start runs after that. Textual calls this
-        after every display, skipped ones too; `_batch_count` (private, read only; Textual
-        is pinned for it, and tests/test_tui_opening.py fails if it goes) tells them apart."""
+        out. The opening is the app's default screen, composed in Textual's start-up pass as
+        any app's first widgets are; the first frame written still lacks the log's lines
+        (anchored, the log finds its end in that frame's layout), so one full repaint
+        follows it, and the start runs after that. Textual calls this after every display,
+        those inside a batch too, which are not written; `_batch_count` (private, read only;
+        Textual is pinned for it, and tests/test_tui_opening.py fails if it goes) tells
+        them apart."""
         if self._first_frames <= 0 or self._batch_count or self.screen is not self._first_screen:
             return
         self._first_frames -= 1
@@ -194,12 +202,12 @@ class CoachApp(App[None]):
                     self.chosen(*self._pending)
                 return
             screen.leader = kept.typed_name or screen.leader  # what was typed stays
-            self.switch_screen(screen)
+            self._instead(screen)
             return
         if not isinstance(self.screen, OpeningScreen):
             self.push_screen(screen)
             return
-        self.switch_screen(screen)
+        self._instead(screen)
         from coach.tui.screens.reflect import ReflectScreen
 
         if isinstance(screen, ReflectScreen):
@@ -207,13 +215,27 @@ class CoachApp(App[None]):
         else:  # a check-in or the start screen: keys meant for a question are not for them
             self._held = None
 
+    def _instead(self, screen: Screen[Any]) -> None:
+        """Show `screen` in place of the current one. A first screen drawn from kept data is
+        the app's default screen, which Textual cannot switch away from: the real one goes
+        over it, and it stays below, out of sight, for as long as the app runs."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def _leave_start(self) -> None:
+        """Take the start screen away before what it chose is shown (`_instead`)."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
     def chosen(self, index: int, name: str | None) -> None:
         """The start screen's choice: a new reflection of pack `index`, under `name`."""
         if self._setup is None or self._first_screen is not None:
             self._pending = (index, name)  # done once the packs are loaded (`_open`)
             return
         self._pending = None
-        self.pop_screen()
+        self._leave_start()
         self.begin(self.setup.packs[index], name)
 
     def resume_unfinished(self) -> None:
@@ -229,7 +251,7 @@ class CoachApp(App[None]):
         except (SessionError, StoreError) as exc:
             self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
-        self.pop_screen()
+        self._leave_start()
         self.resume(session)
 
     async def _replay(self, screen: Screen[Any], tries: int = 100) -> None:
