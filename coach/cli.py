@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -64,7 +65,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` (the command run, surely) the top level and that."""
     parser = argparse.ArgumentParser(
         prog="coach",
         description=DESCRIPTION,
@@ -75,211 +77,249 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+    def add(name: str, help_text: str) -> argparse.ArgumentParser | None:
+        if only is not None and name != only:
+            return None  # `only` is the command run (`_named_command`): the rest can't be
         p = sub.add_parser(name, help=help_text, description=help_text)
         _common(p)
         return p
 
-    p = add("reflect", "start a new guided reflection (a full-screen app; --plain for lines)")
-    p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
-    p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
-    p.add_argument("--name", help="your name, used to greet you and in the transcript")
-    p.add_argument("--tui", action="store_true", help=TUI_HELP)
-    _retro_join(p)
+    if (
+        p := add("reflect", "start a new guided reflection (a full-screen app; --plain for lines)")
+    ) is not None:
+        p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
+        p.add_argument("--pack", metavar="ID|FILE", help="the pack to run (default: sales-leader)")
+        p.add_argument("--name", help="your name, used to greet you and in the transcript")
+        p.add_argument("--tui", action="store_true", help=TUI_HELP)
+        _retro_join(p)
 
-    p = add("resume", "continue an unfinished reflection")
-    p.add_argument("id", nargs="?", help="session id or its start (default: the latest unfinished)")
-    p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
-    p.add_argument("--tui", action="store_true", help=TUI_HELP)
+    if (p := add("resume", "continue an unfinished reflection")) is not None:
+        p.add_argument(
+            "id", nargs="?", help="session id or its start (default: the latest unfinished)"
+        )
+        p.add_argument("--plain", action="store_true", help="line mode: plain prompts and answers")
+        p.add_argument("--tui", action="store_true", help=TUI_HELP)
 
-    p = add("show", "print a saved session (or write it as a printable HTML file)")
-    p.add_argument("id", help="session id, its start, or a session file")
-    p.add_argument("--format", choices=("md", "json", "yaml", "html"), default="md")
-    p.add_argument("--notes", action="store_true", help="with md or html: the coach's notes too")
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (html: default beside the session)"
-    )
+    if (
+        p := add("show", "print a saved session (or write it as a printable HTML file)")
+    ) is not None:
+        p.add_argument("id", help="session id, its start, or a session file")
+        p.add_argument("--format", choices=("md", "json", "yaml", "html"), default="md")
+        p.add_argument(
+            "--notes", action="store_true", help="with md or html: the coach's notes too"
+        )
+        p.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write to FILE (html: default beside the session)",
+        )
 
-    p = add("review", "the coach's side: browse, search and follow many leaders' sessions")
-    p.add_argument(
-        "--archive",
-        metavar="DIR",
-        action="append",
-        help="a folder of sessions shared with you (repeatable; default: $COACH_ARCHIVE_DIRS); "
-        "your own sessions folder is always included",
-    )
-    p.add_argument("--author", help="your name on notes (default: $COACH_AUTHOR or your login)")
+    if (
+        p := add("review", "the coach's side: browse, search and follow many leaders' sessions")
+    ) is not None:
+        p.add_argument(
+            "--archive",
+            metavar="DIR",
+            action="append",
+            help="a folder of sessions shared with you (repeatable; default: $COACH_ARCHIVE_DIRS); "
+            "your own sessions folder is always included",
+        )
+        p.add_argument("--author", help="your name on notes (default: $COACH_AUTHOR or your login)")
 
-    p = add("history", "a leader's sessions over time as one printable HTML report")
-    p.add_argument("name", help="the leader's name, as in the sessions (any case)")
-    p.add_argument("-o", "--output", metavar="FILE", help="where to write it")
+    if (
+        p := add("history", "a leader's sessions over time as one printable HTML report")
+    ) is not None:
+        p.add_argument("name", help="the leader's name, as in the sessions (any case)")
+        p.add_argument("-o", "--output", metavar="FILE", help="where to write it")
 
-    p = add("note", "add a coach's note to a session (kept beside it, never inside it)")
-    p.add_argument("id", help="session id, its start, or a session file")
-    p.add_argument("text", help="the note")
-    p.add_argument("--turn", type=int, metavar="N", help="the turn the note is about")
-    p.add_argument("--author", help="who writes it (default: $COACH_AUTHOR or your login)")
+    if (
+        p := add("note", "add a coach's note to a session (kept beside it, never inside it)")
+    ) is not None:
+        p.add_argument("id", help="session id, its start, or a session file")
+        p.add_argument("text", help="the note")
+        p.add_argument("--turn", type=int, metavar="N", help="the turn the note is about")
+        p.add_argument("--author", help="who writes it (default: $COACH_AUTHOR or your login)")
 
-    p = add(
-        "actions",
-        "print action items (one session's, or --all), or mark one: actions done|drop SESSION:ITEM",
-    )
-    p.add_argument(
-        "target",
-        nargs="*",
-        metavar="ID | done REF | drop REF",
-        help="a session id (default: the latest session); or `done`/`drop` and an item as "
-        "SESSION:ITEM, e.g. 2026-11-02-0930-vmyh:a1",
-    )
-    p.add_argument("--all", action="store_true", help="action items from every session")
-    p.add_argument("--status", choices=("open", "done", "dropped"), help="only items with it")
-    p.add_argument("--leader", metavar="NAME", help="only this leader's items")
-    p.add_argument("--format", choices=("md", "csv", "ics", "todo"), default="md")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--why", metavar="TEXT", help="with drop: why it was let go")
+    if (
+        p := add(
+            "actions",
+            "print action items (one session's, or --all), or mark one: "
+            "actions done|drop SESSION:ITEM",
+        )
+    ) is not None:
+        p.add_argument(
+            "target",
+            nargs="*",
+            metavar="ID | done REF | drop REF",
+            help="a session id (default: the latest session); or `done`/`drop` and an item as "
+            "SESSION:ITEM, e.g. 2026-11-02-0930-vmyh:a1",
+        )
+        p.add_argument("--all", action="store_true", help="action items from every session")
+        p.add_argument("--status", choices=("open", "done", "dropped"), help="only items with it")
+        p.add_argument("--leader", metavar="NAME", help="only this leader's items")
+        p.add_argument("--format", choices=("md", "csv", "ics", "todo"), default="md")
+        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        p.add_argument("--why", metavar="TEXT", help="with drop: why it was let go")
 
-    p = add("share", "copy sessions into a folder your coach reads (a shared or synced folder)")
-    p.add_argument("ids", nargs="*", metavar="ID", help="session ids or their starts")
-    p.add_argument("--all", action="store_true", help="every session")
-    p.add_argument("--to", metavar="DIR", required=True, help="the coach's folder")
-    p.add_argument(
-        "--summary-only",
-        action="store_true",
-        help="ratings, loyalty trait and action items only: none of your answers",
-    )
+    if (
+        p := add(
+            "share", "copy sessions into a folder your coach reads (a shared or synced folder)"
+        )
+    ) is not None:
+        p.add_argument("ids", nargs="*", metavar="ID", help="session ids or their starts")
+        p.add_argument("--all", action="store_true", help="every session")
+        p.add_argument("--to", metavar="DIR", required=True, help="the coach's folder")
+        p.add_argument(
+            "--summary-only",
+            action="store_true",
+            help="ratings, loyalty trait and action items only: none of your answers",
+        )
 
-    p = add("list", "list saved sessions, newest first")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--leader", metavar="NAME", help="only this leader's sessions")
-    p.add_argument("--pack", metavar="ID", help="only sessions of this pack")
-    p.add_argument("--status", choices=("in_progress", "complete"), help="only these")
-    p.add_argument("--since", metavar="DATE", type=_date_arg, help="started on or after DATE")
-    p.add_argument("--until", metavar="DATE", type=_date_arg, help="started on or before DATE")
-    p.add_argument("--search", metavar="TEXT", help="only sessions with an answer holding TEXT")
+    if (p := add("list", "list saved sessions, newest first")) is not None:
+        p.add_argument("--format", choices=("table", "json"), default="table")
+        p.add_argument("--leader", metavar="NAME", help="only this leader's sessions")
+        p.add_argument("--pack", metavar="ID", help="only sessions of this pack")
+        p.add_argument("--status", choices=("in_progress", "complete"), help="only these")
+        p.add_argument("--since", metavar="DATE", type=_date_arg, help="started on or after DATE")
+        p.add_argument("--until", metavar="DATE", type=_date_arg, help="started on or before DATE")
+        p.add_argument("--search", metavar="TEXT", help="only sessions with an answer holding TEXT")
 
-    packs = add("packs", "work with dialogue packs")
-    packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
-    pl = packs_sub.add_parser("list", help="list the packs coach can run")
-    _common(pl)
-    pc = packs_sub.add_parser(
-        "check",
-        help="check pack files: every problem as file:line:col (exit 1 on any error)",
-        description="Check pack files and print every problem as file:line:col: error|warning: "
-        "message. Exit status 1 if any error was found, 0 if there were only warnings.",
-    )
-    pc.add_argument("files", nargs="+", metavar="FILE", type=Path, help="pack files or folders")
-    _common(pc)
-    pg = packs_sub.add_parser(
-        "graph",
-        help="draw a pack's flow (Mermaid, or Graphviz DOT)",
-        description="Print a pack's flow: steps, branches, passed-over steps, probe loops, "
-        "the end. Mermaid renders in Markdown viewers; DOT renders with `dot -Tsvg`.",
-    )
-    pg.add_argument("file", metavar="FILE", type=Path, help="a pack file")
-    pg.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    _common(pg)
-    ps = packs_sub.add_parser("schema", help="print the JSON Schema of the pack format")
-    _common(ps)
-    pt = packs_sub.add_parser(
-        "test",
-        help="run conversation tests, or random walks (--walk N) through packs",
-        description="Run conversation test files (YAML: what the leader says, what coach must "
-        "say, what is saved). With --walk N, drive each PACK (default: the stock packs) with N "
-        "random leaders and fail on any crash, endless dialogue or undefined value shown.",
-    )
-    pt.add_argument(
-        "files", nargs="*", metavar="FILE|PACK", help="test files, or packs with --walk"
-    )
-    pt.add_argument("--walk", type=int, metavar="N", help="random walks per pack instead of tests")
-    pt.add_argument("--seed", default="0", help="seed for the walks (default: 0)")
-    _common(pt)
+    if (packs := add("packs", "work with dialogue packs")) is not None:
+        packs_sub = packs.add_subparsers(dest="packs_command", metavar="COMMAND", required=True)
+        pl = packs_sub.add_parser("list", help="list the packs coach can run")
+        _common(pl)
+        pc = packs_sub.add_parser(
+            "check",
+            help="check pack files: every problem as file:line:col (exit 1 on any error)",
+            description="Check pack files and print every problem as file:line:col: error|warning: "
+            "message. Exit status 1 if any error was found, 0 if there were only warnings.",
+        )
+        pc.add_argument("files", nargs="+", metavar="FILE", type=Path, help="pack files or folders")
+        _common(pc)
+        pg = packs_sub.add_parser(
+            "graph",
+            help="draw a pack's flow (Mermaid, or Graphviz DOT)",
+            description="Print a pack's flow: steps, branches, passed-over steps, probe loops, "
+            "the end. Mermaid renders in Markdown viewers; DOT renders with `dot -Tsvg`.",
+        )
+        pg.add_argument("file", metavar="FILE", type=Path, help="a pack file")
+        pg.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+        _common(pg)
+        ps = packs_sub.add_parser("schema", help="print the JSON Schema of the pack format")
+        _common(ps)
+        pt = packs_sub.add_parser(
+            "test",
+            help="run conversation tests, or random walks (--walk N) through packs",
+            description="Run conversation test files (YAML: what the leader says, what coach must "
+            "say, what is saved). With --walk N, drive each PACK (default: the stock packs) with N "
+            "random leaders and fail on any crash, endless dialogue or undefined value shown.",
+        )
+        pt.add_argument(
+            "files", nargs="*", metavar="FILE|PACK", help="test files, or packs with --walk"
+        )
+        pt.add_argument(
+            "--walk", type=int, metavar="N", help="random walks per pack instead of tests"
+        )
+        pt.add_argument("--seed", default="0", help="seed for the walks (default: 0)")
+        _common(pt)
 
-    p = add(
-        "retro",
-        "a team retro's board (plain text when not on a terminal), and voting, closing, "
-        "exporting and syncing it",
-    )
-    p.add_argument("id", metavar="ID", help="the retro's id, as given to coach reflect --retro")
-    p.add_argument("--retro-dir", metavar="DIR", help=RETRO_DIR_HELP)
-    p.add_argument("--plain", action="store_true", help="print the board as text")
-    act = p.add_argument_group("what to do (one at a time; none shows the board)")
-    act.add_argument(
-        "--vote",
-        nargs="+",
-        metavar="ITEM",
-        help="your votes, by the ids on the board (an id twice is two votes); voting again "
-        "replaces your votes",
-    )
-    act.add_argument(
-        "--close",
-        action="store_true",
-        help="freeze the result: the top-voted items become the team's action items",
-    )
-    act.add_argument("--export", choices=("md", "html"), help="write the board as a report")
-    act.add_argument(
-        "--review",
-        metavar="ITEM=ANSWER",
-        action="append",
-        help="what became of one of last retro's actions: done, not-yet or drop (repeatable)",
-    )
-    act.add_argument("--ungroup", metavar="ITEM", help="undo a grouping coach suggested")
-    act.add_argument("--regroup", action="store_true", help="group similar suggestions again")
-    act.add_argument(
-        "--sync",
-        action="store_true",
-        help="in a git work tree: pull, commit your own new files and push",
-    )
-    act.add_argument(
-        "--contribute",
-        metavar="SESSION",
-        help="write a finished session's contribution again (after it failed)",
-    )
-    opts = p.add_argument_group("with --close")
-    opts.add_argument(
-        "--top",
-        type=int,
-        default=3,
-        metavar="N",
-        help="how many top-voted items become actions (default: 3)",
-    )
-    opts.add_argument(
-        "--owner",
-        metavar="ITEM=NAME",
-        action="append",
-        help="who owns an action (default: the team; repeatable)",
-    )
-    opts.add_argument(
-        "--due",
-        metavar="WHEN",
-        help="when the actions are due: a date or words (default: in 2 weeks)",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="with --export: where to write it")
-    conf = p.add_argument_group("settings (the facilitator's; given alone, they are saved)")
-    conf.add_argument("--team", metavar="NAME", help="the team, to carry actions to its next retro")
-    conf.add_argument(
-        "--threshold",
-        type=int,
-        metavar="N",
-        help="contributions before ratings show (default: 5, never below 3)",
-    )
-    conf.add_argument(
-        "--text-threshold",
-        type=int,
-        metavar="N",
-        help="contributions before suggestions show (above --threshold)",
-    )
-    conf.add_argument("--votes", type=int, metavar="N", help="votes per person (default: 3)")
-    conf.add_argument(
-        "--cap",
-        type=int,
-        metavar="N",
-        help="most votes one person may put on one item (default: 2)",
-    )
+    if (
+        p := add(
+            "retro",
+            "a team retro's board (plain text when not on a terminal), and voting, closing, "
+            "exporting and syncing it",
+        )
+    ) is not None:
+        p.add_argument("id", metavar="ID", help="the retro's id, as given to coach reflect --retro")
+        p.add_argument("--retro-dir", metavar="DIR", help=RETRO_DIR_HELP)
+        p.add_argument("--plain", action="store_true", help="print the board as text")
+        act = p.add_argument_group("what to do (one at a time; none shows the board)")
+        act.add_argument(
+            "--vote",
+            nargs="+",
+            metavar="ITEM",
+            help="your votes, by the ids on the board (an id twice is two votes); voting again "
+            "replaces your votes",
+        )
+        act.add_argument(
+            "--close",
+            action="store_true",
+            help="freeze the result: the top-voted items become the team's action items",
+        )
+        act.add_argument("--export", choices=("md", "html"), help="write the board as a report")
+        act.add_argument(
+            "--review",
+            metavar="ITEM=ANSWER",
+            action="append",
+            help="what became of one of last retro's actions: done, not-yet or drop (repeatable)",
+        )
+        act.add_argument("--ungroup", metavar="ITEM", help="undo a grouping coach suggested")
+        act.add_argument("--regroup", action="store_true", help="group similar suggestions again")
+        act.add_argument(
+            "--sync",
+            action="store_true",
+            help="in a git work tree: pull, commit your own new files and push",
+        )
+        act.add_argument(
+            "--contribute",
+            metavar="SESSION",
+            help="write a finished session's contribution again (after it failed)",
+        )
+        opts = p.add_argument_group("with --close")
+        opts.add_argument(
+            "--top",
+            type=int,
+            default=3,
+            metavar="N",
+            help="how many top-voted items become actions (default: 3)",
+        )
+        opts.add_argument(
+            "--owner",
+            metavar="ITEM=NAME",
+            action="append",
+            help="who owns an action (default: the team; repeatable)",
+        )
+        opts.add_argument(
+            "--due",
+            metavar="WHEN",
+            help="when the actions are due: a date or words (default: in 2 weeks)",
+        )
+        p.add_argument("-o", "--output", metavar="FILE", help="with --export: where to write it")
+        conf = p.add_argument_group("settings (the facilitator's; given alone, they are saved)")
+        conf.add_argument(
+            "--team", metavar="NAME", help="the team, to carry actions to its next retro"
+        )
+        conf.add_argument(
+            "--threshold",
+            type=int,
+            metavar="N",
+            help="contributions before ratings show (default: 5, never below 3)",
+        )
+        conf.add_argument(
+            "--text-threshold",
+            type=int,
+            metavar="N",
+            help="contributions before suggestions show (above --threshold)",
+        )
+        conf.add_argument("--votes", type=int, metavar="N", help="votes per person (default: 3)")
+        conf.add_argument(
+            "--cap",
+            type=int,
+            metavar="N",
+            help="most votes one person may put on one item (default: 2)",
+        )
 
-    p = add("serve", "serve coach to browsers with textual-serve (no authentication: see docs)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    _retro_join(p)
+    if (
+        p := add(
+            "serve", "serve coach to browsers with textual-serve (no authentication: see docs)"
+        )
+    ) is not None:
+        p.add_argument(
+            "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        )
+        p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+        _retro_join(p)
 
     add("where", "print where coach keeps sessions and looks for packs")
     return parser
@@ -359,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Sanitised(out), _Sanitised(err)
     try:
-        parser = build_parser()
+        parser = build_parser(_named_command(sys.argv[1:] if argv is None else argv))
         args = parser.parse_args(argv)
     finally:
         sys.stdout, sys.stderr = out, err
@@ -375,25 +415,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
+COMMAND_NAMES = frozenset(
+    ("reflect", "resume", "show", "review", "history", "note", "actions", "share", "list",
+     "packs", "retro", "serve", "where")
+)  # fmt: skip
+_VALUED = ("--sessions", "--packs")  # the options before a command that take a value
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, found as argparse finds it, so that only that command's
+    parser is built (building all of them cost every start about 13 ms); None when it
+    cannot be told for sure (help, an abbreviated option, no command), and all are built."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif word.startswith(tuple(f"{option}=" for option in _VALUED)):
+            continue
+        elif word.startswith("-"):
+            return None
+        else:
+            return word if word in COMMAND_NAMES else None
+    return None
+
+
 def _dispatch(args: argparse.Namespace, command: str) -> int:
     if args.command is None:
         args.plain, args.pack, args.name, args.tui = False, None, None, False
     try:
         handler = COMMANDS[command if command != "packs" else "packs " + args.packs_command]
         return handler(args)
-    except UserError as exc:
-        return _fail(str(exc))
-    except (StoreError, PackError, TemplateFailure) as exc:
-        return _fail(str(exc))
     except BrokenPipeError:  # `coach list | head`
         sys.stderr.close()
         return 0
     except Exception as exc:
-        from coach.session import SessionError
+        return _dispatch_error(exc)
 
-        if isinstance(exc, SessionError):
-            return _fail(str(exc))
-        raise
+
+def _dispatch_error(exc: Exception) -> int:
+    """A user's error as one sentence on stderr (exit 1); anything else is a bug: raised."""
+    from coach.session import SessionError
+
+    if isinstance(exc, (UserError, StoreError, PackError, TemplateFailure, SessionError)):
+        return _fail(str(exc))
+    raise exc
 
 
 def _fail(message: str) -> int:
@@ -469,8 +534,74 @@ def _retro_tag(args: argparse.Namespace) -> Any:
     return RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
 
 
-def cmd_reflect(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def _collector_held() -> Iterator[None]:
+    """No garbage collection while the app starts: what start-up builds (Textual's classes,
+    the style sheet, the first screen) lives as long as the app, so collecting among it
+    finds nothing, and its collections came to about a tenth of the time to the first
+    question (bench/startup.py). The app collects again once its real first screen is
+    drawn, and never walks those objects again (`coach.tui.app._settled`)."""
+    held = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if held:
+            gc.enable()
+
+
+def _reflect_tui(args: argparse.Namespace, tag: Any, pack_ref: str | None) -> int:
+    """The reflection in the full-screen app: at once from what was kept of its first
+    screen, when that can be drawn (`coach.tui.opening`), or once the session has begun."""
     from coach.catalog import find_pack, list_packs
+
+    first_screen = None if tag is not None else _first_screen_key(args)
+    start_screen = None if tag is not None or first_screen else _start_screen_key(args)
+
+    def prepare() -> Any:
+        store = _store(args)
+        clock, rng = _session_env()
+        if pack_ref:
+            packs = [find_pack(pack_ref, _pack_dirs(args))]
+        else:
+            packs, _problems = list_packs(_pack_dirs(args))
+            if not packs:
+                packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
+        store.ensure_writable()
+        # A served tab shares the server's sessions folder: never offer another person's.
+        unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
+        return _setup(
+            args, store, clock, rng, packs=packs, unfinished=unfinished,
+            first_screen=first_screen, start_screen=start_screen,
+        )  # fmt: skip
+
+    first: Any = None
+    if first_screen is not None or start_screen is not None:
+        from coach.tui.opening import first_screen_for, start_screen_for
+
+        sessions = _sessions_dir(args)
+        if first_screen is not None:
+            first = first_screen_for(*first_screen, sessions, os.environ)
+        elif start_screen is not None:
+            first = start_screen_for(*start_screen, sessions, os.environ)
+    theme = None
+    if first is not None:
+        from coach.store.preferences import preference
+
+        theme = preference(_sessions_dir(args), "theme")
+    if tag is None:
+        return _run_tui(prepare if first is not None else prepare(), first, theme)
+    from coach.session import join_retro
+
+    join_retro(tag)
+    try:
+        return _run_tui(prepare(), first, theme)
+    finally:
+        join_retro(None)
+
+
+def cmd_reflect(args: argparse.Namespace) -> int:
+    from coach.catalog import find_pack
 
     tag = _retro_tag(args)
     if tag is not None and tag.share == "named" and not args.name and _plain(args):
@@ -484,49 +615,8 @@ def cmd_reflect(args: argparse.Namespace) -> int:
 
         pack_ref = TEAM_PACK
     if not _plain(args):
-        first_screen = None if tag is not None else _first_screen_key(args)
-        start_screen = None if tag is not None or first_screen else _start_screen_key(args)
-
-        def prepare() -> Any:
-            store = _store(args)
-            clock, rng = _session_env()
-            if pack_ref:
-                packs = [find_pack(pack_ref, _pack_dirs(args))]
-            else:
-                packs, _problems = list_packs(_pack_dirs(args))
-                if not packs:
-                    packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
-            store.ensure_writable()
-            # A served tab shares the server's sessions folder: never offer another person's.
-            unfinished = None if os.environ.get("COACH_SERVED") else store.latest_unfinished()
-            return _setup(
-                args, store, clock, rng, packs=packs, unfinished=unfinished,
-                first_screen=first_screen, start_screen=start_screen,
-            )  # fmt: skip
-
-        first: Any = None
-        if first_screen is not None or start_screen is not None:
-            from coach.tui.opening import first_screen_for, start_screen_for
-
-            sessions = _sessions_dir(args)
-            if first_screen is not None:
-                first = first_screen_for(*first_screen, sessions, os.environ)
-            elif start_screen is not None:
-                first = start_screen_for(*start_screen, sessions, os.environ)
-        theme = None
-        if first is not None:
-            from coach.store.preferences import preference
-
-            theme = preference(_sessions_dir(args), "theme")
-        if tag is None:
-            return _run_tui(prepare if first is not None else prepare(), first, theme)
-        from coach.session import join_retro
-
-        join_retro(tag)
-        try:
-            return _run_tui(prepare(), first, theme)
-        finally:
-            join_retro(None)
+        with _collector_held():
+            return _reflect_tui(args, tag, pack_ref)
     from coach.linemode import LineMode
     from coach.session import Session
 
@@ -608,6 +698,11 @@ def _run_tui(setup: Any, first: Any = None, theme: str | None = None) -> int:
     app = make_app(setup, first, theme)
     app.run()
     if app.failure is not None:
+        typed = app.unsent
+        if typed:  # typed on the opening, before the start failed: given back, not lost
+            code = _dispatch_error(app.failure)
+            print(f"What you had typed, not sent: {printable(typed)}", file=sys.stderr)
+            return code
         raise app.failure
     session = app.session
     if session is not None and session.ending is not None:

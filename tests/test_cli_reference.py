@@ -284,3 +284,49 @@ def test_the_reader_finds_what_is_missing_and_what_is_invented() -> None:
     assert [(r.words, r.flags) for r in ref.rows] == [(("show",), {"--format": "md|json"})]
     assert ref.common == {"--help": 5}
     assert ref.stray == [14]
+
+
+# -- the parser built for one command -----------------------------------------------------
+
+ARGVS = [
+    [],
+    ["reflect", "--name", "Dana", "--pack", "sales-leader"],
+    ["--sessions", "show", "reflect", "--plain"],  # a folder named like a command
+    ["--sessions=show", "list", "--search", "loyal"],
+    ["--sess", "show", "list"],  # abbreviated: every command is built
+    ["--packs", "p", "packs", "check", "f.yaml"],
+    ["list", "--status", "done"],  # a bad choice
+    ["show"],  # a missing argument
+    ["reflct"],  # no such command
+    ["where", "--sessions", "s"],
+    ["actions", "done", "x:a1"],
+    ["--", "list"],
+    ["-h"],
+    ["show", "--help"],
+]
+
+
+def parsed(parser: argparse.ArgumentParser, argv: list[str]) -> object:
+    """What `parse_args` gives, or how it exits and what it prints."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            return vars(parser.parse_args(argv))
+        except SystemExit as exit:
+            return (exit.code, out.getvalue(), err.getvalue())
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
+def test_the_parser_built_for_the_named_command_parses_as_the_whole_one(argv: list[str]) -> None:
+    from coach.cli import _named_command
+
+    assert parsed(build_parser(_named_command(argv)), argv) == parsed(build_parser(), argv)
+
+
+def test_every_command_is_one_the_partial_parser_knows() -> None:
+    from coach.cli import COMMAND_NAMES
+
+    assert {words[0] for words in parser_commands() if words} == COMMAND_NAMES

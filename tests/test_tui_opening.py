@@ -171,6 +171,31 @@ async def test_what_the_start_cannot_do_ends_the_app_for_the_cli_to_say(
         cli._run_tui(prepare, opening)
 
 
+async def test_what_was_typed_before_a_failed_start_is_given_back_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach import cli
+
+    opening = await kept_opening(tmp_path)
+
+    def prepare() -> Setup:
+        for char in "She listened":  # typed while the engine loads, then the start fails
+            app.post_message(events.Key(char if char != " " else "space", char))
+        raise cli.UserError("the sessions folder cannot be written")
+
+    app = make_app(prepare, opening)
+    monkeypatch.setattr(app, "run", lambda: None)
+    monkeypatch.setattr(coach.tui.app, "make_app", lambda *parts: app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+    assert cli._run_tui(prepare, opening) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert said == [
+        "coach: the sessions folder cannot be written",
+        "What you had typed, not sent: She listened",
+    ]
+
+
 def test_textual_still_calls_the_display_hook_and_keeps_its_batch_count() -> None:
     """CoachApp.post_display_hook reads `App._batch_count` (private): fail loudly if the
     Textual in use no longer has it, or no longer calls the hook after a display."""
@@ -196,7 +221,15 @@ async def test_a_folder_with_a_session_and_no_quiet_record_starts_the_slow_way(
 
 @pytest.mark.parametrize(
     "damage",
-    ["not json", "[]", '{"openings": "many"}', '{"openings": [{"key": 1}]}', "wrong shape"],
+    [
+        "not json",
+        "[]",
+        '{"openings": "many"}',
+        '{"openings": [{"key": 1}]}',
+        "wrong shape",
+        "a line longer than any screen",
+        "more lines than any screen",
+    ],
 )
 async def test_a_hand_edited_cache_file_is_simply_not_used(tmp_path: Path, damage: str) -> None:
     await kept_opening(tmp_path)
@@ -204,6 +237,14 @@ async def test_a_hand_edited_cache_file_is_simply_not_used(tmp_path: Path, damag
     if damage == "wrong shape":
         data = json.loads(cached.read_text())
         data["openings"][0]["lines"] = [["text", "yes"]]
+        damage = json.dumps(data)
+    elif damage.startswith("a line"):
+        data = json.loads(cached.read_text())
+        data["openings"][0]["lines"][-1][0] = "why? " * 100_000
+        damage = json.dumps(data)
+    elif damage.startswith("more lines"):
+        data = json.loads(cached.read_text())
+        data["openings"][0]["lines"] *= 1000
         damage = json.dumps(data)
     cached.write_text(damage)
     assert first.first_screen_for(tmp_path / "cache", key(), tmp_path / "empty", ENV) is None

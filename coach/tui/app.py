@@ -95,6 +95,15 @@ class CoachApp(App[None]):
         self._written = 0  # the newest save on disk
 
     @property
+    def unsent(self) -> str:
+        """What was typed on the opening and never reached a question: when the real start
+        fails, the CLI gives it back rather than lose it."""
+        kept = self._first_screen
+        if self.failure is None or not isinstance(kept, OpeningScreen):
+            return ""
+        return kept.text
+
+    @property
     def setup(self) -> Setup:
         assert self._setup is not None, "the app is not set up before its first frame"
         return self._setup
@@ -160,8 +169,10 @@ class CoachApp(App[None]):
 
         # Everything built to show the first screen (Textual, the engine, the pack) lives as
         # long as the app: once it is drawn, the collector stops walking it at every full
-        # collection, which otherwise lands inside an answer's frame now and then.
-        self.call_after_refresh(gc.freeze)
+        # collection, which otherwise lands inside an answer's frame now and then. The CLI
+        # holds the collector until then (`coach.cli._collector_held`): it would only walk
+        # the same objects while they are built.
+        self.call_after_refresh(_settled)
         setup = self.setup
         self._use_theme(setup.store.preference("theme"))
         self._theme_ready = True
@@ -518,6 +529,12 @@ class CoachApp(App[None]):
         actions = getattr(screen, "PALETTE", ())
         for title, help_text, action in actions:
             yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+
+
+def _settled() -> None:
+    """What start-up built is kept out of every collection from now on; collect again."""
+    gc.freeze()
+    gc.enable()
 
 
 def _same(shown: Opening | None, drawn: Opening) -> bool:

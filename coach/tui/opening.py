@@ -52,6 +52,8 @@ from coach.tui.widgets.turns import CoachLine
 FILE_NAME = "first-screens.json"
 MOST = 8  # records kept of each kind: a few packs, names and folders on one machine
 _MAX_BYTES = 1024 * 1024
+# More than any first screen holds: a record beyond these was not written by coach.
+_MOST_LINES, _MOST_SECTIONS, _LONGEST = 40, 40, 4000
 PLACEHOLDER = "Type your answer here"  # the answer box's own, until it is mounted
 
 
@@ -331,7 +333,10 @@ def _opening(record: Mapping[str, Any]) -> Opening | None:
         and all(isinstance(n, int) and not isinstance(n, bool) for n in (answered, total))
         and all(s.state in ("done", "current", "todo") for s in sections)
     )
-    if not fine or not lines:
+    if not fine or not lines or len(lines) > _MOST_LINES or len(sections) > _MOST_SECTIONS:
+        return None
+    texts = (title, hint, *(t for t, _ in lines), *(s.title for s in sections))
+    if any(len(text) > _LONGEST for text in texts):
         return None
     return Opening(record["key"], title, Progress(answered, total, sections), lines, hint)
 
@@ -376,6 +381,11 @@ class OpeningScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TraitProgress).show(self.opening.progress)
+
+    @property
+    def text(self) -> str:
+        """What the leader has typed on this screen so far."""
+        return self._typed
 
     def typed(self, event: events.Key) -> None:
         """Show a key pressed before the answer box is there, as the box would."""
