@@ -539,8 +539,9 @@ def _collector_held() -> Iterator[None]:
     """No garbage collection while the app starts: what start-up builds (Textual's classes,
     the style sheet, the first screen) lives as long as the app, so collecting among it
     finds nothing, and holding them took a warm start from 1.31x to 1.18x the minimal app
-    in two quick runs of bench/startup.py back to back (loaded machine). The app collects again once its real first screen is
-    drawn, and never walks those objects again (`coach.tui.app._settled`)."""
+    in two quick runs of bench/startup.py back to back (loaded machine). The app collects
+    again once its real first screen is drawn, and never walks those objects again
+    (`coach.tui.app._settled`)."""
     held = gc.isenabled()
     gc.disable()
     try:
