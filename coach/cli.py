@@ -415,10 +415,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
-COMMAND_NAMES = frozenset(
-    ("reflect", "resume", "show", "review", "history", "note", "actions", "share", "list",
-     "packs", "retro", "serve", "where")
-)  # fmt: skip
 _VALUED = ("--sessions", "--packs")  # the options before a command that take a value
 
 
@@ -435,8 +431,13 @@ def _named_command(argv: Sequence[str]) -> str | None:
         elif word.startswith("-"):
             return None
         else:
-            return word if word in COMMAND_NAMES else None
+            return word if word in command_names() else None
     return None
+
+
+def command_names() -> frozenset[str]:
+    """The commands `coach` runs, as their first words (`packs` for `packs list`...)."""
+    return frozenset(name.split()[0] for name in COMMANDS)
 
 
 def _dispatch(args: argparse.Namespace, command: str) -> int:

@@ -327,6 +327,6 @@ def test_the_parser_built_for_the_named_command_parses_as_the_whole_one(argv: li
 
 
 def test_every_command_is_one_the_partial_parser_knows() -> None:
-    from coach.cli import COMMAND_NAMES
+    from coach.cli import command_names
 
-    assert {words[0] for words in parser_commands() if words} == COMMAND_NAMES
+    assert {words[0] for words in parser_commands() if words} == command_names()
