@@ -1000,10 +1000,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.search:
         from coach.store.index import Index
 
+        listed = {Path(str(problem.path)).name for problem in listing.problems}
         with Index(store.root) as index:
             index.refresh()
             for match in index.search(args.search):
                 matches.setdefault(match.session, []).append(match)
+            for p in index.problem_list():
+                if p.file not in listed:  # its header reads, the rest does not: not searched
+                    place = "".join(f":{n}" for n in (p.line, p.col) if n is not None)
+                    where = printable(f"{store.root / p.file}{place}")
+                    print(f"coach: not searched {where}: {printable(p.message)}", file=sys.stderr)
         sessions = [s for s in sessions if s.id in matches]
     filtered = len(sessions) != len(listing.sessions) or bool(args.search)
     if args.format == "json":
@@ -1021,6 +1027,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not sessions:
         if filtered:
             print(f"No session in {store.root} matches.")
+        elif listing.problems:
+            print(f"No session in {store.root} could be read.")
         else:
             print(f"No sessions yet in {store.root}. Start one with: coach")
         return 0

@@ -66,6 +66,7 @@ BODY_KEYS = ("turns", "snapshot")
 """Keys written after the header, in this order; a header read stops at the first of them."""
 
 STATUSES = ("in_progress", "complete")
+RATING_BOUND = 100  # as wide as any pack's scale may be (coach.engine.pack.SCALE_BOUND)
 ITEM_STATUSES = ("open", "done", "dropped")
 CHECKIN_ANSWERS = ("done", "partly", "not yet", "drop")
 
@@ -451,6 +452,8 @@ def _what(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 30 else value[:27] + "..."
         return f"the text {shown!r}"
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "a number of more than 30 digits"
     return repr(value)
 
 
@@ -567,6 +570,10 @@ def parse(
     ratings: dict[str, int] = {}
     for trait, value in ratings_doc.items():
         number = r.whole(value, ("ratings", str(trait)), None)
+        if number is not None and not -RATING_BOUND <= number <= RATING_BOUND:
+            r.fail(
+                ("ratings", str(trait)), f"a rating from {-RATING_BOUND} to {RATING_BOUND}", number
+            )
         if number is not None:
             ratings[str(trait)] = number
     loyalty = r.mapping(doc.get("loyalty"), ("loyalty",))

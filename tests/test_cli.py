@@ -211,6 +211,28 @@ def test_a_corrupt_session_file_is_named(tmp_path: Path) -> None:
     assert "2026-11-28-0900-abcd.yaml:" in result.stderr
 
 
+def test_a_session_search_cannot_read_is_named_and_a_folder_of_such_is_not_called_empty(
+    tmp_path: Path,
+) -> None:
+    sample = ROOT / "sessions" / "2026-11-02-0930-vmyh.yaml"
+    text = sample.read_text(encoding="utf-8")
+    # The listing passes over a rating it cannot read; the search cannot read the session.
+    broken = text.replace("  inspirational_coach: 3\n", "  inspirational_coach: x\n", 1)
+    (tmp_path / sample.name).write_text(broken, encoding="utf-8")
+    line = broken.split("\n").index("  inspirational_coach: x") + 1
+    result = coach("list", "--search", "favourites", sessions=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"No session in {tmp_path} matches.\n"
+    assert result.stderr == (
+        f"coach: not searched {tmp_path / sample.name}:{line}:24: the field"
+        " 'ratings.inspirational_coach' must be a whole number, not the text 'x'\n"
+    )
+    (tmp_path / sample.name).write_text("schema: 1\nid: [unclosed\n", encoding="utf-8")
+    result = coach("list", sessions=tmp_path)
+    assert result.stdout == f"No session in {tmp_path} could be read.\n"
+    assert f"coach: skipped {tmp_path / sample.name}:" in result.stderr
+
+
 def test_an_unwritable_sessions_folder_is_reported(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -339,6 +339,10 @@ def test_a_corrupt_file_names_line_and_column(store: SessionStore) -> None:
         (b"schema: 1\nid: caf\xe9\n", "the session file is not UTF-8 text (byte 0xe9)"),
         (b"schema: 1\nid: a\x00\n", "holds a character YAML does not allow (U+0000)"),
         (b"schema: 1\nid: &a x\nb: *a\n", "2:5: the session file is not valid YAML (this value"),
+        (
+            b"schema: 1\nid: x\nn: " + b"9" * 5000 + b"\n",
+            "3:4: the session file is not valid YAML (a number in it is too long to read)",
+        ),
     ],
 )
 def test_what_is_not_a_session_is_one_clear_sentence(

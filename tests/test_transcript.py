@@ -62,6 +62,17 @@ BROKEN = [
         "the field 'action_items[0]' must be a map of fields, not the text 'text'",
     ),
     (
+        "ratings: {confident: 101}",
+        "ratings:",
+        "the field 'ratings.confident' must be a rating from -100 to 100, not 101",
+    ),
+    (
+        "ratings: {confident: 1000000000000000000000000000000}",
+        "ratings:",
+        "the field 'ratings.confident' must be a rating from -100 to 100,"
+        " not a number of more than 30 digits",
+    ),
+    (
         "status: done",
         "status:",
         "the field 'status' must be 'in_progress' or 'complete', not the text 'done'",
@@ -196,3 +207,10 @@ def test_a_loyalty_answer_of_none_of_the_traits_reads_as_such() -> None:
     assert other.loyalty_title == "none of these traits (other)"
     assert replace(t, loyalty=Loyalty(None, None)).loyalty_title == ""
     assert "Trait: none of these traits (other)" in transcript_markdown(other)
+
+
+def test_any_rating_a_pack_can_ask_for_is_a_rating_a_transcript_holds() -> None:
+    from coach.engine.pack import SCALE_BOUND
+    from coach.transcript import RATING_BOUND
+
+    assert RATING_BOUND == SCALE_BOUND

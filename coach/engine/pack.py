@@ -40,6 +40,8 @@ QUESTION_KINDS = ("ask", "rating", "choice", "commit")
 END = "end"
 ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # usable as `vars.name` in a template
+SCALE_BOUND = 100  # a scale lies within -100..100: any rating fits every file and index
+SCALE_VALUES = 11  # at most 0 to 10: a leader sees and picks each value
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 RELATIVE_KEYS = tuple(ENGLISH["relative"])
 
@@ -798,6 +800,17 @@ def _step(
             low, high = 1, 5
         elif high <= low:
             check.error(spath, f"the scale is empty: 'max' ({high}) must be above 'min' ({low})")
+            low, high = 1, 5
+        elif not -SCALE_BOUND <= low < high <= SCALE_BOUND:
+            bounds = f"{-SCALE_BOUND} and {SCALE_BOUND}"
+            check.error(spath, f"a scale's 'min' and 'max' must lie between {bounds}")
+            low, high = 1, 5
+        elif high - low + 1 > SCALE_VALUES:
+            check.error(
+                spath,
+                f"the scale has {high - low + 1} values; a rating offers at most {SCALE_VALUES}"
+                " (such as 0 to 10), so that the leader can see each one",
+            )
             low, high = 1, 5
         labels_raw = check.mapping(sdata.get("labels", {}), (*spath, "labels"), "'labels'")
         labels: dict[int, str] = {}

@@ -92,7 +92,10 @@ class _Converter:
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")
             if node.tag in (_STR, _TIMESTAMP):
                 return node.value  # a date stays as written: `due: 2026-12-12` is text
-            return self.constructor.construct_object(node, deep=True)
+            try:
+                return self.constructor.construct_object(node, deep=True)
+            except ValueError:  # Python reads at most 4,300 digits of a number
+                raise self.fail(node, "this number is too long to read") from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed in a pack")

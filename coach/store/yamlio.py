@@ -169,4 +169,20 @@ def load(text: str) -> Any:
     codec = _codec()
     # An alias is spelt with `*`; text without one needs no (costly) per-node alias check.
     loader = codec.checking_loader if "*" in text else codec.loader
-    return yaml.load(text, Loader=loader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except ValueError:  # a number past Python's 4,300 digits (sys.get_int_max_str_digits)
+        raise _too_long(text) from None
+
+
+def _too_long(text: str) -> Exception:
+    """The constructor's refusal of a number too long to read, marked where it is."""
+    import yaml
+
+    found = re.search(r"[0-9_]{4000,}", text)
+    mark = None
+    if found:
+        at = found.start()
+        line = text.count("\n", 0, at)
+        mark = yaml.Mark("<yaml>", at, line, at - (text.rfind("\n", 0, at) + 1), None, 0)
+    return yaml.MarkedYAMLError(problem="a number in it is too long to read", problem_mark=mark)
