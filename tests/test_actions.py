@@ -106,9 +106,22 @@ def test_todo_txt_lines(folder: Path, capsys: pytest.CaptureFixture[str]) -> Non
     run(capsys, "actions", "done", f"{DANA}:a1")
     _, out, _ = run(capsys, "actions", DANA, "--format", "todo")
     lines = out.splitlines()
-    assert lines[0].startswith("x Ask each rep for their plan")
+    # Done: `x`, the day it was marked done, the day of its session; open: that day.
+    assert lines[0].startswith(f"x {NOW.date().isoformat()} 2026-11-02 Ask each rep for their")
     assert lines[0].endswith(f"+inspires_creativity due:2026-11-05 session:{DANA} item:a1")
-    assert not lines[1].startswith("x ")
+    assert lines[1].startswith("2026-11-02 Ride along with Priya")
+
+
+def test_todo_txt_never_reads_a_leaders_words_as_its_markers(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = SessionStore(folder)
+    doc = store.load(DANA)
+    doc["action_items"][1]["text"] = "x (A) 2026-01-01 call Sam"  # done? priority? a date?
+    store.save(doc)
+    _, out, _ = run(capsys, "actions", DANA, "--format", "todo")
+    line = out.splitlines()[1]
+    assert line.startswith("2026-11-02 x (A) 2026-01-01 call Sam +inspirational_coach")
 
 
 def test_output_to_a_file(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -65,12 +65,25 @@ def actions_ics(rows: Sequence[Row], stamp: datetime) -> str:
 
 
 def actions_todo(rows: Sequence[Row]) -> str:
-    """todo.txt: one line per item, `x` for done, `+trait`, `due:` and `session:` tags."""
+    """todo.txt: one line per item, `x` for done, `+trait`, `due:` and `session:` tags.
+
+    Each line starts with its dates, the day it was marked done and the day of its session
+    (todo.txt's completion and creation dates), so that words of the leader's that todo.txt
+    reads at a line's start (`x `, `(A) `, a date) stay words of the item."""
     lines = []
     for row in rows:
         item = row.item
         words = " ".join(item.text.split())
-        parts = ["x"] if item.status == "done" else []
+        created = row.session[:10] if _is_day(row.session[:10]) else ""
+        parts = []
+        if item.status == "done":
+            parts.append("x")
+            done_on = item.checked.on[:10] if item.checked else ""
+            if _is_day(done_on):  # todo.txt gives a creation date only after a completion date
+                parts.append(done_on)
+                parts.append(created)
+        elif created:
+            parts.append(created)
         parts.append(words)
         if item.trait:
             parts.append(f"+{item.trait}")
@@ -84,6 +97,14 @@ def actions_todo(rows: Sequence[Row]) -> str:
             parts.append("status:dropped")
         lines.append(" ".join(parts))
     return "".join(line + "\n" for line in lines)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def notes_markdown(notes: Sequence[Note]) -> str:
