@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from coach.store import SessionStore, StoreError
+from coach.store.store import BRIEF_WAIT
 from coach.transcript import ActionItem, Checked, Transcript, parse
 
 STATUSES = ("open", "done", "dropped")
@@ -82,7 +83,7 @@ def mark(store: SessionStore, ref: str, status: str, on: date, why: str | None =
             "2026-11-02-0930-vmyh:a1 (coach actions --all lists them)"
         )
     path = store.resolve(session_ref)
-    with store.lock(path.stem):
+    with store.lock(path.stem, wait=BRIEF_WAIT):
         transcript = parse(store.load(path), path)
         items = list(transcript.action_items)
         index = next((i for i, item in enumerate(items) if item.id == item_id), None)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.store import StoreError, write_atomic, yamlio
-from coach.store.store import SessionLock, load_file
+from coach.store.store import BRIEF_WAIT, SessionBusy, SessionLock, load_file
 from coach.transcript import FieldReader
 
 SCHEMA = 1
@@ -78,7 +78,16 @@ def add(session_file: Path, session_id: str, note: Note) -> Path:
         StoreError: the notes file cannot be read or written.
     """
     path = notes_path(session_file)
-    with SessionLock(path, path.stem):  # .<id>.notes.lock: not the session's own lock
+    try:  # .<id>.notes.lock: not the session's own lock, and only ever held for a moment
+        lock = SessionLock(path, path.stem, wait=BRIEF_WAIT)
+    except SessionBusy as exc:
+        which = f" (process {exc.pid})" if exc.pid else ""
+        raise StoreError(
+            path,
+            f"another coach process{which} has been writing the notes of session {session_id}"
+            f" for over {BRIEF_WAIT:g} s; try again once it is done",
+        ) from None
+    with lock:
         notes = read(session_file)
         notes.append(note)
         doc = {

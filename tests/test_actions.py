@@ -69,11 +69,26 @@ def test_a_bad_reference_is_one_sentence(
 
 
 def test_an_item_of_a_session_open_elsewhere_is_not_marked(
-    folder: Path, capsys: pytest.CaptureFixture[str]
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with SessionStore(folder).lock(DANA):
+    from coach import actions
+
+    monkeypatch.setattr(actions, "BRIEF_WAIT", 0.05)
+    with SessionStore(folder).lock(DANA):  # a reflection left open: waited for, briefly
         code, _, err = run(capsys, "actions", "done", f"{DANA}:a1")
     assert code == 1 and "is open in another coach process" in err
+
+
+def test_an_item_marked_while_another_command_writes_the_session_waits_for_it(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    other = SessionStore(folder).acquire(DANA)  # another `coach actions`, for a moment
+    threading.Timer(0.1, other.release).start()
+    code, _, _ = run(capsys, "actions", "done", f"{DANA}:a2")
+    assert code == 0
+    assert SessionStore(folder).load(DANA)["action_items"][1]["status"] == "done"
 
 
 def test_filters_by_status_and_leader(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,31 @@ def test_a_note_is_kept_beside_the_session_and_shown_on_request(
 def test_a_note_on_a_session_open_elsewhere_is_still_taken(folder: Path) -> None:
     with SessionStore(folder).lock(DANA):
         assert cli.main(["note", DANA, "While Dana reflects", "--author", "Alex"]) == 0
+
+
+def test_two_coaches_noting_at_once_both_keep_their_note(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from coach import notes
+    from coach.store.store import SessionLock
+
+    path = notes.notes_path(folder / f"{DANA}.yaml")
+    other = SessionLock(path, path.stem)  # another coach, writing its note right now
+    threading.Timer(0.1, other.release).start()
+    assert cli.main(["note", DANA, "Mine", "--author", "Alex"]) == 0  # waited, then written
+    assert [n.text for n in notes.read(folder / f"{DANA}.yaml")] == ["Mine"]
+    monkeypatch.setattr(notes, "BRIEF_WAIT", 0.05)
+    with SessionLock(path, path.stem):  # a writer that does not let go
+        capsys.readouterr()
+        assert cli.main(["note", DANA, "Lost?", "--author", "Alex"]) == 1
+    said = capsys.readouterr().err
+    assert said.endswith(
+        f"another coach process (process {os.getpid()}) has been writing the notes of session"
+        f" {DANA} for over 0.05 s; try again once it is done\n"
+    )
+    assert [n.text for n in notes.read(folder / f"{DANA}.yaml")] == ["Mine"]
 
 
 @pytest.mark.parametrize(

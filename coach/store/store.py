@@ -108,6 +108,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _CANDIDATES_SHOWN = 5
 _LOCK_TRIES = 10
+BRIEF_WAIT = 1.0  # seconds a brief write (a note, an item marked) waits for another's lock
 _FOLDER = FOLDER
 
 log = logging.getLogger(__name__)
@@ -516,6 +517,7 @@ class SessionLock:
         session_path: Path,
         session_id: str,
         on_release: Callable[[], None] | None = None,
+        wait: float = 0.0,
     ) -> None:
         """Take the lock.
 
@@ -524,6 +526,9 @@ class SessionLock:
             session_id: Its id, for the busy message.
             on_release: Called by `release` while the lock is still held (the store folds
                 the session's journal back into its file there).
+            wait: Seconds to keep trying while another process holds it: a command that
+                holds it for a moment (a note, an item marked) is waited for; a reflection
+                left open is still refused, once the wait is over.
         """
         self.session_id = session_id
         self.path = session_path.parent / f".{session_path.stem}.lock"
@@ -533,17 +538,26 @@ class SessionLock:
         self.active = True
         if not _HAVE_FLOCK:
             return
-        for _ in range(_LOCK_TRIES):
+        until = time.monotonic() + wait
+        tries = 0
+        while tries < _LOCK_TRIES:
             fd = self._open()
             try:
                 if self._lock(fd, session_path):
                     self._fd = fd
                     self.taken_ns = time.time_ns()
                     return
+            except SessionBusy:
+                os.close(fd)
+                if time.monotonic() >= until:
+                    raise
+                time.sleep(0.02)
+                continue
             except BaseException:
                 os.close(fd)
                 raise
             os.close(fd)  # the file was removed by a releasing owner: lock the new one
+            tries += 1
         raise StoreError(self.path, "cannot take the lock: it keeps being replaced")
 
     def _open(self) -> int:
@@ -1075,10 +1089,11 @@ class SessionStore:
         """Read the header of a session found by id, id prefix or path."""
         return read_header(self.resolve(ref))
 
-    def acquire(self, session_id: str) -> SessionLock:
+    def acquire(self, session_id: str, wait: float = 0.0) -> SessionLock:
         """Lock a session for this process until the lock is released.
 
-        Releasing it folds the session's journal back into its file.
+        Releasing it folds the session's journal back into its file. `wait`: seconds to
+        wait for another process's lock (see `SessionLock`).
 
         Raises:
             SessionBusy: Another coach process holds it (its pid is named when known).
@@ -1087,16 +1102,16 @@ class SessionStore:
         """
         path = self.path_for(session_id)
         self.ensure_writable()
-        lock = SessionLock(path, session_id, on_release=lambda: self._fold(session_id))
+        lock = SessionLock(path, session_id, on_release=lambda: self._fold(session_id), wait=wait)
         with self._mutex:
             self._locks[session_id] = lock
             self._swept.discard(session_id)
             self._written.pop(session_id, None)
         return lock
 
-    def lock(self, session_id: str) -> SessionLock:
+    def lock(self, session_id: str, wait: float = 0.0) -> SessionLock:
         """`acquire`, for a `with` block: held for the block only."""
-        return self.acquire(session_id)
+        return self.acquire(session_id, wait)
 
     def preference(self, name: str) -> str | None:
         """A remembered choice, or None. A missing, odd or oversized file is no choice made."""
