@@ -526,6 +526,10 @@ def _retro_tag(args: argparse.Namespace) -> Any:
         # and so does retros/ around it; only the retro's own folder has the shared mode.
         ensure_private_dir(sessions, "sessions folder")
         ensure_private_dir(folder.path.parent, "folder of your retros")
+    near = None if os.path.lexists(folder.path) else _near_retro(folder)
+    if near is not None:
+        # A new retro is made by joining it; a mistyped id would make one in silence.
+        args.retro_near = near
     folder.ensure()
     if os.path.lexists(folder.result_path):
         raise UserError(
@@ -533,6 +537,18 @@ def _retro_tag(args: argparse.Namespace) -> Any:
             "'coach retro " + retro_id + "' shows its result"
         )
     return RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
+
+
+def _near_retro(folder: Any) -> str | None:
+    """The id of a retro beside `folder` that its id looks like a slip of, or None."""
+    import difflib
+
+    try:
+        ids = [e.name for e in os.scandir(folder.path.parent) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return None
+    found = difflib.get_close_matches(folder.id, ids, n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 @contextlib.contextmanager
@@ -616,9 +632,24 @@ def cmd_reflect(args: argparse.Namespace) -> int:
         from coach.retro.join import TEAM_PACK
 
         pack_ref = TEAM_PACK
+    near = getattr(args, "retro_near", None)
     if not _plain(args):
-        with _collector_held():
-            return _reflect_tui(args, tag, pack_ref)
+        try:
+            with _collector_held():
+                return _reflect_tui(args, tag, pack_ref)
+        finally:
+            if near:  # said once the terminal is back, where it stays in view
+                print(
+                    f"coach: retro {tag.id} was new, and there is a retro {near} beside it: if"
+                    f" you meant {near}, reflect again with --retro {near}",
+                    file=sys.stderr,
+                )
+    if near:
+        print(
+            f"coach: retro {tag.id} is new, and there is a retro {near} beside it: if you meant"
+            f" {near}, stop now (Ctrl+D) and join it with --retro {near}",
+            file=sys.stderr,
+        )
     from coach.linemode import LineMode
     from coach.session import Session
 
@@ -1234,6 +1265,13 @@ def cmd_retro(args: argparse.Namespace) -> int:
         raise UserError("-o goes with --export md|html")
     clock, _rng = _session_env()
     today = clock().date()
+    if not (configuring or args.contribute) and not os.path.lexists(folder.path):
+        near = _near_retro(folder)
+        hint = f" (did you mean {near}?)" if near else ""
+        raise UserError(
+            f"there is no retro {folder.id} in {folder.path.parent}{hint}; a retro begins when"
+            f" someone joins it: coach reflect --retro {folder.id}"
+        )
     try:
         if configuring:
             done = voting.configure(folder, sessions, today, **settings)

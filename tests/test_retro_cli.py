@@ -124,3 +124,27 @@ def test_a_board_below_the_threshold_says_how_many_more(tmp_path: Path) -> None:
     assert "Ratings are shown from 5 contributions: 3 more needed." in text
     vote = coach("retro", "q4", "--vote", "s000000", sessions=tmp_path / "s0", env=env)
     assert vote.returncode == 1 and "4 more are needed" in vote.stderr
+
+
+def test_a_mistyped_retro_id_is_caught_not_made_in_silence(tmp_path: Path) -> None:
+    env, _people = _team(tmp_path, 1)
+    board = coach("retro", "q44", sessions=tmp_path / "s0", env=env)  # a key pressed twice
+    assert board.returncode == 1
+    assert board.stderr == (
+        f"coach: there is no retro q44 in {tmp_path / 'retros'} (did you mean q4?); a retro"
+        " begins when someone joins it: coach reflect --retro q44\n"
+    )
+    assert not (tmp_path / "retros" / "q44").exists()
+    p = participant(random.Random(7), "P9", "anonymous")
+    joined = coach(
+        "reflect", "--plain", "--retro", "q44", stdin=p.lines(), sessions=tmp_path / "s9", env=env
+    )
+    assert joined.returncode == 0, joined.stderr
+    assert joined.stderr.startswith(
+        "coach: retro q44 is new, and there is a retro q4 beside it: if you meant q4, stop now"
+        " (Ctrl+D) and join it with --retro q4\n"
+    )
+    again = coach(
+        "reflect", "--plain", "--retro", "q44", stdin=p.lines(), sessions=tmp_path / "s8", env=env
+    )
+    assert "is new" not in again.stderr  # q44 exists now: joining it is no slip
