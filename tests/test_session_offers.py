@@ -56,3 +56,39 @@ def test_a_declined_offer_leaves_no_item_in_the_stock_pack(tmp_path: Path, clock
     assert prompt.text.startswith("Would it help to join one rep on a live call")
     session.answer("no thanks")
     assert all(i.kind == "commitment" for i in session.dialogue.action_items())
+
+
+def test_a_suggestion_taken_for_the_trait_chosen_first_is_its_step_in_the_summary(
+    tmp_path: Path, clock: Clock
+) -> None:
+    store = SessionStore(tmp_path / "sessions")
+    session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
+    offered = []
+    while (prompt := session.dialogue.current()) is not None:
+        if prompt.kind == "rating":
+            session.answer("1" if prompt.trait == "inspirational_coach" else "4")
+        elif prompt.kind == "commit" and prompt.trait == "inspirational_coach":
+            session.answer("idk")  # no step of their own for this trait
+        elif prompt.kind == "commit":
+            session.answer("Call Sam about his pipeline by Friday")
+        elif prompt.step.endswith("_offer"):
+            offered.append(prompt.text)
+            session.answer("yes" if prompt.trait == "inspirational_coach" else "no")
+        elif prompt.step == "close_focus":
+            session.answer("Inspirational coach")
+        elif prompt.kind == "choice":
+            session.answer("1")
+        elif prompt.can_skip:
+            session.skip()
+        else:
+            session.answer("She rode along on my calls last spring and showed me the close.")
+    turns = session.to_transcript().turns
+    summary = next(t.text for t in reversed(turns) if t.step == "close_summary")
+    assert any(text.startswith("Would it help to") for text in offered)
+    assert "there's no step for it yet" not in summary
+    assert (
+        "You chose Inspirational coach to work on first, and said yes to my suggestion for it:"
+        in summary
+    )
+    taken = next(i for i in session.dialogue.action_items() if i.trait == "inspirational_coach")
+    assert taken.kind != "commitment" and taken.text[:20] in summary

@@ -29,7 +29,9 @@ from coach.engine.source import Located, Path
 from coach.engine.texts import FILTER_NAMES, MAX_WIDTH, TEST_NAMES
 
 # The names every pack text can use, and the extra names of particular texts.
-CONTEXT = frozenset(("participant", "answers", "followups", "vars", "ratings", "section", "traits"))
+CONTEXT = frozenset(
+    ("participant", "answers", "followups", "vars", "ratings", "accepted", "section", "traits")
+)
 JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
 PROBE_NAMES = frozenset(("last", "hedge", "match"))
 CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "tied", "clear"))

@@ -431,6 +431,16 @@ class Dialogue:
         """Trait → the leader's self-rating (the first rating step of each trait's section)."""
         return dict(self._ratings())
 
+    def _accepted(self) -> dict[str, list[str]]:
+        """The suggestions the leader said yes to, by trait, in the order offered: a summary
+        can tell a trait with a step the coach offered from one with none."""
+        accepted: dict[str, list[str]] = {}
+        for offer in self._state.offers.values():
+            trait, text = offer.get("trait"), offer.get("text")
+            if offer.get("accepted") and isinstance(trait, str) and isinstance(text, str):
+                accepted.setdefault(trait, []).append(text)
+        return accepted
+
     def _ratings(self) -> Mapping[str, int]:
         """Ratings, recomputed only after an answer changed (templates and conditions ask for
         them several times per answer)."""
@@ -582,6 +592,7 @@ class Dialogue:
             "followups": state.followups,
             "vars": state.vars,
             "ratings": self._ratings(),
+            "accepted": self._accepted(),
             "section": section,
             **self._static,
         }
@@ -758,8 +769,13 @@ class Dialogue:
             question = self._render(rule.offer, None, {"suggestion": text})
         else:
             question = self._render(step.text, step, {"suggestion": text})
+        if item is not None:
+            trait = item.get("trait")
+        else:  # an insight's trait may be a template: the section's own trait, if any
+            trait = self.pack.section_by_id[step.section].trait
+            trait = trait or (rule.trait if rule.trait and "{" not in rule.trait else None)
         state.stage = OFFER
-        state.pending = {"offer": rule_id, "text": text}
+        state.pending = {"offer": rule_id, "text": text, "trait": trait}
         state.prompt = {"text": question}
         self._turn("coach", step, "question", question, turns)
 
@@ -786,7 +802,11 @@ class Dialogue:
 
     def _decide_offer(self, step: Step, accepted: bool, turns: list[Turn]) -> None:
         state = self._state
-        state.offers[state.pending["offer"]] = {"step": step.id, "accepted": accepted}
+        pending = state.pending
+        state.offers[pending["offer"]] = {
+            "step": step.id, "accepted": accepted,
+            "text": pending.get("text"), "trait": pending.get("trait"),
+        }  # fmt: skip
         if self._offer_queue(step):
             self._offer_next(step, turns)
             return
