@@ -292,3 +292,24 @@ def test_what_can_make_long_text_from_short_or_change_data_is_not_there(
         compile_text(SANDBOX, template).render({}, "s")
     assert str(caught.value) == message
     assert not isinstance(caught.value, TemplateLimit)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hedge", "quoted"),
+    [
+        ("I'd probably ride along with Priya next week", "probably",
+         "I'd probably ride along with Priya next week"),
+        ("idk", "idk", "idk"),
+        ("Calls went well, but I'm not sure the team noticed, honestly.", "not sure",
+         "I'm not sure the team noticed"),  # its clause, not the sentence
+        ("We hit target. Maybe I should celebrate more", "Maybe", "Maybe I should celebrate more"),
+        ("Last quarter when things were hard for everyone I would maybe try to do more ride"
+         " alongs with the whole team after the quarter ends", "maybe",
+         "…for everyone I would maybe try to do more ride alongs with…"),
+        ("ÉTÉ maybe", "nowhere", "nowhere"),  # not in the answer: the hedge as found
+    ],
+)  # fmt: skip
+def test_a_hedge_is_quoted_with_the_words_around_it(answer: str, hedge: str, quoted: str) -> None:
+    from coach.engine.textmatch import words_around
+
+    assert words_around(answer, hedge, DEFAULT) == quoted

@@ -33,7 +33,7 @@ CONTEXT = frozenset(
     ("participant", "answers", "followups", "vars", "ratings", "accepted", "section", "traits")
 )
 JINJA_GLOBALS = frozenset(("range", "dict", "cycler", "joiner", "namespace"))
-PROBE_NAMES = frozenset(("last", "hedge", "match"))
+PROBE_NAMES = frozenset(("last", "hedge", "hedge_said", "match"))
 CONFIRM_NAMES = frozenset(("guess", "guess_label", "candidates", "tied", "clear"))
 OFFER_NAMES = frozenset(("suggestion",))
 MESSAGE_NAMES = {

@@ -24,6 +24,7 @@ from coach.engine.textmatch import (
     find_phrase,
     find_unnegated,
     word_count,
+    words_around,
 )
 
 SUBJECTS = ("step", "var", "rating", "said")
@@ -325,9 +326,11 @@ def _test(
             return lambda f: ((name if subject else f.current_step) in f.skipped) == value
 
         def hedged(f: Facts) -> bool:
-            found = find_phrase(_text(value_of(f)[1]), f.lexicon.hedges, prefix=False)
+            text = _text(value_of(f)[1])
+            found = find_phrase(text, f.lexicon.hedges, prefix=False)
             if found:
                 f.found["hedge"] = found
+                f.found["hedge_said"] = words_around(text, found, f.lexicon)
             return (found is not None) == value
 
         return hedged

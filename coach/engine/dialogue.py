@@ -895,6 +895,7 @@ class Dialogue:
                 continue
             extra = {"last": current if isinstance(current, str) else str(current)}
             extra["hedge"] = facts.found.get("hedge", "")
+            extra["hedge_said"] = facts.found.get("hedge_said", "")
             extra["match"] = facts.found.get("match", "")
             text = self._render(rule.text, step, extra)
             state.fired.append(rule.id)

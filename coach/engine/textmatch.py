@@ -228,6 +228,43 @@ def _clause_before(folded: str, start: int, window: int, breaks: frozenset[str])
     return folded[begin:start]
 
 
+def words_around(text: str, phrase: str, lexicon: Lexicon, before: int = 4, after: int = 7) -> str:
+    """The words of `text` around `phrase` (found in it), within its clause: what a coach
+    quotes back ("You said "I'd probably ride along next week""), not the hedge word alone.
+
+    At most `before` words before the phrase and `after` after it; an ellipsis marks words
+    of the clause left out. `phrase` itself when it cannot be placed in `text`."""
+    at = text.casefold().find(phrase.casefold())
+    if at < 0 or len(text.casefold()) != len(text):
+        return phrase
+    end = at + len(phrase)
+    breaks = frozenset(lexicon_words(lexicon, "clause_breaks", CLAUSE_BREAKS))
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
+    stop = next((m.start() for m in _CLAUSE_END.finditer(text, end)), len(text))
+    head = [w for w in _WORD.finditer(text, start, at)]
+    for i in range(len(head) - 1, -1, -1):  # the clause begins after its last break word
+        if normalise(head[i].group(0)) in breaks:
+            head = head[i + 1 :]
+            break
+    tail = list(_WORD.finditer(text, end, stop))
+    for i, word in enumerate(tail):
+        if normalise(word.group(0)) in breaks:
+            tail = tail[:i]
+            break
+    if len(head) <= before + 2:  # two words more read better than an ellipsis
+        before = len(head)
+    if len(tail) <= after + 2:
+        after = len(tail)
+    first = head[-before:][0].start() if head[-before:] else at
+    last = tail[:after][-1].end() if tail[:after] else end
+    quoted = text[first:last].strip()
+    if len(head) > before:
+        quoted = "…" + quoted
+    if len(tail) > after:
+        quoted += "…"
+    return " ".join(quoted.split())
+
+
 def negated_at(folded: str, start: int, lexicon: Lexicon, window: int) -> str | None:
     """The negation (from the lexicon) within `window` words before `start`, in the same
     clause, or None. `folded` is the `normalise`d answer."""
