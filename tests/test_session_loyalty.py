@@ -50,3 +50,25 @@ def test_a_confirmed_trait_is_no_guess(tmp_path: Path, clock: Clock) -> None:
         session.summary().loyalty
         == "The trait that earned your loyalty: Listening. You rated yourself 4 on it today."
     )
+
+
+def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock: Clock) -> None:
+    from coach.catalog import find_pack
+
+    store = SessionStore(tmp_path / "sessions")
+    session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
+    while (prompt := session.dialogue.current()) is not None and prompt.step != "close_loyalty":
+        if prompt.kind == "rating":
+            session.answer("4")
+        elif prompt.kind == "choice":
+            session.answer("1")
+        elif prompt.can_skip:
+            session.skip()
+        else:
+            session.answer("Take Sam to lunch by Friday")
+    session.answer("He showed me how on calls and he always had my back.")
+    prompt = session.dialogue.current()
+    assert prompt is not None and prompt.text.startswith(
+        "I hear both Inspirational coach and Builds loyalty in that."
+    )
+    assert prompt.suggested is None  # the coach asks which: it does not pick one of the two
