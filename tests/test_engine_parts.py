@@ -89,7 +89,10 @@ OPTIONS = [("coach", "Inspirational coach"), ("creativity", "Inspires creativity
     ("text", "picked"),
     [("1", [0]), ("3", [2]), ("4", []), ("confident", [2]), ("CONFIDENT", [2]),
      ("inspirational coach", [0]), ("insp", [0, 1]), ("inspirat", [0]), ("conf", [2]),
-     ("creativity", [1]), ("nothing like it", [])],
+     ("creativity", [1]), ("nothing like it", []),
+     # Two numbers are both picked, so the leader is asked which: never a guess, never "invalid".
+     ("1 and 3", [0, 2]), ("3, 1", [0, 2]), ("1 or 2", [0, 1]), ("1/3", [0, 2]),
+     ("1 and 9", []), ("1 2 3 and", [])],
 )  # fmt: skip
 def test_choices_by_number_text_or_unique_prefix(text: str, picked: list[int]) -> None:
     assert match_choice(text, OPTIONS) == picked

@@ -269,7 +269,6 @@ class Dialogue:
         if state.stage == CONFIRM:
             options = self._confirm_options(step)
             guess = state.pending.get("guess")
-            # A tie is asked about ("I hear both ... Which?"): no one of them is suggested.
             if not state.pending.get("tied"):
                 suggested = guess if any(o.id == guess for o in options) else None
         elif state.stage == OFFER:
@@ -1074,7 +1073,8 @@ class Dialogue:
         text_out = self._render(classify.text, step, extra)
         state.stage = CONFIRM
         state.pending["guess"] = guess
-        state.pending["tied"] = len(tied) > 1
+        # A text that names a tie ("I hear both ... Which?") suggests neither of them.
+        state.pending["tied"] = len(tied) > 1 and "tied" in classify.text.names
         # `options` in the pack's order, for readers of snapshots that still take the order
         # from here; this engine always takes it from the pack (`_confirm_options`).
         state.prompt = {"text": text_out, "options": [c.id for c in classify.options]}

@@ -97,6 +97,9 @@ def parse_number(text: str, lexicon: Lexicon) -> float | None:
     return float(value)
 
 
+_NUMBERS = re.compile(r"\d{1,6}(?:\s*(?:[,/&+]|\band\b|\bor\b|\s)\s*\d{1,6})+")
+
+
 def match_choice(text: str, labels: Sequence[tuple[str, str]]) -> list[int]:
     """Indexes of the options an answer picks: by number, id, label, or a unique prefix.
 
@@ -113,6 +116,9 @@ def match_choice(text: str, labels: Sequence[tuple[str, str]]) -> list[int]:
     if answer.isdecimal():  # not isdigit(): int("²") fails; and 5,000 digits are no option
         index = int(answer) - 1 if len(answer) <= 6 else -1
         return [index] if 0 <= index < len(labels) else []
+    if _NUMBERS.fullmatch(answer):  # "1 and 3": both, to be asked which (never a guess)
+        picked = sorted({int(n) - 1 for n in re.findall(r"\d+", answer)})
+        return picked if all(0 <= i < len(labels) for i in picked) else []
     for i, (option_id, label) in enumerate(labels):
         if answer in (normalise(option_id), normalise(label)):
             return [i]
