@@ -694,7 +694,7 @@ def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
         r.fail((*where, "text"), "the action as text", text)
     due = m.get("due")
     due_text = r.text(due, (*where, "due"))
-    if due_text and not _is_date(due_text):
+    if due_text and not is_day(due_text):
         r.fail((*where, "due"), "a date as YYYY-MM-DD", due)
     return ActionItem(
         id=r.text(m.get("id"), (*where, "id")),
@@ -711,7 +711,8 @@ def _item(r: FieldReader, raw: Any, where: Where) -> ActionItem:
     )
 
 
-def _is_date(text: str) -> bool:
+def is_day(text: str) -> bool:
+    """`YYYY-MM-DD` exactly, a real day: how every date of a transcript is written."""
     try:
         date.fromisoformat(text)
     except ValueError:

@@ -6,10 +6,11 @@ answers follow the prompt's kind, so a golden transcript shows what the pack now
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import cycle
+from typing import Any
 
-from coach.engine import Dialogue
+from coach.engine import Dialogue, Prompt
 
 STORIES = (
     "My first manager rode along on my calls and showed me how to open with a question.",
@@ -47,3 +48,14 @@ def answers(dialogue: Dialogue) -> Iterator[str]:
             yield next(commitments)
         else:
             yield next(stories)
+
+
+def drive(
+    session: Any, answer: Callable[[Prompt], str | None], until: str | None = None
+) -> Prompt | None:
+    """Answer each prompt of `session` with `answer(prompt)` (None skips it) until step
+    `until` is asked or the reflection ends; the prompt it stopped at."""
+    while (prompt := session.dialogue.current()) is not None and prompt.step != until:
+        text = answer(prompt)
+        session.skip() if text is None else session.answer(text)
+    return prompt

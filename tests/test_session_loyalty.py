@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from conftest import DATA
+from leader import drive
 
 from coach.catalog import PackFile, read_pack
 from coach.session import Session
@@ -57,15 +58,19 @@ def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock
 
     store = SessionStore(tmp_path / "sessions")
     session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
-    while (prompt := session.dialogue.current()) is not None and prompt.step != "close_loyalty":
-        if prompt.kind == "rating":
-            session.answer("4")
-        elif prompt.kind == "choice":
-            session.answer("1")
-        elif prompt.can_skip:
-            session.skip()
-        else:
-            session.answer("Take Sam to lunch by Friday")
+    drive(
+        session,
+        lambda p: (
+            "4"
+            if p.kind == "rating"
+            else "1"
+            if p.kind == "choice"
+            else None
+            if p.can_skip
+            else "Take Sam to lunch by Friday"
+        ),
+        until="close_loyalty",
+    )
     session.answer("He showed me how on calls and he always had my back.")
     prompt = session.dialogue.current()
     assert prompt is not None and prompt.text.startswith(

@@ -9,9 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 from conftest import DATA
+from leader import drive
 
 from coach.actions import Row
 from coach.catalog import PackFile, find_pack, read_pack
+from coach.engine import Prompt
 from coach.report import actions_markdown, transcript_markdown
 from coach.report.exports import actions_todo
 from coach.session import Session
@@ -64,24 +66,22 @@ def test_a_suggestion_taken_for_the_trait_chosen_first_is_its_step_in_the_summar
     store = SessionStore(tmp_path / "sessions")
     session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
     offered = []
-    while (prompt := session.dialogue.current()) is not None:
+
+    def leader(prompt: Prompt) -> str | None:
         if prompt.kind == "rating":
-            session.answer("1" if prompt.trait == "inspirational_coach" else "4")
-        elif prompt.kind == "commit" and prompt.trait == "inspirational_coach":
-            session.answer("idk")  # no step of their own for this trait
-        elif prompt.kind == "commit":
-            session.answer("Call Sam about his pipeline by Friday")
-        elif prompt.step.endswith("_offer"):
+            return "1" if prompt.trait == "inspirational_coach" else "4"
+        if prompt.kind == "commit":  # no step of their own for the trait they will choose
+            return "idk" if prompt.trait == "inspirational_coach" else "Call Sam by Friday"
+        if prompt.step.endswith("_offer"):
             offered.append(prompt.text)
-            session.answer("yes" if prompt.trait == "inspirational_coach" else "no")
-        elif prompt.step == "close_focus":
-            session.answer("Inspirational coach")
-        elif prompt.kind == "choice":
-            session.answer("1")
-        elif prompt.can_skip:
-            session.skip()
-        else:
-            session.answer("She rode along on my calls last spring and showed me the close.")
+            return "yes" if prompt.trait == "inspirational_coach" else "no"
+        if prompt.step == "close_focus":
+            return "Inspirational coach"
+        if prompt.kind == "choice":
+            return "1"
+        return None if prompt.can_skip else "She rode along on my calls and showed me the close."
+
+    drive(session, leader)
     turns = session.to_transcript().turns
     summary = next(t.text for t in reversed(turns) if t.step == "close_summary")
     assert any(text.startswith("Would it help to") for text in offered)

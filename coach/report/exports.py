@@ -70,16 +70,18 @@ def actions_todo(rows: Sequence[Row]) -> str:
     Each line starts with its dates, the day it was marked done and the day of its session
     (todo.txt's completion and creation dates), so that words of the leader's that todo.txt
     reads at a line's start (`x `, `(A) `, a date) stay words of the item."""
+    from coach.transcript import is_day
+
     lines = []
     for row in rows:
         item = row.item
         words = " ".join(item.text.split())
-        created = row.session[:10] if _is_day(row.session[:10]) else ""
+        created = row.session[:10] if is_day(row.session[:10]) else ""
         parts = []
         if item.status == "done":
             parts.append("x")
             done_on = item.checked.on[:10] if item.checked else ""
-            if _is_day(done_on):  # todo.txt gives a creation date only after a completion date
+            if is_day(done_on):  # todo.txt gives a creation date only after a completion date
                 parts.append(done_on)
                 parts.append(created)
         elif created:
@@ -97,14 +99,6 @@ def actions_todo(rows: Sequence[Row]) -> str:
             parts.append("status:dropped")
         lines.append(" ".join(parts))
     return "".join(line + "\n" for line in lines)
-
-
-def _is_day(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
 
 
 def notes_markdown(notes: Sequence[Note]) -> str:
