@@ -11,6 +11,7 @@ from conftest import DATA
 from leader import drive
 
 from coach.catalog import PackFile, read_pack
+from coach.engine import Prompt
 from coach.session import Session
 from coach.store import SessionStore
 
@@ -58,19 +59,13 @@ def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock
 
     store = SessionStore(tmp_path / "sessions")
     session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
-    drive(
-        session,
-        lambda p: (
-            "4"
-            if p.kind == "rating"
-            else "1"
-            if p.kind == "choice"
-            else None
-            if p.can_skip
-            else "Take Sam to lunch by Friday"
-        ),
-        until="close_loyalty",
-    )
+
+    def leader(prompt: Prompt) -> str | None:
+        if prompt.kind in ("rating", "choice"):
+            return "4" if prompt.kind == "rating" else "1"
+        return None if prompt.can_skip else "Take Sam to lunch by Friday"
+
+    drive(session, leader, until="close_loyalty")
     session.answer("He showed me how on calls and he always had my back.")
     prompt = session.dialogue.current()
     assert prompt is not None and prompt.text.startswith(
