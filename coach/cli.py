@@ -799,7 +799,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     clock = system_clock if frozen is None else lambda: frozen
     from coach.tui.review.app import make_review_app
 
-    make_review_app(Archive(folders), clock, author=args.author).run()
+    with _collector_held():  # the app collects again once its screen is furnished
+        make_review_app(Archive(folders), clock, author=args.author).run()
     return 0
 
 
