@@ -819,10 +819,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     for folder in folders[1:]:
         if not folder.is_dir():
             raise UserError(f"{folder}: there is no such folder to review")
-    clock, _rng = _session_env()
+    # The clock alone: `coach.session` would bring the engine and Jinja2 (60-100 ms) to a
+    # start that never begins a session.
+    from coach.clock import frozen_time, system_clock
+
+    try:
+        frozen = frozen_time(os.environ)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    clock = system_clock if frozen is None else lambda: frozen
     from coach.tui.review.app import make_review_app
 
-    make_review_app(Archive(folders), clock, author=args.author).run()
+    with _collector_held():  # the app collects again once its screen is furnished
+        make_review_app(Archive(folders), clock, author=args.author).run()
     return 0
 
 

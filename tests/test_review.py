@@ -71,8 +71,21 @@ def build(folders: list[Path]) -> ReviewApp:
     return make_review_app(Archive(folders), clock, author="Alex")
 
 
+async def furnished(pilot: Pilot[Any]) -> None:
+    """Until the sessions screen has its search box, filters and footer, which come after
+    its first frame; its refresh worker has begun by then (`ready` waits for it)."""
+    first = pilot.app.screen_stack[0]
+    assert isinstance(first, SessionsScreen)
+    for _ in range(200):
+        if first.furnished:
+            return
+        await pilot.pause()
+    raise AssertionError("the sessions screen was never furnished")
+
+
 async def ready(pilot: Pilot[Any]) -> None:
     """Until the workers are done and what they posted back is drawn."""
+    await furnished(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -216,6 +229,32 @@ async def test_slash_and_f_reach_the_search_and_the_filters(review: Pilot[Any]) 
     assert isinstance(review.app.focused, SessionTable)
     await review.press("f")
     assert review.app.focused is review.app.screen.query_one("#leader")
+
+
+async def test_keys_typed_before_the_search_box_is_there_land_in_it(
+    folders: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search box and the filters come after the first frame: a search typed at once
+    is held until they do, then handed on in order, Enter and all."""
+    waiting: list[SessionsScreen] = []
+    furnish = SessionsScreen.furnish
+
+    def later(screen: SessionsScreen) -> None:
+        waiting.append(screen)
+
+    monkeypatch.setattr(SessionsScreen, "furnish", later)
+    Archive(folders).refresh()  # indexed: the first rows are drawn before anything else
+    app = build(folders)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash", *"priya", "enter")
+        screen = sessions(pilot)
+        assert waiting == [screen] and not screen.query("#search")
+        assert len(rows(pilot)) == 5  # the first rows, while the keys wait
+        furnish(screen)
+        await ready(pilot)
+        assert screen.query_one("#search", Input).value == "priya"
+        assert screen.searched == "priya"
+        assert column(pilot, "date") == ["2026-11-20", "2026-11-02"]
 
 
 # -- search ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from test_archive import day, reflect, samples
+from test_review import furnished
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -48,6 +49,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: Path) -> ReviewAp
 
 
 async def settled(pilot: Pilot[Any]) -> None:
+    await furnished(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     for widget in pilot.app.screen.query("*"):

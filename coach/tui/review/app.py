@@ -8,17 +8,32 @@ archive's answers (`coach.archive`), and marking an item or adding a note goes t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from coach.archive import Archive, Entry, Match
-from coach.tui.review.commands import ArchiveCommands
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.message_pump import MessagePump
+
+    from coach.archive import Archive, Entry, Match
 
 Clock = Callable[[], datetime]
+KEY_WAIT = 1.0  # seconds a held key may take to be handled before the next is given anyway
+
+
+def _archive_commands() -> type[Provider]:
+    """The palette's archive commands, imported when the palette first opens, not at start."""
+    from coach.tui.review.commands import ArchiveCommands
+
+    return ArchiveCommands
 
 
 class ReviewApp(App[None]):
@@ -27,13 +42,16 @@ class ReviewApp(App[None]):
     CSS_PATH = "review.tcss"
     TITLE = "coach review"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ArchiveCommands}
+    COMMANDS = App.COMMANDS | {_archive_commands}
 
     def __init__(self, archive: Archive, clock: Clock, author: str | None = None) -> None:
         super().__init__()
         self.archive = archive
         self.clock = clock
         self._author = author
+        # Keys pressed before the sessions screen has its search box and filters: handed on
+        # to it, in order, once it has them (`furnished`), so a `/` typed at once is not lost.
+        self._held: list[events.Key] | None = []
 
     @property
     def today(self) -> date:
@@ -52,10 +70,60 @@ class ReviewApp(App[None]):
     def now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The sessions table is the app's own first screen, composed in Textual's start-up
+        pass: pushed from `on_mount`, it came after a frame of Textual's empty screen."""
         from coach.tui.review.screens.sessions import SessionsScreen
 
-        self.push_screen(SessionsScreen())
+        return SessionsScreen()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Until the sessions screen is furnished, keys are kept for it rather than given to
+        a screen whose search box and filters are not there yet."""
+        if self._held is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held.append(event)
+            return
+        await super().on_event(event)
+
+    def furnished(self) -> None:
+        """The sessions screen has its search box, filters and footer: the keys held since
+        the start are handed on to it, and what start-up built, which lives as long as the
+        app, is frozen out of every later collection when the CLI held the collector until
+        now (`coach.cli._collector_held`); collecting starts again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        self.run_worker(self._hand_on(), group="held keys")
+
+    async def _hand_on(self) -> None:
+        """The held keys, in order, each handled to the end before the next (`_settled`), so
+        that `/` and what follows it land in the search box; keys that come meanwhile wait
+        their turn. Runs as a task of its own: it waits on the app's and the screen's
+        queues."""
+        held = self._held or []
+        while held:
+            await self._settled(held.pop(0))
+        self._held = None
+
+    async def _settled(self, key: events.Key) -> None:
+        """Give `key` as the terminal would have, and return once it is handled: a call is
+        sent down the queues the key goes through as it bubbles (the focused widget's, its
+        parents', the app's) behind it, and once more behind the app's own calls, such as
+        the focus a binding gave."""
+        target = self.focused or self.screen
+        chain: list[MessagePump] = [target, *target.ancestors]
+        done = asyncio.Event()
+
+        def behind(at: int) -> None:
+            if at < len(chain):
+                chain[at].call_later(behind, at + 1)
+            else:
+                done.set()
+
+        await super().on_event(events.Key(key.key, key.character))
+        behind(0)
+        with contextlib.suppress(TimeoutError):  # the app closed behind it (Ctrl+Q)
+            await asyncio.wait_for(done.wait(), KEY_WAIT)
 
     # -- moving between views -------------------------------------------------------------
 

@@ -18,14 +18,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, ProgressBar, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from coach.archive import Entry, Glance, Match, leader_key
 from coach.terminal import printable
 from coach.tui.review.charts import abbreviated, fit, highlighted, spark
-from coach.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
     from coach.tui.review.app import ReviewApp
 
 NO_NAME = "(no name)"
@@ -173,47 +174,74 @@ class SessionsScreen(Screen[None]):
         self.glance: Glance | None = None  # the newest sessions, until the archive is listed
         self._away = False  # another screen has been on top since this one opened
         self.progress_bar: ProgressBar | None = None  # while many files are read
+        self.furnished = False  # the search box, the filters and the footer are there
+        self._drawn = threading.Event()  # and on screen: the refresh waits for it
 
     @property
     def review_app(self) -> ReviewApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        """What the first frame needs: the status line, the table and the preview. The
+        search box, the filters and the footer come after it (`furnish`), into rows kept
+        for them, so nothing moves when they do."""
         with Horizontal(id="status-bar"):  # a progress bar joins it when many files are read
             yield Static(Content("Reading the sessions…"), id="status")
-        with Horizontal(id="search-bar"):
-            yield Input(
-                placeholder="/ search every answer, Enter to find", id="search", compact=True,
-                select_on_focus=False,
-            )  # fmt: skip
-        with Horizontal(id="filters"):
-            yield Select[str]((), prompt="Any leader", id="leader", compact=True)
-            yield Select[str]((), prompt="Any pack", id="pack", compact=True)
-            yield Select[str](
-                [(Content("Complete"), "complete"), (Content("Unfinished"), "in_progress")],
-                prompt="Any status", id="status-filter", compact=True,
-            )  # fmt: skip
-            yield Input(placeholder="from YYYY-MM-DD", id="since", compact=True)
-            yield Input(placeholder="until YYYY-MM-DD", id="until", compact=True)
+        yield Horizontal(id="search-bar")
+        yield Horizontal(id="filters")
         yield SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview")
-        yield KeysFooter()
+        yield Static(id="keys-room")  # the footer's row until it comes
 
     def on_mount(self) -> None:
         """The newest sessions go in the table before its first frame, from the indexes as
         they stand (`Archive.newest`: one indexed query for a screenful, no session file
         read, none stat'ed; a few milliseconds, which a worker's round trip would double);
-        the refresh that lists them all starts in a worker once that frame is drawn."""
+        the rest of the screen follows that frame, and the refresh that lists every session,
+        in a worker started now, waits for the rest to be drawn."""
         self.query_one(SessionTable).focus()
         archive = self.review_app.archive
-        drawn = threading.Event()
         if not archive.loaded:
             glance = archive.newest(FIRST_ROWS)
             if glance.entries:
                 self.glance = glance
                 self.show()
-        self.call_after_refresh(drawn.set)
-        self.load(drawn)
+        self.call_after_refresh(self.furnish)
+        self.load(self._drawn)
+
+    def furnish(self) -> None:
+        """The search box, the filters and the footer, once the first rows are drawn: three
+        `Select`s, three `Input`s and the footer's keys, each composed, styled and laid out,
+        would otherwise come before them."""
+        from coach.tui.widgets.footer import KeysFooter
+
+        self.query_one("#search-bar").mount(
+            Input(
+                placeholder="/ search every answer, Enter to find", id="search", compact=True,
+                select_on_focus=False,
+            )
+        )  # fmt: skip
+        self.query_one("#filters").mount_all([
+            Select[str]((), prompt="Any leader", id="leader", compact=True),
+            Select[str]((), prompt="Any pack", id="pack", compact=True),
+            Select[str](
+                [(Content("Complete"), "complete"), (Content("Unfinished"), "in_progress")],
+                prompt="Any status", id="status-filter", compact=True,
+            ),
+            Input(placeholder="from YYYY-MM-DD", id="since", compact=True),
+            Input(placeholder="until YYYY-MM-DD", id="until", compact=True),
+        ])  # fmt: skip
+        self.query_one("#keys-room").remove()
+        self.mount(KeysFooter())
+        self.call_after_refresh(self._furnished)
+
+    def _furnished(self) -> None:
+        """The keys typed meanwhile go to the whole screen now; the refresh goes on once
+        this frame is drawn."""
+        self.furnished = True
+        self.refresh_bindings()
+        self.review_app.furnished()
+        self.call_after_refresh(self._drawn.set)
 
     def on_screen_suspend(self) -> None:
         self._away = True
@@ -239,8 +267,9 @@ class SessionsScreen(Screen[None]):
         frame. While many files are read (a first build), a progress bar says how far it is.
 
         Args:
-            drawn: Set once the first frame is on screen: the refresh waits for it, as it
-                holds the GIL most of the time and would slow that frame.
+            drawn: Set once the whole screen is on it (the first rows, then the filters and
+                the footer): the refresh waits for it, as it holds the GIL most of the time
+                and would slow those frames.
         """
         if drawn is not None:
             drawn.wait(FIRST_FRAME_WAIT)
@@ -264,12 +293,17 @@ class SessionsScreen(Screen[None]):
         )
         bar = self.progress_bar
         if bar is None:  # mounted only now: a warm start has no use for its four widgets
+            from textual.widgets import ProgressBar
+
             bar = self.progress_bar = ProgressBar(id="progress")
             self.query_one("#status-bar").mount(bar)
         bar.display = done < total
         bar.update(total=total, progress=done)
 
     def _loaded(self) -> None:
+        if not self.furnished:  # the refresh gave up waiting for the filters (`load`)
+            self.call_after_refresh(self._loaded)
+            return
         archive = self.review_app.archive
         self.glance = None
         if self.progress_bar is not None:
@@ -295,8 +329,10 @@ class SessionsScreen(Screen[None]):
 
     def filters(self) -> dict[str, Any]:
         """The filters as they stand, for `Archive.filter`; a date that is not one is no
-        filter (its box says so)."""
+        filter (its box says so); none before the filters are there."""
         chosen: dict[str, Any] = {}
+        if not self.furnished:
+            return chosen
         for name, selector in (
             ("leader", "#leader"),
             ("pack", "#pack"),
