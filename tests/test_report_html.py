@@ -244,7 +244,7 @@ def test_skips_backs_rejections_checkin_draft_and_notes() -> None:
     assert len(page.all("div", "rejected")) == 1 and "not used" in page.words
     assert len(page.all("div", "probe")) == sum(x.kind == "probe" for x in t.turns)
     assert "done, Fri 20 Nov 2026 at the check-in of 2026-11-20-1605-dl20" in page.words
-    assert "drop, Sat 21 Nov 2026: no longer my team" in page.words
+    assert "dropped, Sat 21 Nov 2026: no longer my team" in page.words
     assert len(page.all("aside", "note")) == 2
     assert "Kim · 3 Nov 2026 10:00" in page.words
     assert len(page.all("tr", "overdue")) == 5  # done and dropped items are never overdue
@@ -445,3 +445,23 @@ def test_the_history_report_draws_in_chromium(tmp_path: Path) -> None:
     ink = sum(1 for row in rows for i in range(0, len(row), 3) if row[i : i + 3] != b"\xff" * 3)
     assert ink > width * height * 0.03, ink
     assert colour_count(rows, ACCENT) > 500, "the trend lines are not drawn"
+
+
+def test_a_rating_is_said_back_by_its_own_label_not_a_later_choice_answered_by_number() -> None:
+    t = sample()
+    at, rating = next(
+        (i, x) for i, x in enumerate(t.turns) if x.role == "leader" and x.understood and
+        x.trait and x.text.strip() == str(t.ratings.get(x.trait))
+    )  # fmt: skip
+    offer = replace(rating, n=rating.n + 1, step="offer", text=rating.text, understood="No, thanks")
+    t = replace(t, turns=(*t.turns[: at + 1], offer, *t.turns[at + 1 :]))
+    html = transcript_html(t, today=TODAY)
+    value = t.ratings[rating.trait or ""]
+    assert f"{value} out of 5 ({rating.understood})" in html
+    assert "(No, thanks)" not in html
+
+
+def test_overdue_is_dated_only_when_an_item_is_overdue() -> None:
+    t = sample()
+    assert "Overdue as of" in transcript_html(t, today=date(2026, 12, 31))
+    assert "Overdue as of" not in transcript_html(t, today=date(2026, 11, 2))  # none due yet

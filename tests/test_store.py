@@ -343,6 +343,11 @@ def test_a_corrupt_file_names_line_and_column(store: SessionStore) -> None:
             b"schema: 1\nid: x\nn: " + b"9" * 5000 + b"\n",
             "3:4: the session file is not valid YAML (a number in it is too long to read)",
         ),
+        (
+            b"schema: 1\nid: x\nstarted: 2025-02-30\n",
+            "3:10: the session file is not valid YAML (it holds the date 2025-02-30, which does"
+            " not exist)",
+        ),
     ],
 )
 def test_what_is_not_a_session_is_one_clear_sentence(

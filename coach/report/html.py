@@ -14,6 +14,7 @@ geometry worked out here) and leaves the markup to the templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -200,7 +201,8 @@ def _checked(item: ActionItem) -> str:
         return ""
     where = f" at the check-in of {c.in_session}" if c.in_session else ""
     why = f": {c.why}" if c.why else ""
-    return f"{c.answer}, {_day(c.on)}{where}{why}"
+    said = {"drop": "dropped", "partly": "partly done"}.get(c.answer, c.answer)
+    return f"{said}, {_day(c.on)}{where}{why}"
 
 
 def _items(transcript: Transcript, today: date | None) -> list[_Item]:
@@ -229,16 +231,15 @@ def _trait_order(transcripts: Iterable[Transcript]) -> list[str]:
 
 
 def _understood(transcript: Transcript, trait: str, value: int) -> str:
-    """What coach said back for this rating (the scale's label), found on the leader's turn."""
-    for turn in reversed(transcript.turns):
-        if (
-            turn.role == "leader"
-            and turn.kind == "answer"
-            and turn.trait == trait
-            and turn.understood
-            and turn.text.strip() == str(value)
-        ):
-            return turn.understood
+    """What coach said back for this rating (the scale's label), found on the leader's turn.
+
+    The trait's rating is its first one, so its turn is the first answer in the trait that
+    gave that number: a later choice answered by number ("2" for an option) is not it."""
+    for turn in transcript.turns:
+        if turn.role == "leader" and turn.kind == "answer" and turn.trait == trait:
+            number = re.match(r"\s*(\d+)\b", turn.text)
+            if number and number.group(1) == str(value):
+                return turn.understood or ""
     return ""
 
 

@@ -171,18 +171,39 @@ def load(text: str) -> Any:
     loader = codec.checking_loader if "*" in text else codec.loader
     try:
         return yaml.load(text, Loader=loader)
-    except ValueError:  # a number past Python's 4,300 digits (sys.get_int_max_str_digits)
-        raise _too_long(text) from None
+    except ValueError:  # a value its type refuses: too many digits, a day that is not
+        raise _unreadable(text) from None
 
 
-def _too_long(text: str) -> Exception:
-    """The constructor's refusal of a number too long to read, marked where it is."""
+def _unreadable(text: str) -> Exception:
+    """The constructor's refusal of a plain value, marked where it is: a number past
+    Python's 4,300 digits (sys.get_int_max_str_digits), or a date no calendar has."""
     import yaml
 
     found = re.search(r"[0-9_]{4000,}", text)
+    problem = "a number in it is too long to read"
+    if found is None:
+        found = next((m for m in _DATES.finditer(text) if not _real_day(m.group(1))), None)
+        problem = "it holds a date that does not exist"
+        if found is not None:
+            problem = f"it holds the date {found.group(1)}, which does not exist"
     mark = None
-    if found:
-        at = found.start()
+    if found is not None:
+        at = found.start(1) if found.re is _DATES else found.start()
         line = text.count("\n", 0, at)
         mark = yaml.Mark("<yaml>", at, line, at - (text.rfind("\n", 0, at) + 1), None, 0)
-    return yaml.MarkedYAMLError(problem="a number in it is too long to read", problem_mark=mark)
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
+
+
+_DATES = re.compile(r"(?:^|[\s:\-\[{,])(\d{4}-\d{1,2}-\d{1,2})(?=[\sT,\]}]|$)", re.MULTILINE)
+
+
+def _real_day(text: str) -> bool:
+    from datetime import date
+
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
