@@ -18,12 +18,21 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from coach.store.errors import StoreError
-from coach.store.store import BODY_KEYS, NOTES_SUFFIX, load_file, read_header
-from coach.transcript import Transcript, listing_fields, parse
+from coach.store.plainfile import Refused, open_plain
+from coach.store.scan import is_session_name
+from coach.store.store import (
+    BODY_KEYS,
+    MAX_SESSION_BYTES,
+    journal_path,
+    load_file,
+    read_header,
+)
+from coach.transcript import SCHEMA, Transcript, listing_fields, parse
 
 INDEX_FILE = ".index.sqlite"
 """The index inside the folder it indexes; deleting it only costs one rebuild."""
@@ -59,6 +68,7 @@ _BATCH_CACHE = -16384  # KiB: a batch (2-3 MB of pages) fits, so the write does 
 
 Progress = Callable[[int, int], None]
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode
+StampedName = tuple[str, int, int, int]  # name, mtime_ns, size, inode
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +204,13 @@ class Index:
     def refresh(self, progress: Progress | None = None) -> int:
         """Read what changed since the last refresh; returns how many files were read.
 
+        The folder is compared with the index in one pass: a stat of each entry (through
+        the folder's descriptor), one query of every stamp the index holds, a set
+        difference. Only when that finds something does the refresh write, under SQLite's
+        write lock taken before anything is read (`BEGIN IMMEDIATE`), so a second process
+        refreshing the same folder waits for it (`timeout`) instead of failing on a read
+        lock it could not upgrade, and then finds those files done.
+
         Args:
             progress: Called as `progress(done, total)` while changed files are read, for a
                 progress bar when many changed.
@@ -201,29 +218,44 @@ class Index:
         with self._lock:
             db = self._open()
             files = _scan(self.folder)
-            known = {row[0]: tuple(row[1:]) for row in db.execute(
-                "SELECT name, mtime_ns, size, ino FROM files")}  # fmt: skip
-            gone = [name for name in known if name not in files]
-            changed = [name for name, stamp in files.items() if known.get(name) != stamp]
-            with db:
-                for name in gone:
-                    self._forget(db, name)
+            known = set(db.execute("SELECT name, mtime_ns, size, ino FROM files").fetchall())
+            # Both differences probe with the hashes the sets hold: no tuple is hashed again.
+            changed = sorted(files.difference(known))  # new or changed: read each
+            stale = known.difference(files)  # changed or gone: forget each
+            if not changed and not stale:
+                return 0
+            gone = sorted({row[0] for row in stale}.difference(row[0] for row in changed))
+            if not changed:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    _forget(db, gone)
+                return 0
             # Committed a batch at a time, so a save in another process waits for one
             # batch at most, never for a whole cold build; with a cache large enough for a
             # batch, readers in other processes read on until it commits (a spilled cache
             # would lock them out for the rest of the batch).
-            if changed:
-                db.execute(f"PRAGMA cache_size = {_BATCH_CACHE}")
-            for start in range(0, len(changed), _BATCH):
-                with db:
-                    for done, name in enumerate(changed[start : start + _BATCH], start + 1):
-                        self._forget(db, name)
-                        self._add(db, name, files[name])
-                        if progress is not None:
-                            progress(done, len(changed))
-            if changed:  # back to SQLite's default: a reader needs no more
+            db.execute(f"PRAGMA cache_size = {_BATCH_CACHE}")
+            read = 0
+            try:
+                for start in range(0, len(changed), _BATCH):
+                    with db:
+                        db.execute("BEGIN IMMEDIATE")
+                        # What another process indexed while this one waited for the lock
+                        # (two reviews opened at once) is not read a second time.
+                        part = changed[start : start + _BATCH]
+                        batch = _still_changed(db, part)
+                        _forget(db, [*gone, *(name for name, _, _, _ in batch)])
+                        gone = []
+                        key = _next_key(db)
+                        done = start + len(part) - len(batch)
+                        for name, mtime_ns, size, ino in batch:
+                            key += self._add(db, name, (mtime_ns, size, ino), key)
+                            read, done = read + 1, done + 1
+                            if progress is not None:
+                                progress(done, len(changed))
+            finally:  # back to SQLite's default: a reader needs no more
                 db.execute("PRAGMA cache_size = -2000")
-            return len(changed)
+            return read
 
     def update(self, name: str, doc: Mapping[str, Any] | None = None) -> None:
         """Bring one file's rows up to date now, in one transaction: the store calls this
@@ -238,36 +270,43 @@ class Index:
             db = self._open()
             stamp = _stat(self.folder / name)
             with db:
-                self._forget(db, name)
+                db.execute("BEGIN IMMEDIATE")
+                _forget(db, [name])
                 if stamp is not None:
-                    self._add(db, name, stamp, doc)
+                    self._add(db, name, stamp, _next_key(db), doc)
 
     def _add(
         self,
         db: sqlite3.Connection,
         name: str,
         stamp: Stamp,
+        key: int,
         given: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> int:
+        """Index the file `name` (or `given`, what it holds) under `key`; returns how many
+        keys it took (none for a file listed as a problem)."""
         path = self.folder / name
         body_problem = None
         try:
-            doc = dict(given) if given is not None else load_file(path)
+            if given is not None:
+                doc = dict(given)
+            else:
+                doc, stamp = _read(path, stamp)
             t = parse(doc, path)
         except StoreError as exc:
             # The turns may be what is wrong: a header that reads still lists the session.
             try:
-                doc = read_header(path)
+                doc = _loaded(read_header, path)
                 t = parse(doc, path)
             except StoreError:
                 self._problem(db, name, stamp, exc)
-                return
+                return 0
             body_problem = exc.message
         if t.id != path.stem:
             self._problem(db, name, stamp, StoreError(
                 path, f"the file holds session {t.id} but is named {name}; "
                 f"rename it to {t.id}.yaml"))  # fmt: skip
-            return
+            return 0
         header = {k: v for k, v in doc.items() if k not in BODY_KEYS}
         try:
             header_json: str | None = json.dumps(header, ensure_ascii=False)
@@ -278,9 +317,6 @@ class Index:
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
             (name, *stamp, t.id, body_problem),
         )
-        # A session's answers are found by a range of FTS5 rowids, so forgetting them is a
-        # range delete, not a scan of every answer in the archive (at every save).
-        key = db.execute("SELECT coalesce(max(key), 0) + 1 FROM sessions").fetchone()[0]
         db.execute(
             "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (t.id, name, t.participant, t.pack.id, t.status, t.started_at, t.updated_at,
@@ -301,6 +337,7 @@ class Index:
                 [(key * _SPAN + i, turn.text, t.id, turn.n)
                  for i, turn in enumerate(answers[:_SPAN])],
             )  # fmt: skip
+        return 1
 
     @staticmethod
     def _problem(db: sqlite3.Connection, name: str, stamp: Stamp, exc: StoreError) -> None:
@@ -308,21 +345,6 @@ class Index:
             "INSERT INTO files VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL)",
             (name, *stamp, exc.message, exc.line, exc.col),
         )
-
-    @staticmethod
-    def _forget(db: sqlite3.Connection, name: str) -> None:
-        row = db.execute("SELECT session FROM files WHERE name = ?", (name,)).fetchone()
-        db.execute("DELETE FROM files WHERE name = ?", (name,))
-        if row and row[0]:  # a session's id is its file's name: no other file holds it
-            found = db.execute("SELECT key FROM sessions WHERE id = ?", (row[0],)).fetchone()
-            if found and found[0] is not None:
-                first = int(found[0]) * _SPAN
-                db.execute(
-                    "DELETE FROM answers WHERE rowid >= ? AND rowid < ?", (first, first + _SPAN)
-                )
-            for table in ("ratings", "actions", "sessions"):
-                column = "id" if table == "sessions" else "session"
-                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (row[0],))
 
     # -- asking ------------------------------------------------------------------------
 
@@ -464,16 +486,13 @@ class Index:
             try:
                 db = self._connect()
                 version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    _create(db)
+                    version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version == _VERSION:
                     for table in ("files", "sessions", "answers"):
                         db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
                     _add_lookups(db)
-                    self._db = db
-                    return db
-                if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
-                    with db:
-                        db.executescript(_SCHEMA)
-                        db.execute(f"PRAGMA user_version = {_VERSION}")
                     self._db = db
                     return db
                 db.close()
@@ -512,6 +531,23 @@ class Index:
                     target.unlink()
 
 
+def _create(db: sqlite3.Connection) -> None:
+    """Make the tables of an empty index in one transaction, under the write lock: a second
+    process opening the same new index at that moment waits, then finds them made (a schema
+    half made, as `executescript` commits it statement by statement, looked foreign to it,
+    and it deleted the index under the first process, which then built one nobody read)."""
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        if db.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        if db.execute("SELECT 1 FROM sqlite_master").fetchone():
+            return
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {_VERSION}")
+
+
 def _add_lookups(db: sqlite3.Connection) -> None:
     """Add the indexes an index of version 4 made before them lacks; one that cannot be
     added now (another process is writing, the file is read-only) is tried at the next open."""
@@ -531,8 +567,192 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in words or "busy" in words
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or not name.endswith(".yaml") or name.endswith(NOTES_SUFFIX)
+def _next_key(db: sqlite3.Connection) -> int:
+    """The key after every session's: a session's answers have the FTS5 rowids from
+    key * _SPAN, so forgetting them is a range delete, not a scan of every answer in the
+    archive (at every save). Asked once per transaction (`sessions_key` makes it a lookup)."""
+    return int(db.execute("SELECT coalesce(max(key), 0) + 1 FROM sessions").fetchone()[0])
+
+
+def _still_changed(db: sqlite3.Connection, batch: list[StampedName]) -> list[StampedName]:
+    """The files of `batch` whose stamp the index does not hold now."""
+    held = set(
+        db.execute(
+            "SELECT name, mtime_ns, size, ino FROM files "
+            f"WHERE name IN ({', '.join('?' * len(batch))})",
+            [name for name, _, _, _ in batch],
+        )
+    )
+    return [row for row in batch if row not in held]
+
+
+def _forget(db: sqlite3.Connection, names: list[str]) -> None:
+    """Delete the rows of the files `names`: one prepared statement per table."""
+    if not names:
+        return
+    held: list[tuple[str, int | None]] = []
+    for start in range(0, len(names), _BATCH):  # a bound on the query's parameters
+        part = names[start : start + _BATCH]
+        held += db.execute(
+            "SELECT f.session, s.key FROM files f LEFT JOIN sessions s ON s.id = f.session "
+            f"WHERE f.name IN ({', '.join('?' * len(part))}) AND f.session IS NOT NULL",
+            part,
+        ).fetchall()
+    # A session's id is its file's name: no other file holds it.
+    db.executemany(
+        "DELETE FROM answers WHERE rowid >= ? AND rowid < ?",
+        [(key * _SPAN, (key + 1) * _SPAN) for _, key in held if key is not None],
+    )
+    sessions = [(session,) for session, _ in held]
+    db.executemany("DELETE FROM ratings WHERE session = ?", sessions)
+    db.executemany("DELETE FROM actions WHERE session = ?", sessions)
+    db.executemany("DELETE FROM sessions WHERE id = ?", sessions)
+    db.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in names])
+
+
+def _loaded(read: Callable[[Path], dict[str, Any]], path: Path) -> dict[str, Any]:
+    """What `read` (`load_file`, `read_header`) gives, with a date that does not exist
+    (`2025-02-30`, unquoted, which PyYAML's date constructor refuses with a ValueError)
+    made the store's error like any other value a session file cannot hold."""
+    try:
+        return read(path)
+    except ValueError as exc:  # StoreError is not one: only PyYAML's constructors reach here
+        message = f"the session file holds a date that does not exist ({exc})"
+        raise StoreError(path, message) from None
+
+
+def _read(path: Path, stamp: Stamp) -> tuple[dict[str, Any], Stamp]:
+    """The session in `path` as `load_file` reads it, and the stamp of what was read.
+
+    A plain session file without a journal is read once, through its descriptor (so the
+    stamp is the `fstat` of the very file read: one replaced since the scan is indexed as
+    it now is, never the new text under the old stamp), and parsed by `_quick_load`; what
+    that declines (anything unusual, any error) is read by `load_file`, which gives the
+    store's own data or sentence, under the scan's stamp (older than or as old as what it
+    reads, so a file replaced meanwhile is read again next time, never missed)."""
+    try:
+        fd, opened = open_plain(path, follow_links=False)
+    except (OSError, Refused):
+        return _loaded(load_file, path), stamp
+    try:
+        # One read of the size `fstat` gave, and one byte more: a file that grew or shrank
+        # meanwhile is left to `load_file` (a chunked read would cost a 1 MB buffer here).
+        data = None
+        if opened.st_size <= MAX_SESSION_BYTES:
+            data = os.read(fd, opened.st_size + 1)
+    except OSError:
+        data = None
+    finally:
+        os.close(fd)
+    if data is not None and len(data) != opened.st_size:
+        data = None
+    doc = None if data is None else _quick_load(data)
+    if doc is None or os.path.lexists(journal_path(path)):
+        return _loaded(load_file, path), stamp
+    return doc, (opened.st_mtime_ns, opened.st_size, opened.st_ino)
+
+
+def _quick_load(data: bytes) -> dict[str, Any] | None:
+    """A session file's bytes as `yamlio.load` reads them, in about half the time, or None
+    when this cannot say for sure (not UTF-8, not libyaml, an alias, an error, not a
+    session of a schema this coach reads): the caller then asks `load_file`."""
+    loader = _quick_loader()
+    if loader is None:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "*" in text:  # maybe an alias: `yamlio` refuses those, node by node
+        return None
+    import yaml
+
+    try:
+        doc = yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    schema, session_id = doc.get("schema"), doc.get("id")
+    if type(schema) is not int or not 1 <= schema <= SCHEMA:
+        return None
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    return doc
+
+
+_RESOLVED_KEPT = 8192  # plain scalars whose tag `_quick_loader` remembers (keys, names, ...)
+
+
+@lru_cache(maxsize=1)
+def _quick_loader() -> type[Any] | None:
+    """libyaml's safe loader with PyYAML's own Python steps made cheap, or None without
+    libyaml. Two of those steps are most of a load: every node's tag resolved by regexes
+    (remembered here, per plain text: the same keys and words recur in every file) and every
+    node built through the generic constructor (here a plain map, list or string is built
+    directly; any other scalar goes to PyYAML's constructor for its tag; a map with a
+    non-string key, a merge key or a tag of its own, or anything else, makes the whole
+    document go through PyYAML's constructor as usual). What it gives equals what
+    `yamlio.load` gives (tests/test_index.py checks odd documents)."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from yaml.resolver import Resolver
+
+    base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+    str_tag, map_tag, seq_tag = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
+    resolve: Callable[..., str] = Resolver.resolve
+    construct: Callable[..., Any] = base.construct_object
+    resolved: dict[str, str] = {}
+
+    class _Unusual(Exception):
+        """Something the direct build does not do: PyYAML's constructor does it."""
+
+    class QuickLoader(base):  # type: ignore[misc,valid-type]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode:
+                if not implicit[0]:  # quoted or a block: a string, as in Resolver.resolve
+                    return str_tag
+                tag = resolved.get(value)
+                if tag is None:
+                    tag = resolve(self, kind, value, implicit)
+                    if len(resolved) < _RESOLVED_KEPT:
+                        resolved[value] = tag
+                return tag
+            return resolve(self, kind, value, implicit)
+
+        def descend_resolver(self, *args: Any) -> None:  # no path resolvers: nothing to do
+            return None
+
+        def ascend_resolver(self, *args: Any) -> None:
+            return None
+
+        def construct_document(self, node: Any) -> Any:
+            try:
+                data = self._build(node)
+            except _Unusual:
+                return super().construct_document(node)
+            self.constructed_objects: dict[Any, Any] = {}
+            return data
+
+        def _build(self, node: Any) -> Any:
+            kind = node.__class__
+            if kind is ScalarNode:
+                return node.value if node.tag == str_tag else construct(self, node)
+            build = self._build
+            if kind is MappingNode and node.tag == map_tag:
+                built = {}
+                for key, value in node.value:
+                    if key.__class__ is not ScalarNode or key.tag != str_tag:
+                        raise _Unusual
+                    built[key.value] = build(value)
+                return built
+            if kind is SequenceNode and node.tag == seq_tag:
+                return [build(item) for item in node.value]
+            raise _Unusual
+
+    return QuickLoader
 
 
 def _stat(path: Path) -> Stamp | None:
@@ -543,17 +763,29 @@ def _stat(path: Path) -> Stamp | None:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _scan(folder: Path) -> dict[str, Stamp]:
-    """Session file name → (mtime_ns, size, inode), without reading any. Entries that are not
-    plain files (a link, a pipe, a folder) are kept too: reading one says what it is."""
-    found: dict[str, Stamp] = {}
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(folder) as entries:
-        for entry in entries:
-            if _skipped(entry.name):
-                continue
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            found[entry.name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+def _scan(folder: Path) -> set[StampedName]:
+    """(name, mtime_ns, size, inode) of every session file, without reading any. Entries
+    that are not plain files (a link, a pipe, a folder) are kept too: reading one says
+    what it is. Where the platform can, each entry is stat'ed through the folder's
+    descriptor, as `fstatat` of its name alone (a sixth faster than by its whole path)."""
+    found: set[StampedName] = set()
+    fd: int | None = None
+    try:
+        if os.scandir in os.supports_fd:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        with os.scandir(folder if fd is None else fd) as entries:
+            for entry in entries:
+                name = entry.name
+                if not is_session_name(name):
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:  # removed since the folder was read
+                    continue
+                found.add((name, info.st_mtime_ns, info.st_size, info.st_ino))
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # no folder: no sessions (the archive says why)
+    finally:
+        if fd is not None:
+            os.close(fd)
     return found
