@@ -252,7 +252,10 @@ def test_an_index_kept_up_to_date_equals_one_built_from_scratch(
         assert index.refresh() == 3
         assert index.refresh() == 0
         problems = dict(index.problems())
-    assert "a date that does not exist" in problems["2026-11-21-0903-date.yaml"]
+    assert (
+        "(it holds the date 2026-02-30, which does not exist)"
+        in problems["2026-11-21-0903-date.yaml"]
+    )
     assert "symbolic link" in problems["2026-11-21-0907-link.yaml"]
     assert "named pipe" in problems["2026-11-21-0908-pipe.yaml"]
     kept = _tables(folder / INDEX_FILE)

@@ -296,7 +296,7 @@ class Index:
         except StoreError as exc:
             # The turns may be what is wrong: a header that reads still lists the session.
             try:
-                doc = _loaded(read_header, path)
+                doc = read_header(path)
                 t = parse(doc, path)
             except StoreError:
                 self._problem(db, name, stamp, exc)
@@ -610,17 +610,6 @@ def _forget(db: sqlite3.Connection, names: list[str]) -> None:
     db.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in names])
 
 
-def _loaded(read: Callable[[Path], dict[str, Any]], path: Path) -> dict[str, Any]:
-    """What `read` (`load_file`, `read_header`) gives, with a date that does not exist
-    (`2025-02-30`, unquoted, which PyYAML's date constructor refuses with a ValueError)
-    made the store's error like any other value a session file cannot hold."""
-    try:
-        return read(path)
-    except ValueError as exc:  # StoreError is not one: only PyYAML's constructors reach here
-        message = f"the session file holds a date that does not exist ({exc})"
-        raise StoreError(path, message) from None
-
-
 def _read(path: Path, stamp: Stamp) -> tuple[dict[str, Any], Stamp]:
     """The session in `path` as `load_file` reads it, and the stamp of what was read.
 
@@ -633,7 +622,7 @@ def _read(path: Path, stamp: Stamp) -> tuple[dict[str, Any], Stamp]:
     try:
         fd, opened = open_plain(path, follow_links=False)
     except (OSError, Refused):
-        return _loaded(load_file, path), stamp
+        return load_file(path), stamp
     try:
         # One read of the size `fstat` gave, and one byte more: a file that grew or shrank
         # meanwhile is left to `load_file` (a chunked read would cost a 1 MB buffer here).
@@ -648,7 +637,7 @@ def _read(path: Path, stamp: Stamp) -> tuple[dict[str, Any], Stamp]:
         data = None
     doc = None if data is None else _quick_load(data)
     if doc is None or os.path.lexists(journal_path(path)):
-        return _loaded(load_file, path), stamp
+        return load_file(path), stamp
     return doc, (opened.st_mtime_ns, opened.st_size, opened.st_ino)
 
 
