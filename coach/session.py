@@ -483,9 +483,10 @@ class Session:
             else f"The trait that earned your loyalty: {trait.title}."
         )
         rating = ratings.get(trait.id)
+        whom = "our leadership" if self.retro is not None else "yourself"  # a retro rates them
         if rating is None:
-            return f"{earned} You didn't rate yourself on it today."
-        return f"{earned} You rated yourself {rating} on it today."
+            return f"{earned} You didn't rate {whom} on it today."
+        return f"{earned} You rated {whom} {rating} on it today."
 
     def due_date(self, text: str) -> date | None:
         """A due date typed on the summary, in the same words the conversation takes

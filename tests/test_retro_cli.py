@@ -148,3 +148,5 @@ def test_a_mistyped_retro_id_is_caught_not_made_in_silence(tmp_path: Path) -> No
         "reflect", "--plain", "--retro", "q44", stdin=p.lines(), sessions=tmp_path / "s8", env=env
     )
     assert "is new" not in again.stderr  # q44 exists now: joining it is no slip
+    # A member rates the leadership, not themself: the summary says so.
+    assert "You rated our leadership " in again.stdout and "yourself" not in again.stdout
