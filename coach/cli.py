@@ -1319,6 +1319,16 @@ def cmd_retro(args: argparse.Namespace) -> int:
                 print(f"  {a.id}  {' '.join(a.text.split())} — {a.owner}, due {day_words(a.due)}")
             if not result.actions:
                 print("  (no item got a vote)")
+            taken = {a.id for a in result.actions}
+            counts = sorted((n for n in result.tallies.values() if n > 0), reverse=True)
+            cut = counts[args.top - 1] if len(counts) >= args.top else 0
+            tied = [g for g in board.groups if cut and result.tallies.get(g.id) == cut
+                    and g.id not in taken]  # fmt: skip
+            if tied:  # the board's order broke the tie: said, never done in silence
+                print(f"Tied at {cut} vote{'s' if cut != 1 else ''} with the last action and"
+                      " left out, the board's order deciding:")  # fmt: skip
+                for g in tied:
+                    print(f"  {g.id}  {' '.join(g.text.split())}")
             return 0
         if args.review:
             for ref, answer in _pairs(args.review, "--review").items():

@@ -150,3 +150,15 @@ def test_a_mistyped_retro_id_is_caught_not_made_in_silence(tmp_path: Path) -> No
     assert "is new" not in again.stderr  # q44 exists now: joining it is no slip
     # A member rates the leadership, not themself: the summary says so.
     assert "You rated our leadership " in again.stdout and "yourself" not in again.stdout
+
+
+def test_a_tie_at_the_cut_is_said_when_the_retro_closes(tmp_path: Path) -> None:
+    env, _people = _team(tmp_path, 6)
+    ids = [g.id for g in build_board(RetroFolder(tmp_path / "retros" / "q4", "q4")).groups]
+    for i in range(3):  # one vote each on three items: any two of them is a tie broken
+        voted = coach("retro", "q4", "--vote", ids[i], sessions=tmp_path / f"s{i}", env=env)
+        assert voted.returncode == 0, voted.stderr
+    closed = coach("retro", "q4", "--close", "--top", "2", sessions=tmp_path / "s0", env=env)
+    assert closed.returncode == 0, closed.stderr
+    tail = closed.stdout.split("Tied at 1 vote with the last action and left out,", 1)[1]
+    assert f"  {ids[2]}  " in tail and ids[0] not in tail and ids[1] not in tail
