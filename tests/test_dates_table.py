@@ -102,6 +102,10 @@ TABLE: list[tuple[date, str, str | None]] = [
     (SAT, "eom", "2026-11-30"),
     (SAT, "next month", "2026-12-31"),
     (SAT, "by the end of next month", "2026-12-31"),
+    (SAT, "by end of January", "2027-01-31"),  # a month's end, by its name
+    (SAT, "the end of feb", "2027-02-28"),
+    (SAT, "by the end of February 2028", "2028-02-29"),
+    (SAT, "end of December", "2026-12-31"),
     (SAT, "end of the quarter", "2026-12-31"),
     (SAT, "this quarter", "2026-12-31"),
     (date(2026, 2, 10), "end of quarter", "2026-03-31"),

@@ -87,6 +87,10 @@ def _patterns(lexicon: Lexicon) -> dict[str, re.Pattern[str]]:
         "month_day": re.compile(
             rf"{b}({month_words})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?{e}"
         ),
+        "month_end": re.compile(
+            rf"{b}(?:{_alt(rel.get('end_of', ()) or ('end of',))})\s+({month_words})\.?"
+            rf"(?:\s+(\d{{4}}))?{e}"
+        ),
         "ordinal": re.compile(
             rf"{b}(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th){e}(?!\s+(?:of\s+)?(?:{month_words}){e})"
         ),
@@ -322,6 +326,13 @@ def read_due(text: str, today: date, lexicon: Lexicon) -> Due | None:
         add_day(m, _dated(today, _month_index(m[2], lexicon), int(m[1]), m[3]))
     for m in p["month_day"].finditer(folded):
         add_day(m, _dated(today, _month_index(m[1], lexicon), int(m[2]), m[3]))
+    for m in p["month_end"].finditer(folded):  # "end of January": its last day
+        which = _month_index(m[1], lexicon)
+        opening = _dated(today, which, 1, m[2])
+        if opening is not None:
+            year = opening[0].year
+            last = date(year, which, calendar.monthrange(year, which)[1])
+            add(m, last, last < today)
     for m in p["ordinal"].finditer(folded):
         add(m, _ordinal(today, int(m[1])))
     for m in p["in_n"].finditer(folded):

@@ -114,6 +114,7 @@ ENGLISH: dict[str, Any] = {
         "end_of_month": ["end of the month", "end of month", "this month", "eom"],
         "next_month": ["next month", "end of next month"],
         "end_of_quarter": ["end of the quarter", "end of quarter", "this quarter", "eoq"],
+        "end_of": ["end of", "the end of"],  # before a month's name: "end of January"
         "in": ["in", "within"],
         "a": ["a", "an", "one"],
         "next": ["next"],
