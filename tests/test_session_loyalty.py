@@ -72,3 +72,32 @@ def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock
         "I hear both Inspirational coach and Builds loyalty in that."
     )
     assert prompt.suggested is None  # the coach asks which: it does not pick one of the two
+
+
+def test_a_question_asked_only_sometimes_counts_only_when_asked(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from coach.catalog import find_pack
+
+    totals = []
+    for i, (story, confirm) in enumerate((("She backed me with finance on the Acme deal", "3"),
+                                          ("idk", "something else"))):  # fmt: skip
+
+        def leader(prompt: Prompt, story: str = story, confirm: str = confirm) -> str | None:
+            if prompt.step in ("close_loyalty", "close_other"):
+                return confirm if prompt.stage == "confirm" else story
+            if prompt.kind in ("rating", "choice"):
+                return "4" if prompt.kind == "rating" else "1"
+            return None if prompt.can_skip else "Take Sam to lunch by Friday"
+
+        store = SessionStore(tmp_path / f"s{i}")
+        session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
+        seen = []
+        while (prompt := session.dialogue.current()) is not None:
+            seen.append((prompt.step, prompt.progress.answered, prompt.progress.total))
+            text = leader(prompt)
+            session.skip() if text is None else session.answer(text)
+        totals.append(seen[-1][2])
+        assert all(answered <= total for _, answered, total in seen)
+        assert ("close_other" in {step for step, _, _ in seen}) == (i == 1)
+    assert totals[1] == totals[0] + 1  # "something else": one question more, and counted

@@ -231,6 +231,9 @@ class Dialogue:
         self.log: list[Turn] = []
         self.pack_changed = False
         self._rating_steps = [s for s in pack.steps if s.kind == "rating" and s.trait]
+        # A question asked only when its `when` holds counts once it is asked, as a probe
+        # does not count at all: a leader who never sees it finishes at "23 of 23".
+        self._conditional = frozenset(s.id for s in pack.steps if s.is_question and s.conditional)
         self._commit_steps = [s for s in pack.steps if s.kind == "commit"]
         self._offers = pack.offers
         self._due_cache: dict[tuple[str, date], date] = {}
@@ -1252,7 +1255,11 @@ class Dialogue:
                     state = "todo" if seen_current else "done"
                 built.append(SectionProgress(section.id, section.title, section.trait, state))
             sections = self._sections[step.section] = tuple(built)
-        return Progress(self.answered, self.pack.question_count, sections)
+        total = self.pack.question_count
+        if self._conditional:
+            asked = {step.id, *self._state.answers, *self._state.skipped}
+            total -= len(self._conditional - asked)
+        return Progress(self.answered, total, sections)
 
 
 _CONTENT = re.compile(r"[^\W_]+")
