@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from coach.engine import Pack
 
 DEFAULT_PACK = "sales-leader"
+RETRO_PACK = "team-retro"  # the stock pack a team retro runs: joined with --retro, not chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -571,7 +571,7 @@ def _collector_held() -> Iterator[None]:
 def _reflect_tui(args: argparse.Namespace, tag: Any, pack_ref: str | None) -> int:
     """The reflection in the full-screen app: at once from what was kept of its first
     screen, when that can be drawn (`coach.tui.opening`), or once the session has begun."""
-    from coach.catalog import find_pack, list_packs
+    from coach.catalog import RETRO_PACK, find_pack, list_packs
 
     first_screen = None if tag is not None else _first_screen_key(args)
     start_screen = None if tag is not None or first_screen else _start_screen_key(args)
@@ -583,6 +583,9 @@ def _reflect_tui(args: argparse.Namespace, tag: Any, pack_ref: str | None) -> in
             packs = [find_pack(pack_ref, _pack_dirs(args))]
         else:
             packs, _problems = list_packs(_pack_dirs(args))
+            # The team retro's pack is joined with --retro ID: chosen here, its answers
+            # would reach no board.
+            packs = [p for p in packs if not (p.stock and p.pack.id == RETRO_PACK)] or packs
             if not packs:
                 packs = [find_pack(None, _pack_dirs(args))]  # says what is wrong with it
         store.ensure_writable()
@@ -682,14 +685,16 @@ def _start_screen_key(args: argparse.Namespace) -> tuple[Path, dict[str, Any]] |
     choice of packs is kept and drawn before any pack is loaded."""
     if os.environ.get("COACH_SERVED"):
         return None
-    from coach.catalog import pack_path, pack_paths
+    from coach.catalog import RETRO_PACK, pack_path, pack_paths
     from coach.tui.opening import start_key
 
     if args.pack:
         found = pack_path(args.pack, _pack_dirs(args))
         paths = [found[0]] if found is not None else None
     else:
-        paths = [path for path, _stock in pack_paths(_pack_dirs(args))]
+        paths = [
+            p for p, stock in pack_paths(_pack_dirs(args)) if not (stock and p.stem == RETRO_PACK)
+        ]
     key = start_key(paths) if paths else None
     return None if key is None else (locations.cache_dir(), key)
 

@@ -384,3 +384,17 @@ def test_a_crashed_app_says_where_the_answers_are_or_that_there_are_none(
     assert code == 1
     assert said in out
     assert ("coach resume 2026-11-28-0900-abcd" in out) == saved
+
+
+def test_the_start_screen_offers_no_team_retro_pack(tmp_path: Path, monkeypatch: Any) -> None:
+    """Chosen there, the retro's questions would be answered with no retro to reach: it is
+    joined with --retro ID instead."""
+    from coach import cli as coach_cli
+
+    monkeypatch.delenv("COACH_PACKS_DIR", raising=False)
+    monkeypatch.delenv("COACH_SERVED", raising=False)
+    args = coach_cli.build_parser().parse_args(["--sessions", str(tmp_path), "reflect"])
+    key = coach_cli._start_screen_key(args)
+    assert key is not None
+    offered = [Path(path).name for path, _size, _mtime in key[1]["packs"]]
+    assert "sales-leader.yaml" in offered and "team-retro.yaml" not in offered

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from coach.catalog import RETRO_PACK
 from coach.errors import StoreError
 from coach.retro.files import (
     Contribution,
@@ -45,7 +46,7 @@ __all__ = [
     "write_ledger",
 ]
 
-TEAM_PACK = "team-retro"
+TEAM_PACK = RETRO_PACK
 LEADER_PACK = "sales-leader"
 
 
