@@ -54,7 +54,7 @@ class Question:
         due = _day(self.due.due)
         if self.due.focus and self.due.trait_title:
             return (
-                f"Last time you chose to work on {self.due.trait_title} first{count}:\n\n"
+                f"Last time you chose {self.due.trait_title} to work on first{count}:\n\n"
                 f"    {self.due.text}\n\nIt was due {due}. What happened?"
             )
         lead = "You also committed to" if self.number > 1 else "Last time you committed to"

@@ -184,7 +184,7 @@ def test_line_mode_opens_with_the_check_in_and_records_it(tmp_path: Path) -> Non
     store, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["1", "part", "nonsense", "4", ":pause"], opening)
     assert out.index("── Before we start ──") < out.index("── ", out.index("Before we start") + 20)
-    assert "Last time you chose to work on Builds loyalty first (1 of 3):" in out
+    assert "Last time you chose Builds loyalty to work on first (1 of 3):" in out
     assert "Thank you; I'll keep that with it. Which is closest: 1) Done" in out
     saved = store.load(session.id)
     assert [c["answer"] for c in saved["checkin"]] == ["done", "partly", "drop"]
@@ -495,7 +495,7 @@ def test_a_save_that_fails_keeps_the_answer_for_the_next_save(
 def test_the_step_chosen_first_leads_and_not_yet_asks_what_got_in_the_way(tmp_path: Path) -> None:
     store, session, opening = after_the_samples(tmp_path)
     out = run_lines(session, ["3", "Priya was out sick", "done", "", ":pause"], opening)
-    first = out.index("Last time you chose to work on")
+    first = out.index("Last time you chose Builds loyalty to work on first")
     assert out.index("── Before we start ──") < first
     assert "What happened?" in out[first : first + 300]
     assert "What got in the way?" in out
@@ -543,7 +543,7 @@ async def test_not_yet_in_the_app_asks_what_got_in_the_way(tmp_path: Path) -> No
     app = build(store, packs=[find_pack(None, [])])
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        assert "Last time you chose to work on Builds loyalty first" in str(
+        assert "Last time you chose Builds loyalty to work on first" in str(
             app.screen.query_one("#item").render()
         )
         await pilot.press("3")

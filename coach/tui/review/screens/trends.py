@@ -187,7 +187,12 @@ class TrendsScreen(Screen[None]):
 
     def _loyalty(self, trend: Trend, width: int) -> Content:
         titles = dict(trend.traits)
-        chosen = Counter(titles.get(lo.trait, lo.trait) for lo in trend.loyalty if lo.trait)
+        # "other" is the leader's "none of them": named as every report names it.
+        chosen = Counter(
+            titles.get(lo.trait, "none of these traits" if lo.trait == "other" else lo.trait)
+            for lo in trend.loyalty
+            if lo.trait
+        )
         lines: list[Content] = []
         if chosen:
             tally = ", ".join(
