@@ -403,6 +403,26 @@ async def test_marking_an_item_done_writes_it_and_the_table_follows(review: Pilo
     assert rows(review)[-1][-2:] == ["7", "6"]  # open and late, as the file now says
 
 
+async def test_an_item_out_of_view_is_shown_before_a_key_marks_it(review: Pilot[Any]) -> None:
+    from textual.containers import VerticalScroll
+
+    reading = await open_row(review, 4)
+    page = reading.query_one("#reading", VerticalScroll)
+    page.scroll_end(animate=False)  # reading the turns, as after opening at a search's match
+    await review.pause()
+    item = reading.chosen_item()
+    assert item is not None and not page.can_view_partial(review.app.focused)
+    await review.press("d")
+    await ready(review)
+    assert notes(review.app)[-1] == (
+        f"This would mark: {item.text}. Press the key again to mark it."
+    )
+    assert reading.entry.header.action_items[0].status == "open"  # nothing marked unseen
+    await review.press("d")
+    await ready(review)
+    assert notes(review.app)[-1] == f"Marked done: {item.text}"
+
+
 async def test_a_session_open_elsewhere_is_said_in_one_sentence(review: Pilot[Any]) -> None:
     reading = await open_row(review, 4)
     with SessionStore(Path("mine")).lock(DANA):

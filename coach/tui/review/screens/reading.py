@@ -347,6 +347,17 @@ class ReadingScreen(Screen[None]):
         item = self.chosen_item()
         if item is None:
             return
+        focused = self.focused
+        reading = self.query_one("#reading", VerticalScroll)
+        if focused is not None and not reading.can_view_partial(focused):
+            # The item the key would mark is out of view (the page opened at a search's
+            # match): shown first, marked only by a second press.
+            reading.scroll_to_widget(focused, animate=False)
+            self.notify(
+                printable(f"This would mark: {item.text}. Press the key again to mark it."),
+                markup=False,
+            )
+            return
         if item.status == status:
             self.notify(f"It is {MARKED[status]} already.", markup=False)
             return
