@@ -464,7 +464,12 @@ class Dialogue:
             if step.classify:
                 text = self._state.answers.get(step.id)
                 follow = self._state.followups.get(step.id, [])
-                answer = "\n".join([text, *follow]) if isinstance(text, str) else None
+                answer = None
+                if isinstance(text, str):
+                    # What says nothing ("idk" before the real answer) is left out of the
+                    # answer every report quotes; the turns keep every word.
+                    said = [t for t in (text, *follow) if self._concreteness(t, None)[2]]
+                    answer = "\n".join(said or [text, *follow])
                 return {
                     "answer": answer,
                     "trait": self._state.vars.get(step.classify.into),
