@@ -101,3 +101,24 @@ def test_a_question_asked_only_sometimes_counts_only_when_asked(
         assert all(answered <= total for _, answered, total in seen)
         assert ("close_other" in {step for step, _, _ in seen}) == (i == 1)
     assert totals[1] == totals[0] + 1  # "something else": one question more, and counted
+
+
+def test_the_loyalty_answer_leaves_out_what_says_nothing(tmp_path: Path, clock: Clock) -> None:
+    from coach.catalog import find_pack
+
+    store = SessionStore(tmp_path / "sessions")
+    session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
+
+    def leader(prompt: Prompt) -> str | None:
+        if prompt.kind in ("rating", "choice"):
+            return "4" if prompt.kind == "rating" else "1"
+        return None if prompt.can_skip else "Take Sam to lunch by Friday"
+
+    drive(session, leader, until="close_loyalty")
+    session.answer("idk")  # probed: "You said "idk". Which moment ... comes back first?"
+    session.answer("Priya backing me on the Initech deal in front of finance")
+    assert session.dialogue.classification()["answer"] == (
+        "Priya backing me on the Initech deal in front of finance"
+    )
+    said = [t.text for t in session.dialogue.log if t.role == "leader"]
+    assert said[-2:] == ["idk", "Priya backing me on the Initech deal in front of finance"]
