@@ -205,23 +205,24 @@ def record(
     Raises:
         StoreError: an old session could not be read or written; nothing of it is changed.
     """
-    by_session: dict[str, list[tuple[DueItem, str]]] = {}
+    by_session: dict[str, list[tuple[DueItem, str, str | None]]] = {}
     answers = list(answers)
     records = records_for(answers)
-    for due, answer, *_note in answers:
-        by_session.setdefault(due.session_id, []).append((due, answer))
+    for due, answer, *note in answers:
+        # What got in the way goes with the item too, where a coach reading it looks.
+        by_session.setdefault(due.session_id, []).append((due, answer, note[0] if note else None))
     for session_id, updates in by_session.items():
         with store.lock(session_id):
             path = store.resolve(session_id)
             old = parse(store.load(session_id), path)
             items = []
             for item in old.action_items:
-                for due, answer in updates:
+                for due, answer, why in updates:
                     if item.id == due.item.id and item.text == due.text:
                         item = replace(
                             item,
                             status=STATUS[answer],
-                            checked=Checked(on.isoformat(), answer, in_session),
+                            checked=Checked(on.isoformat(), answer, in_session, why or None),
                         )
                 items.append(item)
             store.save(old.with_items(items).to_doc())

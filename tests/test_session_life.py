@@ -503,6 +503,13 @@ def test_the_step_chosen_first_leads_and_not_yet_asks_what_got_in_the_way(tmp_pa
     records = store.load(session.id)["checkin"]
     assert records[0]["answer"] == "not yet" and records[0]["note"] == "Priya was out sick"
     assert records[1]["answer"] == "done" and "note" not in records[1]
+    # What got in the way is on the item itself too, where a coach reading that session looks.
+    old = store.load(records[0]["session"])["action_items"]
+    asked = next(i for i in old if i["id"] == records[0]["item"])
+    assert asked["status"] == "open"
+    assert asked["checked"] == {
+        "on": "2026-11-28", "answer": "not yet", "in": session.id, "why": "Priya was out sick"
+    }  # fmt: skip
 
 
 def test_commitments_not_yet_due_are_listed_not_asked(tmp_path: Path) -> None:
