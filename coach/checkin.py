@@ -62,6 +62,13 @@ class Question:
 
 
 NOT_YET = "What got in the way?"
+# Said back after each answer, as a coach would: the answer heard, nothing made of it.
+HEARD = {
+    "done": "Good. That one is done.",
+    "partly": "Part of it is a start. It stays on your list.",
+    "not yet": "Thank you for saying so. It stays on your list.",
+    "drop": "Dropped. It won't come up again.",
+}
 """Asked once after "not yet": the leader's own words, kept with the check-in."""
 
 

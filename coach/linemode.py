@@ -196,9 +196,11 @@ class LineMode:
                             raise _Paused
                         said = " ".join(filter(None, (story, reason.strip())))
                         answers.append((question.due, answer, said or None))
+                        self.say(checkin.HEARD[answer])
                         break
                     if answer is not None:
                         answers.append((question.due, answer, story))
+                        self.say(checkin.HEARD[answer])
                         break
                     story = " ".join(filter(None, (story, line.strip())))
                     self.say(

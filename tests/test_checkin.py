@@ -62,6 +62,12 @@ async def test_the_reflection_opens_with_the_check_in(tmp_path: Path) -> None:
         await pilot.press("1", "2", "4")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReflectScreen"
+        heard = [n.message for n in app._notifications]  # each answer said back
+        assert heard[-3:] == [
+            "Good. That one is done.",
+            "Part of it is a start. It stays on your list.",
+            "Dropped. It won't come up again.",
+        ]
     assert app.session is not None
     new = store.load(app.session.id)
     assert [c["answer"] for c in new["checkin"]] == ["done", "partly", "drop"]

@@ -499,6 +499,8 @@ def test_the_step_chosen_first_leads_and_not_yet_asks_what_got_in_the_way(tmp_pa
     assert out.index("── Before we start ──") < first
     assert "What happened?" in out[first : first + 300]
     assert "What got in the way?" in out
+    assert "Thank you for saying so. It stays on your list." in out  # each answer heard
+    assert "Good. That one is done." in out
     assert "You also committed to (2 of 3):" in out
     records = store.load(session.id)["checkin"]
     assert records[0]["answer"] == "not yet" and records[0]["note"] == "Priya was out sick"

@@ -866,7 +866,7 @@ async def test_the_textual_parts_coach_relies_on_are_there() -> None:
         assert keys and all(isinstance(k.description, str) for k in keys)
         assert all(isinstance(k.key_display, str | type(None)) for k in keys)
         assert issubclass(FooterLabel, Static)
-        # The notifications being shown, as tests/test_tui_summary.py and
+        # The notifications being shown, as tests/test_tui_summary.py, tests/test_checkin.py and
         # tests/test_session_life.py read them (this file uses `App.notify`: tui_kit.noted).
         app.notify("hello", markup=False)
         await pilot.pause()

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.checkin import ANSWERS, LABELS, NOT_YET, Answer, Plan
+from coach.checkin import ANSWERS, HEARD, LABELS, NOT_YET, Answer, Plan
 from coach.terminal import printable
 from coach.tui.widgets.footer import KeysFooter
 
@@ -100,6 +100,7 @@ class CheckinScreen(Screen[None]):
     def _next(self, answer: Answer) -> None:
         self.answers.append(answer)
         self.index += 1
+        self.notify(HEARD[answer[1]], markup=False)  # the answer heard, as a coach says it
         if self.index < len(self.questions):
             self._show()
         else:
