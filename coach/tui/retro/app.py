@@ -137,7 +137,8 @@ class BoardApp(App[None]):
         actions (the footer shows only those)."""
         focused = self.focused.id if self.focused is not None else None
         if action in ("vote", "unvote", "ungroup"):
-            return focused == "groups"
+            # A closed retro takes no votes and no regrouping: its footer offers none.
+            return focused == "groups" and not self.board.closed
         if action == "review":
             return focused == "carry"
         return True
