@@ -46,7 +46,7 @@ from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
-from coach.tui.widgets.turns import CoachLine, LeaderLine, LeaderSaid
+from coach.tui.widgets.turns import CoachLine, CoachSaid, LeaderLine, LeaderSaid
 
 # Everything the leader typed in WHOLE, as the transcript must keep it.
 LEADER_TEXTS = [
@@ -253,17 +253,15 @@ async def test_pause_saves_every_answer_and_resume_continues_at_the_same_questio
         screen = again.screen
         assert screen.prompt == paused_at
         assert isinstance(control(again), AnswerBox) and control(again).has_focus
-        said = [text(line) for line in screen.query(CoachLine)]
         # The welcome back sits above the question it returns to, next to the answer box.
-        assert said == [
+        assert said(again, CoachSaid) == [
             "Welcome, Dana. This takes five minutes.",
             "Think of someone who really listened to you. What did they do?",
             "How well do you listen to your team?",
             "Welcome back. Here's where you left off.",
             "What is one thing you will do to listen better, and by when?",
         ]
-        answers = [text(line) for line in screen.query(LeaderLine)]
-        assert answers == [
+        assert said(again, LeaderSaid) == [
             "They asked me questions about my week and waited for every answer",
             "4",
         ]
@@ -286,8 +284,11 @@ HOSTILE = [
 
 
 async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from coach.tui.widgets import log as conversation
+
+    monkeypatch.setattr(conversation, "LIMIT", 10**6)  # every line stays a widget, to look at
     store = SessionStore(tmp_path)
     app = build(store)
     async with app.run_test(size=(100, 32)) as pilot:
