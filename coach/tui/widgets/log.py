@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region, Size
@@ -68,7 +69,9 @@ class History(Widget):
         Each line is placed where the log's layout put it (its margins are the blank cells
         around it), so the history looks exactly like the lines did."""
         width = self.size.width
-        blank = self.visual_style.rich_style  # the log's background, as around the lines
+        # The log's background, as Textual draws it around the lines: no foreground colour,
+        # so the cells are the very cells the lines' widgets left (and a screenshot the same).
+        blank = Style(bgcolor=self.visual_style.rich_style.bgcolor)
         for line in lines:
             region = line.virtual_region
             while len(self.rows) < region.y:  # the margin above the line
