@@ -36,14 +36,14 @@ if TYPE_CHECKING:
 
     from coach.tui.widgets.turns import Line, Said
 
-# Lines that are widgets before the oldest are drawn into the history, and lines left as
-# widgets after that. An answer adds two lines or more, so from the first draw on every answer
-# draws (after its frame), and every answer's frame lays out KEEP lines and its own. With room
-# for more (tried: 10 and 4), the count went round a cycle of three answers, which in a pack
-# that cycles text, rating, choice always put the ratings at its top: turn 60's ratings laid
-# out 10 lines, turn 5's 5 and 11 (bench/answer_latency.py, rating 1.07x CPU turn 60 ÷ 5).
-LIMIT = 6
-KEEP = 4
+LIMIT = 10  # lines laid out as widgets before the oldest are drawn into the history
+KEEP = 4  # lines left as widgets after that (with the newest answer's, about a screenful)
+# Tried: LIMIT 6, a draw after every answer, so that every frame lays out KEEP lines and its
+# own (with 10 the count goes round a cycle of three answers, which the bench's pack of
+# text, rating, choice follows: turn 60's ratings lay out 10 lines, turn 5's 5 and 11). Two
+# full runs of bench/answer_latency.py gave no better turn 60 / turn 5 in wall time and more
+# CPU for text at turn 60 (1.31-1.35x against 0.99-1.13x with 10; a profile showed more
+# rows composited at turn 60, the cause was not pinned down), so 10 it stays.
 
 
 class History(Widget):
