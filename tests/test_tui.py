@@ -10,11 +10,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.color import Color
 from textual.content import Content
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._footer import FooterKey
@@ -27,6 +29,7 @@ from tui_kit import (
     control,
     footer,
     resumed,
+    said,
     say,
     screenshot,
     shown,
@@ -43,7 +46,7 @@ from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
-from coach.tui.widgets.turns import CoachLine, LeaderLine
+from coach.tui.widgets.turns import CoachLine, CoachSaid, LeaderLine, LeaderSaid
 
 # Everything the leader typed in WHOLE, as the transcript must keep it.
 LEADER_TEXTS = [
@@ -250,17 +253,15 @@ async def test_pause_saves_every_answer_and_resume_continues_at_the_same_questio
         screen = again.screen
         assert screen.prompt == paused_at
         assert isinstance(control(again), AnswerBox) and control(again).has_focus
-        said = [text(line) for line in screen.query(CoachLine)]
         # The welcome back sits above the question it returns to, next to the answer box.
-        assert said == [
+        assert said(again, CoachSaid) == [
             "Welcome, Dana. This takes five minutes.",
             "Think of someone who really listened to you. What did they do?",
             "How well do you listen to your team?",
             "Welcome back. Here's where you left off.",
             "What is one thing you will do to listen better, and by when?",
         ]
-        answers = [text(line) for line in screen.query(LeaderLine)]
-        assert answers == [
+        assert said(again, LeaderSaid) == [
             "They asked me questions about my week and waited for every answer",
             "4",
         ]
@@ -283,8 +284,11 @@ HOSTILE = [
 
 
 async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from coach.tui.widgets import log as conversation
+
+    monkeypatch.setattr(conversation, "LIMIT", 10**6)  # every line stays a widget, to look at
     store = SessionStore(tmp_path)
     app = build(store)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -710,7 +714,7 @@ async def test_what_the_coach_understood_is_said_back_and_replayed(tmp_path: Pat
         await pilot.press("5")  # the tiny pack labels 1 and 5 only
         await say(pilot, "I'll ask one open question in each 1:1 by Friday")
         await say(pilot, "3")  # no label: nothing to say back
-        live = [text(line) for line in app.screen.query(LeaderLine)]
+        live = said(app, LeaderSaid)
         assert live[-3:] == [
             "5 · always",
             "I'll ask one open question in each 1:1 by Friday\n→ due Fri 4 Dec",
@@ -720,7 +724,7 @@ async def test_what_the_coach_understood_is_said_back_and_replayed(tmp_path: Pat
     again = resumed(store, session_id)
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        assert [text(line) for line in again.screen.query(LeaderLine)] == live
+        assert said(again, LeaderSaid) == live
 
 
 async def test_a_confirmation_says_back_the_option_and_a_skipped_due_date(tmp_path: Path) -> None:
@@ -1056,7 +1060,20 @@ def stock_session(store: SessionStore, answers: int) -> str:
     return session.id
 
 
-async def test_only_the_newest_lines_are_laid_out_and_the_others_look_the_same(
+async def answer_any(pilot: Pilot[Any]) -> None:
+    """Answer the current question, whatever its control, and let the app settle."""
+    widget = control(pilot.app)  # type: ignore[arg-type]
+    if isinstance(widget, RatingBar):
+        await say(pilot, "3")
+    elif isinstance(widget, OptionList):
+        await say(pilot, str(widget.get_option_at_index(0).id))
+    else:
+        await say(pilot, "Another answer, a few words more than the probe needs to be happy")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_only_the_newest_lines_are_widgets_and_the_others_look_the_same(
     tmp_path: Path,
 ) -> None:
     from coach.tui.widgets import log as conversation
@@ -1068,8 +1085,9 @@ async def test_only_the_newest_lines_are_laid_out_and_the_others_look_the_same(
         log = app.screen.query_one("#log", conversation.ConversationLog)
         assert len(log.lines) > conversation.LIMIT and log.drawn
         assert len(log.live) < conversation.LIMIT
-        assert all(not line.display for line in log.drawn)  # out of layout
-        everything = [text(line) for line in app.screen.query(LeaderLine)]  # still queryable
+        assert list(log.children) == [log.history, *log.live]  # the drawn lines are gone
+        everything = said(app, LeaderSaid)  # still readable, from what they said
+        assert len(everything) > len(list(app.screen.query(LeaderLine)))
 
         async def screens() -> list[str]:
             shots = []
@@ -1082,23 +1100,39 @@ async def test_only_the_newest_lines_are_laid_out_and_the_others_look_the_same(
             return shots
 
         drawn = await screens()
-        # The same conversation with every line laid out looks the same, row for row.
+        # The same conversation with every line a widget looks the same, row for row.
         limit, conversation.LIMIT = conversation.LIMIT, 10**6
         log.restore()
         await pilot.pause()
-        assert not log.drawn
+        assert not log.drawn and len(list(app.screen.query(LeaderLine))) == len(everything)
+        assert said(app, LeaderSaid) == everything
         assert await screens() == drawn
         conversation.LIMIT = limit
-        widget = control(app)
-        if isinstance(widget, RatingBar):
-            await say(pilot, "3")
-        elif isinstance(widget, OptionList):
-            await say(pilot, str(widget.get_option_at_index(0).id))
-        else:
-            await say(pilot, "Another answer, a few words more than the probe needs to be happy")
-        await app.workers.wait_for_complete()
+        await answer_any(pilot)
         assert log.drawn and len(log.live) < conversation.LIMIT  # drawn again at the answer
-        assert [text(line) for line in app.screen.query(LeaderLine)][:-1] == everything
+        assert list(log.children) == [log.history, *log.live]
+        assert said(app, LeaderSaid)[:-1] == everything
+
+
+async def test_the_screen_does_not_grow_with_the_conversation(tmp_path: Path) -> None:
+    """Lines drawn into the history leave the DOM, so every walk of it (queries, styles,
+    messages to every widget) costs the same at the end of a session as near its start."""
+    from coach.tui.widgets import log as conversation
+
+    store = SessionStore(tmp_path)
+    app = resumed(store, stock_session(store, 1))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", conversation.ConversationLog)
+        counts, lines = [], []
+        for answers in (5, 10):
+            for _ in range(answers):
+                await answer_any(pilot)
+            counts.append(len(list(app.screen.walk_children())))
+            lines.append(len(log.lines))
+        assert lines[1] >= lines[0] + 20  # ten answers, at least two lines each
+        # Between `KEEP` and `LIMIT` lines are widgets, whatever the length.
+        assert abs(counts[1] - counts[0]) <= conversation.LIMIT - conversation.KEEP
 
 
 @pytest.mark.parametrize("change", ["width", "theme"])
@@ -1120,13 +1154,17 @@ async def test_older_lines_are_drawn_again_after_a_new_width_or_theme(
         for _ in range(3):
             await pilot.pause()
         assert log.drawn and log.history.drawn_width == log.history.size.width
+        assert list(log.children) == [log.history, *log.live]
         log.scroll_home(animate=False)
         await pilot.pause()
-        drawn = screenshot(app)
+        drawn, read = screenshot(app), log.lines
         limit, conversation.LIMIT = conversation.LIMIT, 10**6
-        log.restore()  # every line laid out, in the new width or theme
+        log.restore()  # every line a widget again, in the new width or theme
         await pilot.pause()
         log.scroll_home(animate=False)
         await pilot.pause()
         conversation.LIMIT = limit
         assert not log.drawn and screenshot(app) == drawn
+        # Made again from what they said: the same lines, in the same order.
+        assert [line.said for line in log.live] == read == log.lines
+        assert [text(line) for line in app.screen.query(LeaderLine)] == said(app, LeaderSaid)

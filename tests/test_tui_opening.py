@@ -28,7 +28,7 @@ from coach.tui.opening import OpeningScreen
 from coach.tui.screens.reflect import ReflectScreen
 from coach.tui.screens.start import StartScreen
 from coach.tui.widgets.answer_box import AnswerBox
-from coach.tui.widgets.turns import CoachLine, LeaderLine
+from coach.tui.widgets.turns import CoachLine, CoachSaid, LeaderLine
 
 ENV = {"COACH_NOW": NOW.isoformat()}
 
@@ -73,8 +73,8 @@ async def test_a_second_start_draws_the_kept_opening_first_and_the_same_question
         assert seen == ["OpeningScreen"]
         screen = app.screen
         assert isinstance(screen, ReflectScreen)
-        drawn = [(line.text, line.has_class("followup")) for line in screen.conversation.lines
-                 if isinstance(line, CoachLine)]  # fmt: skip
+        drawn = [(said.text, said.followup) for said in screen.conversation.lines
+                 if isinstance(said, CoachSaid)]  # fmt: skip
         assert tuple(drawn) == opening.lines
         assert screen.hint == opening.hint
         assert isinstance(screen.control, AnswerBox)

@@ -26,6 +26,7 @@ from coach.store import SessionStore
 from coach.tui.app import CoachApp, Setup, make_app
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.rating import RatingBar
+from coach.tui.widgets.turns import Said
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 TINY = DATA / "packs" / "tiny.yaml"
@@ -135,6 +136,13 @@ def footer(app: CoachApp) -> list[str]:
 def text(widget: Widget) -> str:
     """The plain text a line of the conversation holds (its `Content`, without styles)."""
     return str(widget.render())
+
+
+def said(app: CoachApp, kind: type[Said]) -> list[str]:
+    """The text of every line of that kind in the conversation so far, as `text` gives it for
+    a widget, the lines drawn into the log's history (whose widgets are gone) included."""
+    screen: Any = app.screen
+    return [text(s.line()) for s in screen.conversation.lines if isinstance(s, kind)]
 
 
 def shown(widget: Widget) -> str:

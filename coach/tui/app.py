@@ -324,7 +324,7 @@ class CoachApp(App[None]):
         from coach.tui.opening import captured
         from coach.tui.screens.reflect import ReflectScreen
         from coach.tui.widgets.answer_box import AnswerBox
-        from coach.tui.widgets.turns import CoachLine
+        from coach.tui.widgets.turns import CoachSaid
 
         target = self.setup.first_screen
         if (
@@ -335,9 +335,9 @@ class CoachApp(App[None]):
         ):
             return None
         lines = [
-            (line.text, line.has_class("followup"))
-            for line in screen.conversation.lines
-            if isinstance(line, CoachLine)
+            (said.text, said.followup)
+            for said in screen.conversation.lines
+            if isinstance(said, CoachSaid)
         ]
         pack = screen.session.dialogue.pack
         return captured(target[1], pack.title, screen.prompt.progress, lines, screen.hint)

@@ -22,7 +22,7 @@ from coach.terminal import printable
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
-from coach.tui.widgets.turns import CoachLine, LeaderLine
+from coach.tui.widgets.turns import CoachLine, LeaderLine, Line
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -189,12 +189,12 @@ class ReflectScreen(Screen[None]):
                 spare, before=self.query_one("#hint")
             )
 
-    def _opening_lines(self) -> tuple[list[Static], Prompt | None]:
+    def _opening_lines(self) -> tuple[list[Line], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
         if self.opening is None:
             return [], self.session.dialogue.current()
         reply = self.opening
-        lines: list[Static] = [*self._statements(reply)]
+        lines: list[Line] = [*self._statements(reply)]
         if reply.prompt is not None:
             lines.append(CoachLine(reply.prompt.text, followup=reply.prompt.is_followup))
         return lines, reply.prompt
@@ -219,11 +219,11 @@ class ReflectScreen(Screen[None]):
             control.load_text(draft.text)
             control.move_cursor(control.document.end)
 
-    def _replay_lines(self) -> list[Static]:
+    def _replay_lines(self) -> list[Line]:
         """On resume, what was said so far, so the leader sees where they are: the same lines
         as when it was answered, what the coach understood included."""
         pack = self.session.dialogue.pack
-        lines: list[Static] = []
+        lines: list[Line] = []
         asked = ""  # the kind of control the last question had: a rating and a choice are picks
         for turn in self.session.dialogue.log:
             if turn.role == "coach":
@@ -246,10 +246,10 @@ class ReflectScreen(Screen[None]):
 
     # -- showing ------------------------------------------------------------------------
 
-    async def _show(self, reply: Reply, said: Sequence[Widget] = ()) -> None:
+    async def _show(self, reply: Reply, said: Sequence[Line] = ()) -> None:
         """The leader's line (`said`), the coach's reply and the next question with its
         control, all in one frame: nothing is drawn until every part is in place."""
-        lines = [*said, *self._statements(reply)]
+        lines: list[Line] = [*said, *self._statements(reply)]
         prompt = reply.prompt
         if prompt is not None and (reply.accepted or not reply.notes):
             lines.append(CoachLine(prompt.text, followup=prompt.is_followup))
@@ -465,10 +465,12 @@ class ReflectScreen(Screen[None]):
         in the session, which a pause or a closed terminal saves synchronously."""
         self.call_after_refresh(self._after_answer_frame)
 
-    def _after_answer_frame(self) -> None:
+    async def _after_answer_frame(self) -> None:
         # The oldest lines are drawn into the log's history now (else at its next layout),
-        # so that what that leaves is collected with the rest. What the answer left for the
-        # garbage collector is collected here, while the leader reads, and what outlives it
+        # and their removal awaited, so that what it leaves is collected with the rest (the
+        # widgets themselves were frozen by earlier answers, so they stay in memory, as they
+        # did when they stayed in the DOM, hidden). What the answer left for the garbage
+        # collector is collected here, while the leader reads, and what outlives it
         # (the new lines, the history's rows, the transcript's turns) is frozen, as the app
         # freezes the first screen: else the young generations fill up across answers and a
         # collection, a full one walking the whole conversation near its end, lands inside
@@ -476,7 +478,9 @@ class ReflectScreen(Screen[None]):
         # 16 answers near turn 60, ~35 ms each). Frozen objects are still freed by reference
         # counting; only cycles that die later are kept.
         if self.is_current:  # not after the last answer, whose frame is the summary's
-            self.conversation.draw_oldest()
+            removed = self.conversation.draw_oldest()
+            if removed is not None:
+                await removed
         gc.collect(1)
         gc.freeze()
         self.coach_app.save_in_background()

@@ -2,23 +2,28 @@
 
 Textual lays out every displayed child of a container again whenever one is added, so a log
 of one widget per line costs more at every answer (measured: 85 ms for a swapped answer at
-the start of a session, 180 ms near its end). Here only the newest lines are laid out: once
+the start of a session, 180 ms near its end). Here only the newest lines are widgets: once
 there are `LIMIT` of them, the oldest are drawn once into `History`, which from then on
-shows the rows they drew, and are hidden (`display: none`), which takes them out of layout.
-They stay in the log, so the conversation can still be queried line by line, and they come
-back whenever the rows drawn no longer fit: a new width or a new theme.
+shows the rows they drew, and are removed (hidden first, so that no frame shows them twice
+while Textual removes them). A hidden widget costs no layout, but it still costs every walk of
+the DOM (each query, style update and message to every widget; the answer's frame checks
+some): with the widgets kept, the screen grew from ~30 nodes at turn 5 to ~85 at turn 60.
+What each removed line said is kept as a record (`coach.tui.widgets.turns.Said`), so the
+conversation can still be read line by line (`ConversationLog.lines`), and the lines are made
+again from the records whenever the rows drawn no longer fit: a new width or a new theme.
 
 The oldest lines are drawn into the history after the frame that shows an answer, never
 inside it (that frame is what the leader waits for), and few lines stay widgets (`LIMIT`,
-`KEEP`), so an answer near the end of a session lays out about as many lines as one near its
-start (bench/answer_latency.py: turn 60 against turn 5).
+`KEEP`), so an answer near the end of a session has about as many widgets to lay out, style
+and walk as one near its start (bench/answer_latency.py: turn 60 against turn 5).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.geometry import Region, Size
@@ -26,8 +31,19 @@ from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
+if TYPE_CHECKING:
+    from textual.await_remove import AwaitRemove
+
+    from coach.tui.widgets.turns import Line, Said
+
 LIMIT = 10  # lines laid out as widgets before the oldest are drawn into the history
 KEEP = 4  # lines left as widgets after that (with the newest answer's, about a screenful)
+# Tried: LIMIT 6, a draw after every answer, so that every frame lays out KEEP lines and its
+# own (with 10 the count goes round a cycle of three answers, which the bench's pack of
+# text, rating, choice follows: turn 60's ratings lay out 10 lines, turn 5's 5 and 11). Two
+# full runs of bench/answer_latency.py gave no better turn 60 / turn 5 in wall time and more
+# CPU for text at turn 60 (1.31-1.35x against 0.99-1.13x with 10; a profile showed more
+# rows composited at turn 60, the cause was not pinned down), so 10 it stays.
 
 
 class History(Widget):
@@ -47,13 +63,15 @@ class History(Widget):
             return self.rows[y]
         return Strip.blank(self.size.width, self.visual_style.rich_style)
 
-    def take(self, lines: list[Widget]) -> None:
+    def take(self, lines: list[Line]) -> None:
         """Draw `lines`, the widgets right below the rows so far, into the history.
 
         Each line is placed where the log's layout put it (its margins are the blank cells
         around it), so the history looks exactly like the lines did."""
         width = self.size.width
-        blank = self.visual_style.rich_style  # the log's background, as around the lines
+        # The log's background, as Textual draws it around the lines: no foreground colour,
+        # so the cells are the very cells the lines' widgets left (and a screenshot the same).
+        blank = Style(bgcolor=self.visual_style.rich_style.bgcolor)
         for line in lines:
             region = line.virtual_region
             while len(self.rows) < region.y:  # the margin above the line
@@ -77,11 +95,11 @@ class History(Widget):
 class ConversationLog(VerticalScroll):
     """The lines of the conversation, newest at the bottom and kept in view (`anchor`)."""
 
-    def __init__(self, *lines: Widget, id: str | None = None) -> None:
+    def __init__(self, *lines: Line, id: str | None = None) -> None:
         self.history = History()
         super().__init__(self.history, *lines, id=id)
-        self.live: list[Widget] = list(lines)  # laid out as widgets
-        self.drawn: list[Widget] = []  # hidden, shown by the history
+        self.live: list[Line] = list(lines)  # laid out as widgets
+        self.drawn: list[Said] = []  # what the lines shown by the history said, oldest first
         self._to_draw = True  # lines wait to be drawn once they are laid out
         self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
 
@@ -97,11 +115,12 @@ class ConversationLog(VerticalScroll):
         self.screen.screen_layout_refresh_signal.unsubscribe(self)
 
     @property
-    def lines(self) -> list[Widget]:
-        """Every line, oldest first, whether laid out or drawn."""
-        return [*self.drawn, *self.live]
+    def lines(self) -> list[Said]:
+        """What every line said, oldest first, whether it is a widget or drawn in the history
+        (whose widgets are gone: query `CoachLine`/`LeaderLine` for the newest lines only)."""
+        return [*self.drawn, *(line.said for line in self.live)]
 
-    async def add(self, lines: Iterable[Widget]) -> None:
+    async def add(self, lines: Iterable[Line]) -> None:
         """Mount new lines at the bottom. Awaited, so that they are drawn in the same frame as
         whatever else changes with them (in an `App.batch_update`)."""
         new = list(lines)
@@ -111,38 +130,47 @@ class ConversationLog(VerticalScroll):
             # Drawn once this frame is on screen (`_laid_out`, after the frame's layout).
             self._to_draw = len(self.live) >= LIMIT
 
-    def draw_oldest(self) -> None:
-        """Past `LIMIT` lines, hand the oldest to the history, leaving the newest `KEEP`.
+    def draw_oldest(self) -> AwaitRemove | None:
+        """Past `LIMIT` lines, hand the oldest to the history, leaving the newest `KEEP`, and
+        remove their widgets.
 
         Only lines that are laid out at the history's width can be drawn; until they are,
-        this waits for the next layout."""
+        this waits for the next layout.
+
+        Returns:
+            The removal of the lines drawn (to await where what it leaves is collected), or
+            None if nothing was drawn.
+        """
         if len(self.live) < LIMIT:
             self._to_draw = False
-            return
+            return None
         oldest = self.live[: len(self.live) - KEEP]
         history = self.history
         width = history.size.width
         ready = self.is_mounted and width and not (history.rows and width != history.drawn_width)
         if not ready or any(not line.size.width for line in oldest):
             self._to_draw = True
-            return
+            return None
         history.take(oldest)
         for line in oldest:
+            # Out of layout at once: Textual removes a widget over a few messages, and a
+            # frame in between would show it under the rows it drew.
             line.display = False
-        self.drawn.extend(oldest)
+        self.drawn.extend(line.said for line in oldest)
         del self.live[: len(oldest)]
         self._to_draw = False
+        return self.remove_children(oldest)
 
     def restore(self) -> None:
-        """Lay out every line again (a new width or theme); the oldest are drawn again once
-        they are."""
+        """Make the lines drawn in the history widgets again and lay out every line (a new
+        width or theme); the oldest are drawn again once they are laid out."""
         if not self.drawn:
             return
-        for line in self.drawn:
-            line.display = True
-        self.live[:0] = self.drawn
+        again = [said.line() for said in self.drawn]
         self.drawn = []
         self.history.clear()
+        self.mount_all(again, after=self.history)  # not awaited: drawn once laid out
+        self.live[:0] = again
         self._to_draw = True
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
