@@ -11,7 +11,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -1037,26 +1037,17 @@ def _wanted(summary: Any, args: argparse.Namespace) -> bool:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = _store(args)
-    listing = store.list()
-    for problem in listing.problems:
-        print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
-    sessions = [s for s in listing.sessions if _wanted(s, args)]
     matches: dict[str, list[Any]] = {}
     if args.search:
-        from coach.store.index import Index
-
-        listed = {Path(str(problem.path)).name for problem in listing.problems}
-        with Index(store.root) as index:
-            index.refresh()
-            for match in index.search(args.search):
-                matches.setdefault(match.session, []).append(match)
-            for p in index.problem_list():
-                if p.file not in listed:  # its header reads, the rest does not: not searched
-                    place = "".join(f":{n}" for n in (p.line, p.col) if n is not None)
-                    where = printable(f"{store.root / p.file}{place}")
-                    print(f"coach: not searched {where}: {printable(p.message)}", file=sys.stderr)
-        sessions = [s for s in sessions if s.id in matches]
-    filtered = len(sessions) != len(listing.sessions) or bool(args.search)
+        sessions, listed, unreadable = _searched(store, args, matches), 0, False
+    else:
+        listing = store.list()
+        for problem in listing.problems:
+            print(f"coach: skipped {printable(str(problem))}", file=sys.stderr)
+        sessions = [s for s in listing.sessions if _wanted(s, args)]
+        listed = len(listing.sessions)
+        unreadable = bool(listing.problems)
+    filtered = len(sessions) != listed or bool(args.search)
     if args.format == "json":
         data = [s.to_dict() for s in sessions]
         if args.search:
@@ -1072,7 +1063,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not sessions:
         if filtered:
             print(f"No session in {store.root} matches.")
-        elif listing.problems:
+        elif unreadable:
             print(f"No session in {store.root} could be read.")
         else:
             print(f"No sessions yet in {store.root}. Start one with: coach")
@@ -1089,6 +1080,31 @@ def cmd_list(args: argparse.Namespace) -> int:
             shown = match.snippet.replace("\n", " ").replace("\x02", "»").replace("\x03", "«")
             print(f"  {s.id}  turn {match.turn}: {printable(shown)}")
     return 0
+
+
+def _searched(store: Any, args: argparse.Namespace, matches: dict[str, list[Any]]) -> list[Any]:
+    """The sessions with an answer that holds every word searched, newest first, straight
+    from the index (brought up to date by stat first): the listing of every header is not
+    needed to show those. `matches` gets each session's matching answers. A file the index
+    cannot read whole is named: it was not searched."""
+    from coach.store import SessionSummary
+    from coach.store.index import Index
+    from coach.store.store import newest_first
+
+    with Index(store.root) as index:
+        index.refresh()
+        for match in index.search(args.search):
+            matches.setdefault(match.session, []).append(match)
+        problems = [(p.file, p.line, p.col, p.message) for p in index.problem_list()]
+        held = index.sessions()
+    problems += [(s.file, None, None, s.body_problem) for s in held if s.body_problem]
+    for file, line, col, message in sorted(problems, key=lambda p: p[0]):
+        place = "".join(f":{n}" for n in (line, col) if n is not None)
+        where = printable(f"{store.root / file}{place}")
+        print(f"coach: not searched {where}: {printable(message)}", file=sys.stderr)
+    summary: Callable[..., Any] = SessionSummary  # the index keeps its fields in order
+    found = (summary(*s.summary, store.root / s.file) for s in held)
+    return newest_first(s for s in found if s.id in matches and _wanted(s, args))
 
 
 def _table(rows: Sequence[Sequence[str]]) -> None:

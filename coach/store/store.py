@@ -159,6 +159,11 @@ class Listing:
     problems: list[StoreError]
 
 
+def newest_first(sessions: Iterable[SessionSummary]) -> list[SessionSummary]:
+    """Sessions in a listing's order: the latest start first, then the later id."""
+    return sorted(sessions, key=lambda s: (_instant(s.started_at), s.id), reverse=True)
+
+
 def _instant(stamp: str) -> float:
     """Seconds since the epoch for sorting; times without an offset count as UTC."""
     try:
@@ -1245,9 +1250,8 @@ class SessionStore:
                 problems.append(entry)
         if changed and private:
             self._write_index(records)
-        sessions.sort(key=lambda s: (_instant(s.started_at), s.id), reverse=True)
         problems.sort(key=lambda e: str(e.path))
-        return Listing(sessions, problems)
+        return Listing(newest_first(sessions), problems)
 
 
 def _append(journal: Path, data: bytes, expected: int) -> bool:
