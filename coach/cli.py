@@ -1096,15 +1096,15 @@ def _searched(store: Any, args: argparse.Namespace, matches: dict[str, list[Any]
         for match in index.search(args.search):
             matches.setdefault(match.session, []).append(match)
         problems = [(p.file, p.line, p.col, p.message) for p in index.problem_list()]
-        held = index.sessions()
-    problems += [(s.file, None, None, s.body_problem) for s in held if s.body_problem]
+        problems += [(file, None, None, why) for file, why in index.body_problems()]
+        held = index.sessions_with_ids(matches)
     for file, line, col, message in sorted(problems, key=lambda p: p[0]):
         place = "".join(f":{n}" for n in (line, col) if n is not None)
         where = printable(f"{store.root / file}{place}")
         print(f"coach: not searched {where}: {printable(message)}", file=sys.stderr)
     summary: Callable[..., Any] = SessionSummary  # the index keeps its fields in order
     found = (summary(*s.summary, store.root / s.file) for s in held)
-    return newest_first(s for s in found if s.id in matches and _wanted(s, args))
+    return newest_first(s for s in found if _wanted(s, args))
 
 
 def _table(rows: Sequence[Sequence[str]]) -> None:

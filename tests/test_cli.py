@@ -233,6 +233,19 @@ def test_a_session_search_cannot_read_is_named_and_a_folder_of_such_is_not_calle
     assert f"coach: skipped {tmp_path / sample.name}:" in result.stderr
 
 
+def test_a_session_whose_turns_do_not_read_is_named_as_not_searched(tmp_path: Path) -> None:
+    sample = ROOT / "sessions" / "2026-11-02-0930-vmyh.yaml"
+    text = sample.read_text(encoding="utf-8").replace("- n: 1\n", "- n: one\n", 1)
+    (tmp_path / sample.name).write_text(text, encoding="utf-8")  # its header lists
+    result = coach("list", "--search", "favourites", sessions=tmp_path)
+    assert result.stdout == f"No session in {tmp_path} matches.\n"
+    assert result.stderr == (
+        f"coach: not searched {tmp_path / sample.name}: the field 'turns[0].n' must be a whole"
+        " number, not the text 'one'\n"
+    )
+    assert "2026-11-02-0930-vmyh" in coach("list", sessions=tmp_path).stdout
+
+
 def test_an_unwritable_sessions_folder_is_reported(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

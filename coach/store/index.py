@@ -352,6 +352,16 @@ class Index:
         """Every session the index holds, in no particular order."""
         return self._sessions("")
 
+    def sessions_with_ids(self, ids: Iterable[str]) -> list[IndexedSession]:
+        """The sessions of these ids, in no particular order (a search's, say: only those
+        are decoded, not every session of the folder)."""
+        wanted = sorted(set(ids))
+        found: list[IndexedSession] = []
+        for at in range(0, len(wanted), 500):  # within SQLite's limit on parameters
+            chunk = wanted[at : at + 500]
+            found += self._sessions(f" AND s.id IN ({','.join('?' * len(chunk))})", *chunk)
+        return found
+
     def session(self, name: str) -> IndexedSession | None:
         """The session in the file `name`, or None when the index holds none there."""
         found = self._sessions(" AND f.name = ?", name)
@@ -466,6 +476,17 @@ class Index:
     def problems(self) -> list[tuple[str, str]]:
         """Files that could not be indexed, with the reason (one sentence each)."""
         return [(p.file, p.message) for p in self.problem_list()]
+
+    def body_problems(self) -> list[tuple[str, str]]:
+        """Files whose header reads and whose turns do not (so their answers are not
+        searched), with the reason."""
+        with self._lock:
+            rows = (
+                self._open()
+                .execute("SELECT name, body_problem FROM files WHERE body_problem IS NOT NULL")
+                .fetchall()
+            )
+        return [(str(name), str(why)) for name, why in rows]
 
     def problem_list(self) -> list[Problem]:
         """Files that could not be indexed, with the store's sentence and its place."""
