@@ -54,7 +54,8 @@ def test_a_confirmed_trait_is_no_guess(tmp_path: Path, clock: Clock) -> None:
     )
 
 
-def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock: Clock) -> None:
+def at_the_loyalty_question(tmp_path: Path, clock: Clock) -> Session:
+    """A stock-pack reflection answered plainly up to the loyalty question."""
     from coach.catalog import find_pack
 
     store = SessionStore(tmp_path / "sessions")
@@ -66,6 +67,11 @@ def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock
         return None if prompt.can_skip else "Take Sam to lunch by Friday"
 
     drive(session, leader, until="close_loyalty")
+    return session
+
+
+def test_a_tie_is_asked_about_with_neither_trait_suggested(tmp_path: Path, clock: Clock) -> None:
+    session = at_the_loyalty_question(tmp_path, clock)
     session.answer("He showed me how on calls and he always had my back.")
     prompt = session.dialogue.current()
     assert prompt is not None and prompt.text.startswith(
@@ -104,17 +110,7 @@ def test_a_question_asked_only_sometimes_counts_only_when_asked(
 
 
 def test_the_loyalty_answer_leaves_out_what_says_nothing(tmp_path: Path, clock: Clock) -> None:
-    from coach.catalog import find_pack
-
-    store = SessionStore(tmp_path / "sessions")
-    session, _ = Session.begin(store, find_pack("sales-leader", []), clock, random.Random(1))
-
-    def leader(prompt: Prompt) -> str | None:
-        if prompt.kind in ("rating", "choice"):
-            return "4" if prompt.kind == "rating" else "1"
-        return None if prompt.can_skip else "Take Sam to lunch by Friday"
-
-    drive(session, leader, until="close_loyalty")
+    session = at_the_loyalty_question(tmp_path, clock)
     session.answer("idk")  # probed: "You said "idk". Which moment ... comes back first?"
     session.answer("Priya backing me on the Initech deal in front of finance")
     assert session.dialogue.classification()["answer"] == (
