@@ -373,7 +373,7 @@ class Session:
             started_at=self.started_at,
             updated_at=_iso(self.clock()),
             answered=d.answered,
-            steps=pack.question_count,
+            steps=d.questions(),
             ratings=d.ratings(),
             loyalty=Loyalty(loyalty.get("answer"), loyalty.get("trait")),
             action_items=items,

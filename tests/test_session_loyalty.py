@@ -104,6 +104,8 @@ def test_a_question_asked_only_sometimes_counts_only_when_asked(
             text = leader(prompt)
             session.skip() if text is None else session.answer(text)
         totals.append(seen[-1][2])
+        saved = store.load(session.id)["progress"]  # the file says the same as the screen
+        assert saved == {"answered": totals[-1], "steps": totals[-1]}
         assert all(answered <= total for _, answered, total in seen)
         assert ("close_other" in {step for step, _, _ in seen}) == (i == 1)
     assert totals[1] == totals[0] + 1  # "something else": one question more, and counted

@@ -1260,11 +1260,17 @@ class Dialogue:
                     state = "todo" if seen_current else "done"
                 built.append(SectionProgress(section.id, section.title, section.trait, state))
             sections = self._sections[step.section] = tuple(built)
+        return Progress(self.answered, self.questions(step.id), sections)
+
+    def questions(self, asking: str | None = None) -> int:
+        """How many questions the session has: the pack's, but a question with a `when`
+        only once it is asked (`asking`, the step asked now) or answered: a leader who never
+        sees it finishes at "23 of 23"."""
         total = self.pack.question_count
         if self._conditional:
-            asked = {step.id, *self._state.answers, *self._state.skipped}
+            asked = {asking, *self._state.answers, *self._state.skipped}
             total -= len(self._conditional - asked)
-        return Progress(self.answered, total, sections)
+        return total
 
 
 _CONTENT = re.compile(r"[^\W_]+")
