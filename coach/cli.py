@@ -505,15 +505,16 @@ def _plain(args: argparse.Namespace) -> bool:
     return not (sys.stdin.isatty() and sys.stdout.isatty())
 
 
-def _retro_tag(args: argparse.Namespace) -> Any:
+def _retro_tag(args: argparse.Namespace) -> tuple[Any, str | None]:
     """The retro a reflection joins (`--retro`), its folder checked before the first
-    question, or None."""
+    question, or None; and, when that retro is new, the id of one beside it that its id
+    looks like a slip of (joining a retro makes it, so a mistyped id would in silence)."""
     retro_id = getattr(args, "retro", None)
     if retro_id is None:
         for flag in ("team", "share", "retro_dir"):
             if getattr(args, flag, None) is not None:
                 raise UserError(f"--{flag.replace('_', '-')} goes with --retro ID")
-        return None
+        return None, None
     from coach.retro.join import retro_folder
     from coach.transcript import RetroTag
 
@@ -527,16 +528,14 @@ def _retro_tag(args: argparse.Namespace) -> Any:
         ensure_private_dir(sessions, "sessions folder")
         ensure_private_dir(folder.path.parent, "folder of your retros")
     near = None if os.path.lexists(folder.path) else _near_retro(folder)
-    if near is not None:
-        # A new retro is made by joining it; a mistyped id would make one in silence.
-        args.retro_near = near
     folder.ensure()
     if os.path.lexists(folder.result_path):
         raise UserError(
             f"retro {retro_id} is closed, so it takes no more contributions; "
             "'coach retro " + retro_id + "' shows its result"
         )
-    return RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
+    tag = RetroTag(retro_id, args.share or "anonymous", args.team, str(folder.path.absolute()))
+    return tag, near
 
 
 def _near_retro(folder: Any) -> str | None:
@@ -624,7 +623,7 @@ def _reflect_tui(args: argparse.Namespace, tag: Any, pack_ref: str | None) -> in
 def cmd_reflect(args: argparse.Namespace) -> int:
     from coach.catalog import find_pack
 
-    tag = _retro_tag(args)
+    tag, near = _retro_tag(args)
     if tag is not None and tag.share == "named" and not args.name and _plain(args):
         # Line mode asks no name: a named share without one would be anonymous in silence.
         raise UserError(
@@ -635,7 +634,6 @@ def cmd_reflect(args: argparse.Namespace) -> int:
         from coach.retro.join import TEAM_PACK
 
         pack_ref = TEAM_PACK
-    near = getattr(args, "retro_near", None)
     if not _plain(args):
         try:
             with _collector_held():
@@ -826,13 +824,12 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise UserError(f"{folder}: there is no such folder to review")
     # The clock alone: `coach.session` would bring the engine and Jinja2 (60-100 ms) to a
     # start that never begins a session.
-    from coach.clock import frozen_time, system_clock
+    from coach.clock import clock_from
 
     try:
-        frozen = frozen_time(os.environ)
+        clock = clock_from(os.environ)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    clock = system_clock if frozen is None else lambda: frozen
     from coach.tui.review.app import make_review_app
 
     with _collector_held():  # the app collects again once its screen is furnished
@@ -1340,11 +1337,7 @@ def cmd_retro(args: argparse.Namespace) -> int:
                 print(f"  {a.id}  {' '.join(a.text.split())} — {a.owner}, due {day_words(a.due)}")
             if not result.actions:
                 print("  (no item got a vote)")
-            taken = {a.id for a in result.actions}
-            counts = sorted((n for n in result.tallies.values() if n > 0), reverse=True)
-            cut = counts[args.top - 1] if len(counts) >= args.top else 0
-            tied = [g for g in board.groups if cut and result.tallies.get(g.id) == cut
-                    and g.id not in taken]  # fmt: skip
+            cut, tied = voting.tied_out(board, result, args.top)
             if tied:  # the board's order broke the tie: said, never done in silence
                 print(f"Tied at {cut} vote{'s' if cut != 1 else ''} with the last action and"
                       " left out, the board's order deciding:")  # fmt: skip

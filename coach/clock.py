@@ -6,7 +6,7 @@ before the session, and the engine behind it, are imported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 
@@ -36,3 +36,15 @@ def frozen_time(env: Mapping[str, str]) -> datetime | None:
             f"COACH_NOW={value!r} is out of range: give a time between the years 1900 and 9000"
         )
     return frozen if frozen.tzinfo is not None else frozen.astimezone()
+
+
+def clock_from(env: Mapping[str, str]) -> Callable[[], datetime]:
+    """The clock coach runs on: frozen by `COACH_NOW`, else the system's.
+
+    Raises:
+        ValueError: `COACH_NOW` is set to something that is not a usable time (one sentence).
+    """
+    frozen = frozen_time(env)
+    if frozen is None:
+        return system_clock
+    return lambda: frozen

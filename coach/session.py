@@ -21,7 +21,7 @@ from typing import Any
 from coach import checkin as checkins
 from coach.catalog import PackFile, find_pack, read_pack
 from coach.checkin import Question, due_words
-from coach.clock import frozen_time, system_clock
+from coach.clock import clock_from
 from coach.engine import Dialogue, PackError, Reply, RestoreError, TemplateFailure, Turn
 from coach.store import SessionBusy, SessionLock, SessionStore, StoreError
 from coach.transcript import (
@@ -63,12 +63,9 @@ def clock_from_env(env: Mapping[str, str] = os.environ) -> Clock:
         SessionError: the value is not an ISO 8601 time with an offset.
     """
     try:
-        frozen = frozen_time(env)
+        return clock_from(env)
     except ValueError as exc:
         raise SessionError(str(exc)) from None
-    if frozen is None:
-        return system_clock
-    return lambda: frozen
 
 
 def rng_from_env(env: Mapping[str, str] = os.environ) -> random.Random:

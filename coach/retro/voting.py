@@ -147,6 +147,16 @@ def close(
     return result
 
 
+def tied_out(board: Board, result: RetroResult, top: int) -> tuple[int, list[Group]]:
+    """The votes of the `top`-th most-voted item, and the items with as many that the
+    board's order left out of the actions (none when nobody tied at the cut)."""
+    counts = sorted((n for n in result.tallies.values() if n > 0), reverse=True)
+    cut = counts[top - 1] if 0 < top <= len(counts) else 0
+    taken = {a.id for a in result.actions}
+    tied = [g for g in board.groups if cut and result.tallies.get(g.id) == cut]
+    return cut, [g for g in tied if g.id not in taken]
+
+
 def review(folder: RetroFolder, sessions: Path, board: Board, ref: str, answer: str) -> str:
     """Record what became of one of last retro's actions: done, not yet or drop.
 
