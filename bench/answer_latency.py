@@ -14,13 +14,16 @@ driver would post it (`events.Key`), not with `pilot.press`, whose wait for the 
 a message to every widget and would bill the app for the size of its own DOM. Timed: wall
 time (`perf_counter_ns`) and the process's CPU time from the key to the first frame in which
 the answer's whole effect is drawn; after it, untimed, the app is let settle (`pilot.pause`,
-saves written) before the next answer, then waits as a leader would, the same on both
-sides: two frames' time with nothing drawn, so Textual's frame timer is idle when the key
-comes, plus a random fraction of a frame, so the key falls at a random point of the timer's
-60 Hz grid (`pause_like_a_leader`; without it the key fell wherever each side's settling left
-the grid, and the wait for the next frame slot, 0-33 ms, differed by method). Each session
-starts from a collected, unfrozen heap (`fresh_heap`). On a shared machine the wall time
-includes waiting for a core; the CPU time does not, and is printed beside it.
+saves written) before the next answer; the answer is typed (set on the control: the text, the
+highlighted option), then the app waits as a leader would, the same on both sides: two
+frames' time with nothing drawn, so Textual's frame timer is idle when the key comes, plus a
+random fraction of a frame, so the key falls at a random point of the timer's 60 Hz grid
+(`pause_like_a_leader`). The typing comes before the wait: set after it, its own repaint was
+still pending when Enter came and drew a frame of its own first, which took the idle timer's
+immediate slot and left the answer's frame to wait for the next one (0-17 ms), on both sides
+but not for ratings, which type nothing. Each session starts from a collected, unfrozen heap
+(`fresh_heap`). On a shared machine the wall time includes waiting for a core; the CPU time
+does not, and is printed beside it.
 
 "Fully drawn", for coach: the screen shows the next prompt's question as the last line of the
 conversation, its control (of the prompt's kind, all its parts laid out, e.g. every box of a
@@ -218,7 +221,6 @@ async def coach_session(
             screen: Any = app.screen
             prompt = screen.prompt
             turn = len(app.session.dialogue.log)  # type: ignore[union-attr]
-            await pause_like_a_leader(jitter)
             control = screen.control
             if isinstance(control, AnswerBox):
                 control.text = rng.choice(ANSWERS)
@@ -229,6 +231,7 @@ async def coach_session(
             else:
                 control.highlighted = rng.randrange(len(prompt.options))
                 key, character, kind = "enter", "\r", "choice"
+            await pause_like_a_leader(jitter)  # after the typing, as a leader sees it
             last = turn + 2 >= 2 * 3 * ROUNDS + 1  # this answer ends the reflection
 
             def drawn(prompt: Any = prompt) -> bool:
@@ -322,8 +325,8 @@ async def chat_session(seed: int) -> list[Sample]:
         for answer in range(3 * ROUNDS - 1):
             turn = 2 + 2 * answer
             kind = ("text", "rating", "choice")[answer % 3]
-            await pause_like_a_leader(jitter)
             box.value = rng.choice(ANSWERS)
+            await pause_like_a_leader(jitter)  # after the typing, as a leader sees it
             question = [QUESTION, RATING, CHOICE][(app.round + 1) % 3].format(
                 n=(app.round + 1) // 3 + 1
             )
