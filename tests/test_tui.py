@@ -942,6 +942,34 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
     assert {c for _, c, _ in pairs} == {"AnswerBox", "RatingBar", "ChoiceList"}
 
 
+async def test_an_answer_that_moves_the_focus_does_not_draw_the_whole_screen_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers that move the focus to another kind of control (text to rating, rating to text)
+    draw what changed, never the whole screen again: Textual's `Screen.focused` would repaint
+    it all right after the answer's frame (ReflectScreen overrides it). Reads what the
+    compositor hands `App._display` (private; Textual is pinned)."""
+    store = SessionStore(tmp_path)
+    app = build(store)
+    drawn: list[str] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        display = app._display
+
+        def recording(screen: Any, renderable: Any) -> None:
+            drawn.append(type(renderable).__name__)
+            display(screen, renderable)
+
+        monkeypatch.setattr(app, "_display", recording)
+        for _, _, answer in WHOLE[1:3]:  # text -> rating -> text
+            kind = type(control(app))
+            await say(pilot, answer)
+            await pilot.pause()
+            assert type(control(app)) is not kind
+    assert drawn and "ChopsUpdate" in drawn
+    assert "LayoutUpdate" not in drawn, drawn  # a full-screen update
+
+
 async def test_each_kind_of_control_is_mounted_once_and_set_afresh_for_each_question(
     tmp_path: Path,
 ) -> None:

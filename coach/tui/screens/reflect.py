@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Container
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
@@ -66,6 +67,14 @@ class ReflectScreen(Screen[None]):
         Binding("escape", "pause", "Pause", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
+    # Textual's `Screen.focused` repaints the whole screen when it changes; the widgets that
+    # gain and lose the focus repaint themselves. Here the focus moves at nearly every answer
+    # (text box, rating bar, option list), and that repaint was a second, full-screen frame
+    # drawn and written right after the answer's own. Textual is pinned (pyproject.toml);
+    # `test_an_answer_that_moves_the_focus_does_not_draw_the_whole_screen_again` fails if
+    # that frame comes back.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     PALETTE = [
         ("Back", "Answer the previous question again", "back"),
         ("Skip", "Skip this question, where the reflection allows it", "skip"),
