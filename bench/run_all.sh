@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-for script in engine_turns pack_load pack_check pack_bombs store_save search answer_turnaround retro; do
+for script in engine_turns pack_load pack_check pack_bombs store_save search answer_turnaround answer_bytes retro; do
   echo "== bench/$script.py --quick"
   "$PYTHON" "bench/$script.py" --quick
   echo
