@@ -20,7 +20,7 @@ frames' time with nothing drawn, so Textual's frame timer is idle when the key c
 random fraction of a frame, so the key falls at a random point of the timer's 60 Hz grid
 (`pause_like_a_leader`). The typing comes before the wait: set after it, its own repaint was
 still pending when Enter came and drew a frame of its own first, which took the idle timer's
-immediate slot and left the answer's frame to wait for the next one (0-17 ms), on both sides
+immediate slot and left the answer's frame to wait for a later one (10-25 ms), on both sides
 but not for ratings, which type nothing. Each session starts from a collected, unfrozen heap
 (`fresh_heap`). On a shared machine the wall time includes waiting for a core; the CPU time
 does not, and is printed beside it.
