@@ -93,11 +93,11 @@ STAT_HEADER = ("what", "n", "median", "p99", "median / baseline")
 def machine_line() -> str:
     return (
         f"python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-        f"{os.cpu_count()} cpu(s) visible, load avg {_loadavg()}"
+        f"{os.cpu_count()} cpu(s) visible, load avg {loadavg()}"
     )
 
 
-def _loadavg() -> str:
+def loadavg() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:  # pragma: no cover - not on every platform

@@ -16,8 +16,9 @@ answer_latency.py's chat app (an `Input` under an anchored `VerticalScroll`, two
 on Enter) answered the same number of times. Both logs scroll at every answer once full, so
 both rewrite the log's region; the question is what coach writes beyond that.
 
-Not a timing: the figures are byte counts, which do not depend on the machine's load (a cursor
-blink falling into a window adds under 100 bytes, on either side).
+Not a timing, though where a change is drawn in one frame or two depends on when the frames
+fall: full runs repeat to the byte, --quick runs of one commit have given two results. A
+cursor blink falling into a window adds under 100 bytes, on either side.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ class Terminal:
     def __init__(self, argv: list[str], env: dict[str, str]) -> None:
         pid, fd = pty.fork()
         if pid == 0:  # the child: the app
-            os.execvpe(argv[0], argv, env)
+            try:
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)  # never back into this script
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
 
@@ -97,25 +101,30 @@ def environment(tmp: Path) -> dict[str, str]:
     return env
 
 
+def answer(term: Terminal, kinds: list[str]) -> dict[str, list[int]]:
+    """Answer once for each kind, as a leader would: type, let it draw, press the key; the
+    bytes written after each key, by kind."""
+    written: dict[str, list[int]] = defaultdict(list)
+    try:
+        term.settle(START)
+        for i, kind in enumerate(kinds):
+            if kind == "text":
+                term.send(ANSWERS[i % len(ANSWERS)])
+                term.settle()
+            term.send("3" if kind == "rating" else "\r")  # a choice takes the highlighted one
+            written[kind].append(term.settle())
+    finally:
+        term.close()
+    return written
+
+
 def coach_side(tmp: Path, answers: int) -> dict[str, list[int]]:
     tmp.mkdir(parents=True)
     pack = tmp / "latency.yaml"
     pack.write_text(latency_pack(), encoding="utf-8")
     argv = [sys.executable, "-m", "coach", "reflect", "--name", "Dana", "--pack", str(pack)]
-    term = Terminal(argv, environment(tmp))
-    written: dict[str, list[int]] = defaultdict(list)
-    try:
-        term.settle(START)
-        for i in range(answers):
-            kind = ("text", "rating", "choice")[i % 3]
-            if kind == "text":
-                term.send(ANSWERS[i % len(ANSWERS)])
-                term.settle()
-            term.send("3" if kind == "rating" else "\r")
-            written[kind].append(term.settle())
-    finally:
-        term.close()
-    return written
+    kinds = [("text", "rating", "choice")[i % 3] for i in range(answers)]
+    return answer(Terminal(argv, environment(tmp)), kinds)
 
 
 CHAT = """
@@ -128,19 +137,8 @@ Chat().run()
 
 def chat_side(tmp: Path, answers: int) -> list[int]:
     tmp.mkdir(parents=True)
-    bench = str(Path(__file__).resolve().parent)
-    term = Terminal([sys.executable, "-c", CHAT, bench], environment(tmp))
-    written: list[int] = []
-    try:
-        term.settle(START)
-        for i in range(answers):
-            term.send(ANSWERS[i % len(ANSWERS)])
-            term.settle()
-            term.send("\r")
-            written.append(term.settle())
-    finally:
-        term.close()
-    return written
+    argv = [sys.executable, "-c", CHAT, str(Path(__file__).resolve().parent)]
+    return answer(Terminal(argv, environment(tmp)), ["text"] * answers)["text"]
 
 
 def main() -> None:
@@ -166,7 +164,7 @@ def main() -> None:
     )
     print("\nbytes written to the terminal, from the answer's key until the app is quiet")
     print(c.table(rows, ["what", "n", "median bytes", "median / baseline"]))
-    print(f"\nload average at the end: {c._loadavg()}")
+    print(f"\nload average at the end: {c.loadavg()}")
 
 
 if __name__ == "__main__":

@@ -406,7 +406,7 @@ def main() -> None:
         ]
         print(c.table(rows, c.STAT_HEADER))
         print("goal: the summary on screen at most 200 ms after the last answer")
-    print(f"\nload average at the end: {c.machine_line().rsplit('load avg ', 1)[-1]}")
+    print(f"\nload average at the end: {c.loadavg()}")
 
 
 if __name__ == "__main__":
