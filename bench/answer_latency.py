@@ -25,9 +25,13 @@ but not for ratings, which type nothing. Each session starts from a collected, u
 (`fresh_heap`). On a shared machine the wall time includes waiting for a core; the CPU time
 does not, and is printed beside it.
 
-"Fully drawn", for coach: the screen shows the next prompt's question as the last line of the
-conversation, its control (of the prompt's kind, all its parts laid out, e.g. every box of a
-rating bar) and its hint, all in the same frame. For the baseline: both new lines laid out.
+"Fully drawn", for coach: in the same frame, the conversation's last line is the next
+prompt's question, the log is laid out with every row its lines drew (it draws rows itself,
+coach.tui.widgets.log) and placed with its newest row at the bottom of the log's view, and
+the prompt's control (of its kind, all its parts laid out, e.g. every box of a rating bar)
+and its hint are shown. For the baseline: both new lines laid out. The clocks are read when
+the frame's signal comes, before the condition is checked, so the check itself is billed to
+neither side.
 
 coach: whole sessions of a generated pack whose steps cycle free text, rating, choice (12
 rounds, 36 answers, 2 turns each), answered by the app's own controls. "Turn" is the number of
@@ -69,7 +73,6 @@ from textual.widgets import Input, Static
 
 from coach.catalog import find_pack
 from coach.store import SessionStore
-from coach.terminal import printable
 from coach.tui.app import Setup, make_app
 
 SIZE = (100, 32)
@@ -133,8 +136,11 @@ class Frames:
             screen.screen_layout_refresh_signal.subscribe(app, self._frame, immediate=True)
 
     def _frame(self, screen: Screen[Any]) -> None:
+        # The clocks are read before the condition is checked, so that the check (heavier
+        # for coach, which has more to look at) is billed to neither side.
+        wall, cpu = time.perf_counter_ns(), time.process_time_ns()
         if self.condition is not None and not self.done.is_set() and self.condition():
-            self.wall, self.cpu = time.perf_counter_ns(), time.process_time_ns()
+            self.wall, self.cpu = wall, cpu
             self.done.set()
 
     async def until(
@@ -201,7 +207,7 @@ async def coach_session(
 ) -> list[Sample]:
     from coach.tui.widgets.answer_box import AnswerBox
     from coach.tui.widgets.rating import RatingBar
-    from coach.tui.widgets.turns import CoachLine
+    from coach.tui.widgets.turns import CoachSaid
 
     setup = Setup(
         store=SessionStore(folder),
@@ -239,13 +245,17 @@ async def coach_session(
                 if type(now).__name__ != "ReflectScreen" or now.prompt is prompt:
                     return False
                 new = now.prompt
-                lines = list(now.query(CoachLine))
+                log = now.conversation
+                history = log.history
+                last = history.said[-1]
                 control = now.control
                 wanted = {"rating": "RatingBar", "choice": "ChoiceList"}.get(new.kind, "AnswerBox")
                 return (
-                    bool(lines)
-                    and text_of(lines[-1]) == printable(new.text)
-                    and laid_out(lines[-1])
+                    isinstance(last, CoachSaid)
+                    and last.text == new.text
+                    and history.size.height == len(history.rows)  # every row laid out
+                    # the newest row placed at the bottom of the log's view
+                    and history.region.bottom == log.scrollable_content_region.bottom
                     and type(control).__name__ == wanted
                     and laid_out(control)
                     and all(laid_out(part) for part in control.children)

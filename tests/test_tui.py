@@ -8,7 +8,6 @@ with `Setup(resume=...)`, so each test presses only the keys it is about.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +27,13 @@ from tui_kit import (
     clock,
     control,
     footer,
+    line_in_view,
     resumed,
     said,
     say,
     screenshot,
     shown,
+    shown_line,
     text,
     tiny_file,
 )
@@ -46,7 +47,7 @@ from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
-from coach.tui.widgets.turns import CoachLine, CoachSaid, LeaderLine, LeaderSaid
+from coach.tui.widgets.turns import CoachSaid, LeaderSaid
 
 # Everything the leader typed in WHOLE, as the transcript must keep it.
 LEADER_TEXTS = [
@@ -135,8 +136,8 @@ async def test_back_asks_the_previous_question_again_with_its_own_control(tmp_pa
         await pilot.press("ctrl+b")
         assert app.screen.prompt.step == "recall"
         assert isinstance(control(app), AnswerBox) and control(app).has_focus
-        assert text(app.screen.query(LeaderLine).last()) == "(back to answer again)"
-        assert "Think of someone who really listened" in shown(app.screen.query(CoachLine).last())
+        assert said(app, LeaderSaid)[-1] == "(back to answer again)"
+        assert "Think of someone who really listened" in shown_line(app, CoachSaid)
         await say(pilot, "She asked what I needed, then waited and wrote it down")
         assert app.screen.prompt.step == "rating"
         await app.workers.wait_for_complete()
@@ -180,7 +181,7 @@ async def test_skip_moves_on_where_the_pack_allows_and_nowhere_else(tmp_path: Pa
         assert app.screen.prompt.can_skip
         await pilot.press("ctrl+n")
         assert app.screen.prompt.step == "rating"
-        assert text(app.screen.query(LeaderLine).last()) == "(skipped)"
+        assert said(app, LeaderSaid)[-1] == "(skipped)"
         await pilot.press("ctrl+n")  # a rating here cannot be skipped
         assert app.screen.prompt.step == "rating"
         assert refused(app) == "This one can't be skipped. A short answer is fine."
@@ -284,11 +285,8 @@ HOSTILE = [
 
 
 async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    from coach.tui.widgets import log as conversation
-
-    monkeypatch.setattr(conversation, "LIMIT", 10**6)  # every line stays a widget, to look at
     store = SessionStore(tmp_path)
     app = build(store)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -297,7 +295,7 @@ async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
         await say(pilot, "[bold]x")
         await say(pilot, "\n".join(HOSTILE))
         await app.workers.wait_for_complete()
-        check_lines(app.screen.query(LeaderLine), app.screen.query(CoachLine))
+        check_lines(app)
     doc = store.load(app.session.id)
     assert [t for _, _, t in leader_turns(doc)] == ["[bold]x", "\n".join(HOSTILE)]
 
@@ -306,25 +304,31 @@ async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
     again = resumed(store, app.session.id)
     async with again.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        check_lines(again.screen.query(LeaderLine), again.screen.query(CoachLine))
+        check_lines(again)
 
 
-def check_lines(leader_lines: Iterable[LeaderLine], coach_lines: Iterable[CoachLine]) -> None:
+def check_lines(app: CoachApp) -> None:
     """Every line is plain `Content` (no spans from markup), shown on screen as typed."""
-    leader, coach = list(leader_lines), list(coach_lines)
+    log = app.screen.conversation  # type: ignore[attr-defined]
+    rows = {
+        id(line): "\n".join(r.text for r in log.history.rows_of(n))
+        for n, line in enumerate(log.lines)
+    }
+    leader = [line for line in log.lines if isinstance(line, LeaderSaid)]
+    coach = [line for line in log.lines if isinstance(line, CoachSaid)]
     for line in [*leader, *coach]:
-        visual = line.render()
-        assert isinstance(visual, Content) and not visual.spans, str(visual)
-        assert "\x1b" not in shown(line)
-    first, second = (text(line) for line in leader)
+        content = line.content()
+        assert isinstance(content, Content) and not content.spans, str(content)
+        assert "\x1b" not in rows[id(line)]
+    first, second = (line.content().plain for line in leader)
     assert first == "[bold]x"
     assert second.splitlines() == [*HOSTILE[:4], r"red \x1b[31mALERT\x1b[0m", HOSTILE[5]]
-    probe = next(line for line in coach if line.has_class("followup"))
-    assert text(probe).startswith('You said "[bold]x". ')
-    on_screen = "\n".join(shown(line) for line in leader)
+    probe = next(line for line in coach if line.followup)
+    assert probe.content().plain.startswith('You said "[bold]x". ')
+    on_screen = "\n".join(rows[id(line)] for line in leader)
     for typed in [*HOSTILE[:4], r"\x1b[31mALERT\x1b[0m", "[link=https://x.y]here[/link] $accent"]:
         assert typed in on_screen
-    assert '"[bold]x"' in shown(probe)
+    assert '"[bold]x"' in rows[id(probe)]
 
 
 async def test_a_megabyte_paste_is_saved_whole(tmp_path: Path) -> None:
@@ -361,7 +365,7 @@ async def test_a_small_terminal_and_back_loses_nothing(tmp_path: Path) -> None:
             rating = control(app)
             assert rating.has_focus
             assert screen.region.contains_region(rating.region), (width, height)
-            assert screen.region.contains_region(screen.query(CoachLine).last().region)
+            assert line_in_view(app), (width, height)
         await say(pilot, "3")
         assert app.screen.prompt.step == "commit"
         await pilot.resize_terminal(100, 32)
@@ -659,18 +663,19 @@ async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         log = app.screen.query_one("#log", ConversationLog)
-        widths = [line.size.width for line in log.live]
+        width, rows = log.history.drawn_width, list(log.history.rows)
         assert log.max_scroll_y > 0 and log.scrollbar_size_vertical == 0
         await pilot.press("pageup")
         await pilot.pause()
         assert log.scrolled_back and log.scrollbar_size_vertical == 1
-        assert log.vertical_scrollbar.region and [line.size.width for line in log.live] == widths
+        assert log.vertical_scrollbar.region and log.history.size.width == width
+        assert log.history.drawn_width == width and log.history.rows == rows  # not drawn again
         await pilot.press("4")  # an answer brings the newest lines back, without the bar
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         assert log.scroll_y == log.max_scroll_y and not log.scrolled_back
         assert log.scrollbar_size_vertical == 0
-        assert {line.size.width for line in log.live} <= set(widths)  # each kind as wide
+        assert log.history.drawn_width == width and log.history.rows[: len(rows)] == rows
         await app.workers.wait_for_complete()
 
 
@@ -735,17 +740,17 @@ async def test_a_confirmation_says_back_the_option_and_a_skipped_due_date(tmp_pa
         await pilot.pause()
         assert app.screen.prompt.stage == "due"
         await pilot.press("ctrl+n")
-        said = text(app.screen.query(LeaderLine).last())
+        said_back = said(app, LeaderSaid)[-1]
         # A skipped date is not decided in silence: the default is said back, in words.
-        assert said.startswith("(skipped)\n→ I'll put it down for ")
-        assert said.endswith("you can change it at the end.")
+        assert said_back.startswith("(skipped)\n→ I'll put it down for ")
+        assert said_back.endswith("you can change it at the end.")
         await app.workers.wait_for_complete()
     store2 = SessionStore(tmp_path / "two")
     app = resumed(store2, answered(store2, BEFORE_FOCUS[:-1]))  # at the confirmation
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         await pilot.press("1")
-        assert text(app.screen.query(LeaderLine).last()) == "1 · Listening"
+        assert said(app, LeaderSaid)[-1] == "1 · Listening"
         await app.workers.wait_for_complete()
 
 
@@ -922,11 +927,12 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
         shown = app.screen
         if type(shown).__name__ != "ReflectScreen":
             return
-        last = shown.query(CoachLine).last()
-        if last.region:  # laid out in this frame
+        history = shown.conversation.history
+        if history.size.height == len(history.rows):  # every line laid out in this frame
+            last = next(s for s in reversed(history.said) if isinstance(s, CoachSaid))
             controls = [type(c).__name__ for c in shown.query(".control") if c.region]
             control = controls[0] if controls else "no control"
-            frames.append((text(last), control, text(shown.query_one("#hint"))))
+            frames.append((last.text, control, text(shown.query_one("#hint"))))
 
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -1101,9 +1107,11 @@ async def answer_any(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-async def test_only_the_newest_lines_are_widgets_and_the_others_look_the_same(
-    tmp_path: Path,
+async def test_an_answer_draws_only_its_own_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Near the end of a long session, an answer draws the rows of the lines it adds and no
+    other; the rows drawn before stay as they were, and every line can still be read."""
     from coach.tui.widgets import log as conversation
 
     store = SessionStore(tmp_path)
@@ -1111,40 +1119,28 @@ async def test_only_the_newest_lines_are_widgets_and_the_others_look_the_same(
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         log = app.screen.query_one("#log", conversation.ConversationLog)
-        assert len(log.lines) > conversation.LIMIT and log.drawn
-        assert len(log.live) < conversation.LIMIT
-        assert list(log.children) == [log.history, *log.live]  # the drawn lines are gone
-        everything = said(app, LeaderSaid)  # still readable, from what they said
-        assert len(everything) > len(list(app.screen.query(LeaderLine)))
+        before, rows = log.lines, list(log.history.rows)
+        assert len(before) > 40 and list(log.children) == [log.history]
+        drawn: list[object] = []
+        real = conversation.draw
 
-        async def screens() -> list[str]:
-            shots = []
-            for y in range(0, log.max_scroll_y + 1, 9):
-                log.scroll_to(y=y, animate=False)
-                await pilot.pause()
-                shots.append(screenshot(app))
-            log.scroll_end(animate=False)
-            await pilot.pause()
-            return shots
+        def counting(said: Any, width: int, look: Any) -> Any:
+            drawn.append(said)
+            return real(said, width, look)
 
-        drawn = await screens()
-        # The same conversation with every line a widget looks the same, row for row.
-        limit, conversation.LIMIT = conversation.LIMIT, 10**6
-        log.restore()
-        await pilot.pause()
-        assert not log.drawn and len(list(app.screen.query(LeaderLine))) == len(everything)
-        assert said(app, LeaderSaid) == everything
-        assert await screens() == drawn
-        conversation.LIMIT = limit
+        monkeypatch.setattr(conversation, "draw", counting)
         await answer_any(pilot)
-        assert log.drawn and len(log.live) < conversation.LIMIT  # drawn again at the answer
-        assert list(log.children) == [log.history, *log.live]
-        assert said(app, LeaderSaid)[:-1] == everything
+        after = log.lines
+        assert after[: len(before)] == before and len(after) >= len(before) + 2
+        assert drawn == after[len(before) :]  # the new lines, each once
+        assert log.history.rows[: len(rows)] == rows
+        assert log.history.size.height == len(log.history.rows) == log.history.ends[-1]
+        assert line_in_view(app)
 
 
 async def test_the_screen_does_not_grow_with_the_conversation(tmp_path: Path) -> None:
-    """Lines drawn into the history leave the DOM, so every walk of it (queries, styles,
-    messages to every widget) costs the same at the end of a session as near its start."""
+    """No line is a widget, so every walk of the DOM (queries, styles, messages to every
+    widget) costs the same at the end of a session as near its start."""
     from coach.tui.widgets import log as conversation
 
     store = SessionStore(tmp_path)
@@ -1159,40 +1155,40 @@ async def test_the_screen_does_not_grow_with_the_conversation(tmp_path: Path) ->
             counts.append(len(list(app.screen.walk_children())))
             lines.append(len(log.lines))
         assert lines[1] >= lines[0] + 20  # ten answers, at least two lines each
-        # Between `KEEP` and `LIMIT` lines are widgets, whatever the length.
-        assert abs(counts[1] - counts[0]) <= conversation.LIMIT - conversation.KEEP
+        assert counts[1] == counts[0]
 
 
 @pytest.mark.parametrize("change", ["width", "theme"])
-async def test_older_lines_are_drawn_again_after_a_new_width_or_theme(
+async def test_the_lines_are_drawn_again_after_a_new_width_or_theme(
     tmp_path: Path, change: str
 ) -> None:
-    from coach.tui.widgets import log as conversation
-
+    """After a resize or a new theme the conversation looks as it does in an app started at
+    that width or in that theme."""
     store = SessionStore(tmp_path)
-    app = resumed(store, stock_session(store, 22))
+    session_id = stock_session(store, 22)
+    app = resumed(store, session_id)
+    size, theme = ((80, 24), None) if change == "width" else ((100, 32), "textual-light")
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        log = app.screen.query_one("#log", conversation.ConversationLog)
-        assert log.drawn
-        if change == "width":
-            await pilot.resize_terminal(80, 24)
+        log = app.screen.query_one("#log", ConversationLog)
+        read = log.lines
+        if theme is None:
+            await pilot.resize_terminal(*size)
         else:
-            app.theme = "textual-light"
+            app.theme = theme
         for _ in range(3):
             await pilot.pause()
-        assert log.drawn and log.history.drawn_width == log.history.size.width
-        assert list(log.children) == [log.history, *log.live]
+        assert log.history.drawn_width == log.history.size.width
+        assert log.lines == read
         log.scroll_home(animate=False)
         await pilot.pause()
-        drawn, read = screenshot(app), log.lines
-        limit, conversation.LIMIT = conversation.LIMIT, 10**6
-        log.restore()  # every line a widget again, in the new width or theme
+        changed = screenshot(app)
+    app.session.close()
+    fresh = resumed(store, session_id)
+    async with fresh.run_test(size=size) as pilot:
+        if theme is not None:
+            fresh.theme = theme
         await pilot.pause()
-        log.scroll_home(animate=False)
+        fresh.screen.query_one("#log", ConversationLog).scroll_home(animate=False)
         await pilot.pause()
-        conversation.LIMIT = limit
-        assert not log.drawn and screenshot(app) == drawn
-        # Made again from what they said: the same lines, in the same order.
-        assert [line.said for line in log.live] == read == log.lines
-        assert [text(line) for line in app.screen.query(LeaderLine)] == said(app, LeaderSaid)
+        assert screenshot(fresh) == changed

@@ -28,7 +28,8 @@ from coach.tui.opening import OpeningScreen
 from coach.tui.screens.reflect import ReflectScreen
 from coach.tui.screens.start import StartScreen
 from coach.tui.widgets.answer_box import AnswerBox
-from coach.tui.widgets.turns import CoachLine, CoachSaid, LeaderLine
+from coach.tui.widgets.log import ConversationLog
+from coach.tui.widgets.turns import CoachSaid, LeaderSaid
 
 ENV = {"COACH_NOW": NOW.isoformat()}
 
@@ -95,12 +96,12 @@ async def test_the_opening_puts_everything_where_the_reflection_will(tmp_path: P
     async with alone.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         drawn = {p: alone.screen.query_one(p).region for p in parts}
-        texts = [str(w.render()) for w in alone.screen.query(CoachLine)]
+        texts = [row.text for row in alone.screen.query_one(ConversationLog).history.rows]
     real = build(SessionStore(tmp_path / "real"))
     async with real.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         regions = {p: real.screen.query_one(p).region for p in parts if p != ".footer-space"}
-        real_texts = [str(w.render()) for w in real.screen.query(CoachLine)]
+        real_texts = [row.text for row in real.screen.query_one(ConversationLog).history.rows]
     del drawn[".footer-space"]  # the footer itself is there by now
     assert drawn == regions
     assert texts == real_texts
@@ -123,11 +124,12 @@ async def test_keys_pressed_while_the_engine_loads_reach_the_answer_box_in_order
     async with app.run_test(size=(100, 32)) as pilot:
         for _ in range(50):  # the answer goes to the engine, then to the log
             await pilot.pause()
-            said = list(app.screen.query(LeaderLine))
+            lines = app.screen.query_one(ConversationLog).lines
+            said = [line for line in lines if isinstance(line, LeaderSaid)]
             if said:
                 break
         assert said, "the answer typed on the opening was never sent"
-        assert str(said[0].render()) == "She asked"
+        assert said[0].content().plain == "She asked"
 
 
 async def test_a_typed_key_shows_on_the_opening_as_it_would_in_the_box(tmp_path: Path) -> None:
@@ -470,7 +472,7 @@ async def test_escapes_and_bidi_in_a_kept_record_never_reach_the_terminal(
     def prepare() -> Setup:
         shown = app.screen
         seen.append([str(shown.query_one(p).render()) for p in ("#title", "#progress", "#hint")])
-        seen.append([str(line.render()) for line in shown.query(CoachLine)])
+        seen.append([line.content().plain for line in shown.query_one(ConversationLog).lines])
         return setup_for(SessionStore(tmp_path / "s"), tmp_path / "cache")
 
     app = make_app(prepare, evil)
@@ -502,7 +504,8 @@ async def test_an_answer_typed_to_a_question_that_is_not_the_one_asked_is_never_
             screen = app.screen
             if isinstance(screen, ReflectScreen) and screen.draft():
                 break
-        assert not list(app.screen.query(LeaderLine))
+        lines = app.screen.query_one(ConversationLog).lines
+        assert not [line for line in lines if isinstance(line, LeaderSaid)]
         assert isinstance(screen, ReflectScreen)
         assert screen.control.text == "1234"  # type: ignore[attr-defined]
 

@@ -139,10 +139,27 @@ def text(widget: Widget) -> str:
 
 
 def said(app: CoachApp, kind: type[Said]) -> list[str]:
-    """The text of every line of that kind in the conversation so far, as `text` gives it for
-    a widget, the lines drawn into the log's history (whose widgets are gone) included."""
+    """The plain text of every line of that kind in the conversation so far, oldest first."""
     screen: Any = app.screen
-    return [text(s.line()) for s in screen.conversation.lines if isinstance(s, kind)]
+    return [s.content().plain for s in screen.conversation.lines if isinstance(s, kind)]
+
+
+def shown_line(app: CoachApp, kind: type[Said]) -> str:
+    """What the newest line of that kind puts on the screen, row by row, its bar included."""
+    log = app.screen.conversation  # type: ignore[attr-defined]
+    index = max(i for i, line in enumerate(log.lines) if isinstance(line, kind))
+    return "\n".join(row.text for row in log.history.rows_of(index))
+
+
+def line_in_view(app: CoachApp) -> bool:
+    """The newest line of the conversation is on the screen, every row of it."""
+    log = app.screen.conversation  # type: ignore[attr-defined]
+    history = log.history
+    rows = history.rows_of(-1)
+    top = history.region.y + history.ends[-1] - len(rows)
+    return bool(rows) and log.content_region.contains_region(
+        Region(log.content_region.x, top, 1, len(rows))
+    )
 
 
 def shown(widget: Widget) -> str:

@@ -47,7 +47,7 @@ from coach.store.scan import session_files
 from coach.terminal import printable
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
-from coach.tui.widgets.turns import CoachLine
+from coach.tui.widgets.turns import CoachSaid
 
 FILE_NAME = "first-screens.json"
 MOST = 8  # records kept of each kind: a few packs, names and folders on one machine
@@ -372,7 +372,7 @@ class OpeningScreen(Screen[None]):
             yield Static(Content(printable(opening.title)), id="title")
             yield TraitProgress(id="progress")
         yield ConversationLog(
-            *(CoachLine(text, followup=followup) for text, followup in opening.lines), id="log"
+            *(CoachSaid(text, followup=followup) for text, followup in opening.lines), id="log"
         )
         with Container(id="answer"):
             yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")

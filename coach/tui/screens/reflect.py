@@ -23,7 +23,7 @@ from coach.terminal import printable
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
-from coach.tui.widgets.turns import CoachLine, LeaderLine, Line
+from coach.tui.widgets.turns import CoachSaid, LeaderSaid, Said
 
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
@@ -198,14 +198,14 @@ class ReflectScreen(Screen[None]):
                 spare, before=self.query_one("#hint")
             )
 
-    def _opening_lines(self) -> tuple[list[Line], Prompt | None]:
+    def _opening_lines(self) -> tuple[list[Said], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
         if self.opening is None:
             return [], self.session.dialogue.current()
         reply = self.opening
-        lines: list[Line] = [*self._statements(reply)]
+        lines: list[Said] = [*self._statements(reply)]
         if reply.prompt is not None:
-            lines.append(CoachLine(reply.prompt.text, followup=reply.prompt.is_followup))
+            lines.append(CoachSaid(reply.prompt.text, followup=reply.prompt.is_followup))
         return lines, reply.prompt
 
     def draft(self) -> dict[str, str] | None:
@@ -228,16 +228,16 @@ class ReflectScreen(Screen[None]):
             control.load_text(draft.text)
             control.move_cursor(control.document.end)
 
-    def _replay_lines(self) -> list[Line]:
+    def _replay_lines(self) -> list[Said]:
         """On resume, what was said so far, so the leader sees where they are: the same lines
         as when it was answered, what the coach understood included."""
         pack = self.session.dialogue.pack
-        lines: list[Line] = []
+        lines: list[Said] = []
         asked = ""  # the kind of control the last question had: a rating and a choice are picks
         for turn in self.session.dialogue.log:
             if turn.role == "coach":
                 lines.append(
-                    CoachLine(turn.text, followup=turn.kind in ("probe", "due", "confirm"))
+                    CoachSaid(turn.text, followup=turn.kind in ("probe", "due", "confirm"))
                 )
                 if turn.kind == "question" and turn.step in pack.by_id:
                     asked = pack.by_id[turn.step].kind
@@ -248,33 +248,30 @@ class ReflectScreen(Screen[None]):
             elif turn.kind in NOTES:
                 lines.append(self._leader_line("", turn, note=NOTES[turn.kind]))
         # The welcome goes above the last question, so the question stays next to the answer.
-        last = max((i for i, line in enumerate(lines) if isinstance(line, CoachLine)), default=0)
-        lines.insert(last, CoachLine("Welcome back. Here's where you left off."))
-        lines.extend(CoachLine(f"Note: {warning}.") for warning in self.session.warnings)
+        last = max((i for i, line in enumerate(lines) if isinstance(line, CoachSaid)), default=0)
+        lines.insert(last, CoachSaid("Welcome back. Here's where you left off."))
+        lines.extend(CoachSaid(f"Note: {warning}.") for warning in self.session.warnings)
         return lines
 
     # -- showing ------------------------------------------------------------------------
 
-    async def _show(self, reply: Reply, said: Sequence[Line] = ()) -> None:
+    async def _show(self, reply: Reply, said: Sequence[Said] = ()) -> None:
         """The leader's line (`said`), the coach's reply and the next question with its
         control, all in one frame: nothing is drawn until every part is in place."""
-        lines: list[Line] = [*said, *self._statements(reply)]
+        lines: list[Said] = [*said, *self._statements(reply)]
         prompt = reply.prompt
         if prompt is not None and (reply.accepted or not reply.notes):
-            lines.append(CoachLine(prompt.text, followup=prompt.is_followup))
+            lines.append(CoachSaid(prompt.text, followup=prompt.is_followup))
         with self.app.batch_update():
             if prompt is not None:
                 await self._show_prompt(prompt)
-            # The lines last: awaiting their mount lets the control shown above finish its
-            # own refresh, so the screen knows of the new layout before the batch ends and
-            # the next frame lays out everything (never a repaint of the old layout first).
-            await self.conversation.add(lines)
+            self.conversation.add(lines)
             if prompt is None:
                 self._finished()
 
     async def _show_prompt(self, prompt: Prompt) -> None:
         self.query_one(TraitProgress).show(prompt.progress)
-        self.conversation.anchor()  # back to the newest line, if the leader had scrolled up
+        self.conversation.follow()  # back to the newest line, if the leader had scrolled up
         same = self.prompt is not None and self._same_control(self.prompt, prompt)
         self.prompt = prompt
         self.hint = self._hint(prompt)
@@ -288,10 +285,10 @@ class ReflectScreen(Screen[None]):
             await self._keys.follow()  # in this frame, not the next
 
     @staticmethod
-    def _statements(reply: Reply) -> list[CoachLine]:
+    def _statements(reply: Reply) -> list[CoachSaid]:
         """What the coach said in a reply before its question (statements, retries)."""
         return [
-            CoachLine(turn.text, followup=turn.kind == "retry")
+            CoachSaid(turn.text, followup=turn.kind == "retry")
             for turn in reply.turns
             if turn.role == "coach" and turn.kind in ("statement", "retry")
         ]
@@ -458,10 +455,10 @@ class ReflectScreen(Screen[None]):
     @staticmethod
     def _leader_line(
         text: str, turn: Turn | None, *, note: str = "", pick: bool = False
-    ) -> LeaderLine:
+    ) -> LeaderSaid:
         """The leader's line, with what the coach understood of it (`Turn.understood`)."""
         understood = getattr(turn, "understood", None)
-        return LeaderLine(text, note=note, understood=understood, pick=pick)
+        return LeaderSaid(text, note=note, understood=understood, pick=pick)
 
     @staticmethod
     def _leader_turn(reply: Reply) -> Turn | None:
@@ -474,22 +471,14 @@ class ReflectScreen(Screen[None]):
         in the session, which a pause or a closed terminal saves synchronously."""
         self.call_after_refresh(self._after_answer_frame)
 
-    async def _after_answer_frame(self) -> None:
-        # The oldest lines are drawn into the log's history now (else at its next layout),
-        # and their removal awaited, so that what it leaves is collected with the rest (the
-        # widgets themselves were frozen by earlier answers, so they stay in memory, as they
-        # did when they stayed in the DOM, hidden). What the answer left for the garbage
-        # collector is collected here, while the leader reads, and what outlives it
-        # (the new lines, the history's rows, the transcript's turns) is frozen, as the app
-        # freezes the first screen: else the young generations fill up across answers and a
-        # collection, a full one walking the whole conversation near its end, lands inside
-        # a later answer's frame (bench/answer_latency.py measured a full collection in 3 of
-        # 16 answers near turn 60, ~35 ms each). Frozen objects are still freed by reference
-        # counting; only cycles that die later are kept.
-        if self.is_current:  # not after the last answer, whose frame is the summary's
-            removed = self.conversation.draw_oldest()
-            if removed is not None:
-                await removed
+    def _after_answer_frame(self) -> None:
+        # What the answer left for the garbage collector is collected here, while the leader
+        # reads, and what outlives it (the new rows and records, the transcript's turns) is
+        # frozen, as the app freezes the first screen: else the young generations fill up
+        # across answers and a collection, a full one walking the whole conversation near
+        # its end, lands inside a later answer's frame (bench/answer_latency.py measured a
+        # full collection in 3 of 16 answers near turn 60, ~35 ms each). Frozen objects are
+        # still freed by reference counting; only cycles that die later are kept.
         gc.collect(1)
         gc.freeze()
         self.coach_app.save_in_background()

@@ -1,177 +1,237 @@
-"""The conversation log, whose cost per answer does not grow with the conversation.
+"""The conversation log: one widget that draws rows, whose cost per answer does not grow with
+the conversation.
 
-Textual lays out every displayed child of a container again whenever one is added, so a log
-of one widget per line costs more at every answer (measured: 85 ms for a swapped answer at
-the start of a session, 180 ms near its end). Here only the newest lines are widgets: once
-there are `LIMIT` of them, the oldest are drawn once into `History`, which from then on
-shows the rows they drew, and are removed (hidden first, so that no frame shows them twice
-while Textual removes them). A hidden widget costs no layout, but it still costs every walk of
-the DOM (each query, style update and message to every widget; the answer's frame checks
-some): with the widgets kept, the screen grew from ~30 nodes at turn 5 to ~85 at turn 60.
-What each removed line said is kept as a record (`coach.tui.widgets.turns.Said`), so the
-conversation can still be read line by line (`ConversationLog.lines`), and the lines are made
+A log of one widget per line cost more at every answer: Textual lays out every child of a
+container again whenever one is added, and each mounted line is messages, a restyle and a
+node in every walk of the DOM (measured: 85 ms for a swapped answer at the start of a
+session, 180 ms near its end; then, with the oldest lines drawn into rows after each frame,
+still ~3 ms an answer to mount the two new lines and ~2 ms to lay them out). Here no line is
+a widget. `History` keeps the rows every line drew (Textual's line API: one `Strip` a row);
+an answer draws only its own new lines, appends their rows and asks for one layout, of one
+widget whose height is its number of rows. Scrolling draws the rows in view from the list.
+
+The lines look as they did as widgets (coach.tcss styles them through the log's component
+classes): the coach's on the left behind a bar, the leader's on the right on a tinted
+background. What each line said is kept as a record (`coach.tui.widgets.turns.Said`), so the
+conversation can be read line by line (`ConversationLog.lines`), and every row is drawn
 again from the records whenever the rows drawn no longer fit: a new width or a new theme.
-
-The oldest lines are drawn into the history after the frame that shows an answer, never
-inside it (that frame is what the leader waits for), and few lines stay widgets (`LIMIT`,
-`KEEP`), so an answer near the end of a session has about as many widgets to lay out, style
-and walk as one near its start (bench/answer_latency.py: turn 60 against turn 5).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.containers import VerticalScroll
+from textual.css.styles import RulesMap
 from textual.events import Resize
-from textual.geometry import Region, Size
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.theme import Theme
+from textual.visual import RenderOptions
 from textual.widget import Widget
 
-if TYPE_CHECKING:
-    from textual.await_remove import AwaitRemove
+from coach.tui.widgets.turns import CoachSaid, Said
 
-    from coach.tui.widgets.turns import Line, Said
+BAR = "█"  # Textual's `thick` border, one cell wide: the bar beside each line
+INDENT = 8  # the cells between a line and the side it does not lean to
+FOLLOWUP = 4  # a follow-up's extra indent under the question it follows
+LEFT: RulesMap = {"text_align": "left"}  # the coach's lines
+RIGHT: RulesMap = {"text_align": "right"}  # the leader's
 
-LIMIT = 10  # lines laid out as widgets before the oldest are drawn into the history
-KEEP = 4  # lines left as widgets after that (with the newest answer's, about a screenful)
-# Tried: LIMIT 6, a draw after every answer, so that every frame lays out KEEP lines and its
-# own (with 10 the count goes round a cycle of three answers, which the bench's pack of
-# text, rating, choice follows: turn 60's ratings lay out 10 lines, turn 5's 5 and 11). Two
-# full runs of bench/answer_latency.py gave no better turn 60 / turn 5 in wall time and more
-# CPU for text at turn 60 (1.31-1.35x against 0.99-1.13x with 10; a profile showed more
-# rows composited at turn 60, the cause was not pinned down), so 10 it stays.
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """The styles the rows are drawn in, read from coach.tcss once per theme."""
+
+    blank: Style  # the log's own background: margins
+    coach: VisualStyle  # a coach's line: text on the log's background
+    leader: VisualStyle  # the leader's line: text on its tint
+    muted: VisualStyle  # a non-answer (skipped, back): muted, untinted
+    coach_bar: Style  # the bars' colours
+    followup_bar: Style
+    leader_bar: Style
 
 
 class History(Widget):
-    """The rows the oldest lines of the conversation drew, as they drew them (Textual's line
-    API: one `Strip` a row), so that they cost nothing to lay out."""
+    """The rows of every line of the conversation, drawn once at the log's width."""
 
-    def __init__(self) -> None:
+    COMPONENT_CLASSES = {
+        "log--coach",
+        "log--leader",
+        "log--muted",
+        "log--coach-bar",
+        "log--followup-bar",
+        "log--leader-bar",
+    }
+
+    def __init__(self, said: Iterable[Said] = ()) -> None:
         super().__init__()
+        self.said: list[Said] = list(said)
         self.rows: list[Strip] = []
-        self.drawn_width = 0  # the width the rows were drawn at
+        self.ends: list[int] = []  # for each line, the row after its last
+        self.drawn_width = 0  # the width the rows were drawn at; 0: draw them all again
+        self._look: Look | None = None
+
+    # -- Textual's line API ----------------------------------------------------------------
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Called by the layout with the width the rows are drawn at: a new width, a first
+        # layout or a new theme draws every row again here, before the frame renders them.
+        if width != self.drawn_width:
+            self._draw_all(width)
         return len(self.rows)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self.rows):
             return self.rows[y]
-        return Strip.blank(self.size.width, self.visual_style.rich_style)
+        return Strip.blank(self.size.width, self.look.blank)
 
-    def take(self, lines: list[Line]) -> None:
-        """Draw `lines`, the widgets right below the rows so far, into the history.
+    # -- drawing ---------------------------------------------------------------------------
 
-        Each line is placed where the log's layout put it (its margins are the blank cells
-        around it), so the history looks exactly like the lines did."""
-        width = self.size.width
-        # The log's background, as Textual draws it around the lines: no foreground colour,
-        # so the cells are the very cells the lines' widgets left (and a screenshot the same).
-        blank = Style(bgcolor=self.visual_style.rich_style.bgcolor)
-        for line in lines:
-            region = line.virtual_region
-            while len(self.rows) < region.y:  # the margin above the line
-                self.rows.append(Strip.blank(width, blank))
-            drawn = line.render_lines(Region(0, 0, region.width, region.height))
-            left, right = Strip.blank(region.x, blank), Strip.blank(width - region.right, blank)
-            self.rows.extend(Strip.join([left, strip, right]) for strip in drawn)
+    @property
+    def look(self) -> Look:
+        if self._look is None:
+
+            def bar(name: str) -> Style:
+                return Style(color=self.get_component_rich_style(name).color)
+
+            blank = Style(bgcolor=self.visual_style.rich_style.bgcolor)
+            self._look = Look(
+                blank=blank,
+                coach=self.get_visual_style("log--coach"),
+                leader=self.get_visual_style("log--leader"),
+                muted=self.get_visual_style("log--muted"),
+                coach_bar=bar("log--coach-bar"),
+                followup_bar=bar("log--followup-bar"),
+                leader_bar=bar("log--leader-bar"),
+            )
+        return self._look
+
+    def add(self, said: Iterable[Said]) -> None:
+        """New lines at the bottom: only they are drawn (at the width of the rows so far;
+        before the first layout, the layout draws them with the rest)."""
+        new = list(said)
+        if not new:
+            return
+        self.said.extend(new)
+        if self.drawn_width:
+            self._draw(new, self.drawn_width)
+        self.refresh(layout=True)
+
+    def rows_of(self, index: int) -> list[Strip]:
+        """The rows line `index` (of `said`) drew, the margin above it included; none until
+        the log is laid out."""
+        if not self.drawn_width:
+            return []
+        index %= len(self.said)
+        return self.rows[self.ends[index - 1] if index else 0 : self.ends[index]]
+
+    def redraw(self) -> None:
+        """Draw every row again at the next layout (a new theme)."""
+        self._look = None
+        self.drawn_width = 0
+        self.refresh(layout=True)
+
+    def _draw_all(self, width: int) -> None:
+        self.rows, self.ends = [], []
+        self._draw(self.said, width)
         self.drawn_width = width
-        self.refresh(layout=True)
 
-    def clear(self) -> None:
-        self.rows = []
-        self.refresh(layout=True)
+    def _draw(self, said: Iterable[Said], width: int) -> None:
+        look, rows, ends = self.look, self.rows, self.ends
+        for line in said:
+            rows.extend(draw(line, width, look))
+            ends.append(len(rows))
 
-    def on_resize(self, event: Resize) -> None:
-        log = self.parent
-        if self.rows and event.size.width != self.drawn_width and isinstance(log, ConversationLog):
-            log.restore()
+
+def draw(said: Said, width: int, look: Look) -> list[Strip]:
+    """The rows of one line, `width` cells wide, with the margin above it: what a `Static`
+    styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side)."""
+    if isinstance(said, CoachSaid):
+        left = FOLLOWUP if said.followup else 0
+        right, above, rules = INDENT, 0 if said.followup else 1, LEFT
+        style, bar = look.coach, look.followup_bar if said.followup else look.coach_bar
+    else:
+        left, right, above, rules = INDENT, 0, 0, RIGHT
+        style, bar = look.muted if said.muted else look.leader, look.leader_bar
+    inner = max(1, width - left - right - 3)
+    body = Style(bgcolor=style.rich_style.bgcolor)  # padding: the background only
+    lines = said.content().render_strips(
+        inner, None, style, RenderOptions(_parse_style, rules)
+    ) or [Strip.blank(inner, body)]
+    margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
+    pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
+    rows = [Strip.blank(width, look.blank)] * above
+    for line in lines:
+        line = line.extend_cell_length(inner, body)
+        parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
+        rows.append(Strip.join([margin_left, *parts, margin_right]))
+    return rows
+
+
+def _parse_style(style: str | VisualStyle) -> VisualStyle:
+    """A style named in a line's content (`$text-muted`), in the app's theme."""
+    return VisualStyle.parse(style) if isinstance(style, str) else style
 
 
 class ConversationLog(VerticalScroll):
-    """The lines of the conversation, newest at the bottom and kept in view (`anchor`)."""
+    """The lines of the conversation, newest at the bottom and kept in view (`following`).
 
-    def __init__(self, *lines: Line, id: str | None = None) -> None:
-        self.history = History()
-        super().__init__(self.history, *lines, id=id)
-        self.live: list[Line] = list(lines)  # laid out as widgets
-        self.drawn: list[Said] = []  # what the lines shown by the history said, oldest first
-        self._to_draw = True  # lines wait to be drawn once they are laid out
+    Not with Textual's `anchor`: it scrolls to the end inside the layout with the size the
+    log had before it, so an answer whose control is taller or shorter than the last one (a
+    rating bar after a text box) drew a frame with the newest rows cut off or short of the
+    bottom, and the next frame scrolled (bench/answer_latency.py, which waits for the frame
+    that shows the newest rows). `arrange` is given the new size; the end is found there."""
+
+    def __init__(self, *said: Said, id: str | None = None) -> None:
+        self.history = History(said)
+        super().__init__(self.history, id=id)
+        self.following = True  # kept at the newest line, until the leader scrolls back
         self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
 
+    def follow(self) -> None:
+        """Back to the newest line, and stay there as lines come (after an answer)."""
+        self.following = True
+        if self.scrolled_back:
+            self.scroll_end(animate=False, immediate=True)  # the scrollbar goes at once
+        self.refresh(layout=True)
+
+    def release_anchor(self) -> None:
+        # Textual calls this for every scroll the leader makes (keys, wheel, scrollbar).
+        super().release_anchor()
+        self.following = False
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        arrangement = super().arrange(size, optimal)
+        if self.following and not optimal:
+            # Set, not assigned: inside the layout, a watcher's refresh would ask for another.
+            # (While the lines fit, coach.tcss sets them at the bottom, next to the control.)
+            end = max(0, arrangement.spatial_map.total_region.bottom - size.height)
+            self.set_reactive(Widget.scroll_y, end)
+            self.set_reactive(Widget.scroll_target_y, end)
+        return arrangement
+
     def on_mount(self) -> None:
-        self.anchor()
-        # Lines drawn in the old theme's colours would keep them: lay them out again.
+        # Rows drawn in the old theme's colours would keep them: draw them again.
         self._theme = self.app.theme
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
 
     def on_unmount(self) -> None:
         self.app.theme_changed_signal.unsubscribe(self)
-        self.screen.screen_layout_refresh_signal.unsubscribe(self)
 
     @property
     def lines(self) -> list[Said]:
-        """What every line said, oldest first, whether it is a widget or drawn in the history
-        (whose widgets are gone: query `CoachLine`/`LeaderLine` for the newest lines only)."""
-        return [*self.drawn, *(line.said for line in self.live)]
+        """What every line said, oldest first."""
+        return list(self.history.said)
 
-    async def add(self, lines: Iterable[Line]) -> None:
-        """Mount new lines at the bottom. Awaited, so that they are drawn in the same frame as
-        whatever else changes with them (in an `App.batch_update`)."""
-        new = list(lines)
-        if new:
-            await self.mount_all(new)
-            self.live.extend(new)
-            # Drawn once this frame is on screen (`_laid_out`, after the frame's layout).
-            self._to_draw = len(self.live) >= LIMIT
-
-    def draw_oldest(self) -> AwaitRemove | None:
-        """Past `LIMIT` lines, hand the oldest to the history, leaving the newest `KEEP`, and
-        remove their widgets.
-
-        Only lines that are laid out at the history's width can be drawn; until they are,
-        this waits for the next layout.
-
-        Returns:
-            The removal of the lines drawn (to await where what it leaves is collected), or
-            None if nothing was drawn.
-        """
-        if len(self.live) < LIMIT:
-            self._to_draw = False
-            return None
-        oldest = self.live[: len(self.live) - KEEP]
-        history = self.history
-        width = history.size.width
-        ready = self.is_mounted and width and not (history.rows and width != history.drawn_width)
-        if not ready or any(not line.size.width for line in oldest):
-            self._to_draw = True
-            return None
-        history.take(oldest)
-        for line in oldest:
-            # Out of layout at once: Textual removes a widget over a few messages, and a
-            # frame in between would show it under the rows it drew.
-            line.display = False
-        self.drawn.extend(line.said for line in oldest)
-        del self.live[: len(oldest)]
-        self._to_draw = False
-        return self.remove_children(oldest)
-
-    def restore(self) -> None:
-        """Make the lines drawn in the history widgets again and lay out every line (a new
-        width or theme); the oldest are drawn again once they are laid out."""
-        if not self.drawn:
-            return
-        again = [said.line() for said in self.drawn]
-        self.drawn = []
-        self.history.clear()
-        self.mount_all(again, after=self.history)  # not awaited: drawn once laid out
-        self.live[:0] = again
-        self._to_draw = True
+    def add(self, said: Iterable[Said]) -> None:
+        """New lines at the bottom, drawn in the next frame with whatever changes with them."""
+        self.history.add(said)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """The scrollbar shows only while the leader has scrolled back from the newest line.
@@ -183,8 +243,10 @@ class ConversationLog(VerticalScroll):
         padding while hidden (coach.tcss), so the lines keep their width either way."""
         super().watch_scroll_y(old_value, new_value)
         back = not self.is_vertical_scroll_end
+        if not back:
+            self.following = True  # scrolled back down to the newest line
         if back != self.scrolled_back:
-            # Inline styles, not a class: a class restyles every line of the log with it.
+            # Inline styles, not a class: a class restyles the log's children with it.
             self.scrolled_back = back
             self.styles.scrollbar_size_vertical = 1 if back else 0
             self.styles.padding = (0, 0, 0, 1) if back else (0, 1)
@@ -195,11 +257,7 @@ class ConversationLog(VerticalScroll):
         if self.show_vertical_scrollbar:
             self.vertical_scrollbar.refresh()
 
-    def _laid_out(self, screen: Any) -> None:
-        if self._to_draw:
-            self.draw_oldest()
-
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self._theme:
             self._theme = theme.name
-            self.restore()
+            self.history.redraw()

@@ -1,9 +1,9 @@
-"""Lines of the conversation. The leader's words are always `Content`, never markup.
+"""What each line of the conversation said. The leader's words are always `Content`, never
+markup.
 
-Each line is made from a small frozen record of what was said (`CoachSaid`, `LeaderSaid`),
-which it keeps as `said`: once the log has drawn a line into its history it removes the
-widget (`coach.tui.widgets.log`), and the record is all that is left of it, enough to read the
-conversation line by line and to make the same line again (a new width or theme).
+A line is a small frozen record (`CoachSaid`, `LeaderSaid`): the log keeps the records and
+draws their rows (`coach.tui.widgets.log`), so the conversation can be read line by line and
+every line drawn again (a new width or theme) from what it said.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.content import Content
-from textual.widgets import Static
 
 from coach.terminal import printable
+
+SHOWN = 4_000  # characters of one answer drawn in the log; the transcript keeps them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +25,9 @@ class CoachSaid:
     text: str
     followup: bool = False
 
-    def line(self) -> CoachLine:
-        """A widget that shows it."""
-        return CoachLine(self.text, followup=self.followup)
+    def content(self) -> Content:
+        """What the line shows. Pack text may quote the leader, so it is literal too."""
+        return Content(printable(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,54 +41,30 @@ class LeaderSaid:
     understood: str | None = None
     pick: bool = False
 
-    def line(self) -> LeaderLine:
-        """A widget that shows it."""
-        return LeaderLine(self.text, note=self.note, understood=self.understood, pick=self.pick)
-
-
-Said = CoachSaid | LeaderSaid
-
-
-class CoachLine(Static):
-    """What the coach says: a question, a follow-up or a statement."""
-
-    def __init__(self, text: str, *, followup: bool = False) -> None:
-        # Pack text may quote the leader, so it is literal too.
-        super().__init__(Content(printable(text)), classes="followup" if followup else "")
-        self.said = CoachSaid(text, followup)
-
     @property
-    def text(self) -> str:
-        """As the pack said it."""
-        return self.said.text
+    def muted(self) -> bool:
+        """A non-answer, drawn muted on no tint."""
+        return not self.text
 
-
-SHOWN = 4_000  # characters of one answer drawn in the log; the transcript keeps them all
-
-
-class LeaderLine(Static):
-    """What the leader typed, exactly (control characters shown as escapes). A huge paste is
-    drawn in part, so the screen stays quick; the saved transcript has every character.
-
-    `understood` is what the coach made of it, said back: after a pick (a rating or a choice)
-    as `4 · most of the time`, after free text on a muted line of its own, `→ due Fri 4 Dec`.
-    """
-
-    def __init__(
-        self, text: str, *, note: str = "", understood: str | None = None, pick: bool = False
-    ) -> None:
-        shown = printable(text[:SHOWN]) if text else note
+    def content(self) -> Content:
+        """What the line shows: the leader's words exactly (control characters as escapes),
+        a huge paste in part, so the screen stays quick (the saved transcript has every
+        character); then what the coach understood, said back: after a pick (a rating or a
+        choice) as `4 · most of the time`, after free text on a muted line of its own,
+        `→ due Fri 4 Dec`."""
+        text = self.text
+        shown = printable(text[:SHOWN]) if text else self.note
         if len(text) > SHOWN:
             shown += f" … ({len(text) - SHOWN:,} more characters, saved in full)"
         content = Content(shown)
+        understood = self.understood
         if understood and understood.strip().casefold() != text.strip().casefold():
             said = printable(understood)
-            if pick and text:
+            if self.pick and text:
                 content = Content.assemble(content, f" · {said}")
             else:
                 content = Content.assemble(content, "\n", (f"→ {said}", "$text-muted"))
-        super().__init__(content, classes="muted" if not text else "")
-        self.said = LeaderSaid(text, note, understood, pick)
+        return content
 
 
-Line = CoachLine | LeaderLine
+Said = CoachSaid | LeaderSaid

@@ -1,0 +1,117 @@
+"""The conversation log draws its lines as rows itself (coach.tui.widgets.log); they must look
+cell for cell as the same lines do as Textual widgets, each a `Static` styled as the log's
+lines were before it drew them: Textual's own layout is the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Static
+
+from coach.tui.widgets.log import ConversationLog
+from coach.tui.widgets.turns import CoachSaid, LeaderSaid, Said
+
+STYLESHEET = Path(__file__).parents[1] / "coach" / "tui" / "coach.tcss"
+
+# The lines as widgets, styled as they were (git history: coach.tcss before the log drew rows).
+AS_WIDGETS = """
+#widgets, #log { height: 1fr; padding: 0 1; scrollbar-size-vertical: 0; }
+CoachLine { margin: 1 8 0 0; padding: 0 1; border-left: thick $accent; }
+CoachLine.followup { margin: 0 8 0 4; border-left: thick $secondary; }
+LeaderLine {
+    margin: 0 0 0 8; padding: 0 1; color: $text; background: $boost;
+    border-right: thick $primary; text-align: right;
+}
+LeaderLine.muted { color: $text-muted; background: transparent; }
+"""
+
+SAID: list[Said] = [
+    CoachSaid("Welcome, Dana. This takes about five minutes, and every answer is saved as you go."),
+    CoachSaid("Think of someone who really listened to you at work. What did they do?"),
+    LeaderSaid("They asked first and waited, every single time, even when the quarter was tight."),
+    CoachSaid('You said "asked first". What did they ask, in their words?', followup=True),
+    LeaderSaid("4", understood="most of the time", pick=True),
+    LeaderSaid("by friday", understood="due Fri 4 Dec"),
+    LeaderSaid("", note="(skipped)"),
+    LeaderSaid("line one\nline two, \\x1b[31m shown as typed"),
+    CoachSaid("Thanks. Next: confidence."),
+]
+
+
+class CoachLine(Static):
+    pass
+
+
+class LeaderLine(Static):
+    pass
+
+
+def widget(said: Said) -> Static:
+    if isinstance(said, CoachSaid):
+        return CoachLine(said.content(), classes="followup" if said.followup else "")
+    return LeaderLine(said.content(), classes="muted" if said.muted else "")
+
+
+class SideBySide(App[None]):
+    CSS_PATH = str(STYLESHEET)
+    CSS = AS_WIDGETS
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield VerticalScroll(*map(widget, SAID), id="widgets")
+            yield ConversationLog(*SAID, id="log")
+
+
+def cells(strip: Strip) -> list[tuple[str, object, object]]:
+    """Each cell's character and colours (not the mouse offsets Textual adds to styles)."""
+    return [
+        (char, seg.style.color if seg.style else None, seg.style.bgcolor if seg.style else None)
+        for seg in strip
+        for char in seg.text
+    ]
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("width", [70, 140])
+async def test_the_rows_look_as_the_lines_do_as_widgets(theme: str, width: int) -> None:
+    app = SideBySide()
+    async with app.run_test(size=(width, 60)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        await pilot.pause()
+        expected: dict[int, tuple[int, Strip]] = {}
+        for line in app.query_one("#widgets").children:
+            region = line.virtual_region
+            for y, strip in enumerate(line.render_lines(Region(0, 0, *region.size))):
+                expected[region.y + y] = (region.x, strip)
+        rows = app.query_one(ConversationLog).history.rows
+        assert len(rows) == max(expected) + 1
+        assert any(len(strip.text.strip()) > 0 for _, strip in expected.values())
+        # Around each widget, the cells Textual leaves are the log's background.
+        blank = (" ", None, app.query_one("#widgets").visual_style.rich_style.bgcolor)
+        full = rows[0].cell_length
+        for y, row in enumerate(rows):
+            x, strip = expected.get(y, (0, Strip([])))
+            right = full - x - strip.cell_length
+            assert cells(row) == [blank] * x + cells(strip) + [blank] * right, (theme, width, y)
+
+
+async def test_a_line_added_is_drawn_as_the_first_ones_were() -> None:
+    """The rows an answer appends are the rows the same line drew on the first layout."""
+    app = SideBySide()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        history = app.query_one(ConversationLog).history
+        first = list(history.rows)
+        history.add(SAID)
+        await pilot.pause()
+        assert history.rows == first + first
+        assert history.size.height == len(history.rows) == history.ends[-1]
+        assert [history.rows_of(n) for n in range(len(SAID))] == [
+            history.rows_of(n + len(SAID)) for n in range(len(SAID))
+        ]
