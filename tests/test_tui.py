@@ -948,6 +948,43 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
     assert {c for _, c, _ in pairs} == {"AnswerBox", "RatingBar", "ChoiceList"}
 
 
+async def test_the_save_after_an_answer_waits_for_the_frame_that_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collection and the save an answer leaves run once its frame is drawn, never
+    before it (Textual runs `call_after_refresh` callbacks on idle inside a batch update)."""
+    from coach.tui.screens.reflect import ReflectScreen
+
+    events: list[tuple[str, int]] = []
+    after = ReflectScreen._after_answer_frame
+
+    def recorded(self: ReflectScreen) -> None:
+        events.append(("after", len(self.conversation.lines)))
+        after(self)
+
+    monkeypatch.setattr(ReflectScreen, "_after_answer_frame", recorded)
+    store = SessionStore(tmp_path)
+    app = build(store)
+
+    def frame(screen: Any) -> None:
+        history = screen.conversation.history
+        if history.size.height == len(history.rows):  # the lines so far, laid out
+            events.append(("frame", len(history.said)))
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        app.screen.screen_layout_refresh_signal.subscribe(app, frame, immediate=True)
+        for _, _, answer in WHOLE[1:5]:
+            await say(pilot, answer)
+        await app.workers.wait_for_complete()
+    saves = [n for kind, n in events if kind == "after"]
+    assert len(saves) == 4
+    for n in saves:  # a frame with every line of that answer came first
+        index = events.index(("after", n))
+        assert ("frame", n) in events[:index], events
+    assert leader_turns(store.load(app.session.id))[-1][2] == WHOLE[4][2]
+
+
 async def test_an_answer_that_moves_the_focus_does_not_draw_the_whole_screen_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

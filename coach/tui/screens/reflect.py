@@ -98,6 +98,7 @@ class ReflectScreen(Screen[None]):
         self._shown: Widget | None = None
         self._keys: KeysFooter | None = None  # the footer, mounted after the first frame
         self._spares: AwaitMount | None = None  # the other controls, mounted after it too
+        self._frame_due = False  # an answer's frame is still to come (`_save_after_frame`)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -164,6 +165,7 @@ class ReflectScreen(Screen[None]):
             # first question is on screen; nothing has been answered yet that could be lost.
             self.call_after_refresh(self.coach_app.save_in_background)
         self.control.focus()
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
@@ -468,8 +470,19 @@ class ReflectScreen(Screen[None]):
         """Save once the answer's frame is drawn: building the document and writing it (in
         a worker, which still holds the interpreter while it serialises) grow with the
         conversation, and would otherwise delay the next question. Until then the answer is
-        in the session, which a pause or a closed terminal saves synchronously."""
-        self.call_after_refresh(self._after_answer_frame)
+        in the session, which a pause or a closed terminal saves synchronously.
+
+        Not `call_after_refresh`: Textual runs those callbacks when the screen is idle inside
+        an `App.batch_update`, which `_show` awaits in, so the collection and the save ran
+        before the answer's frame (bench/answer_latency.py: ~2 ms of every answer). The
+        answer's frame is the first layout after it (the log grows), whose end Textual
+        signals (`screen_layout_refresh_signal`, `_laid_out`)."""
+        self._frame_due = True
+
+    def _laid_out(self, screen: Screen[None]) -> None:
+        if self._frame_due:
+            self._frame_due = False
+            self.call_later(self._after_answer_frame)
 
     def _after_answer_frame(self) -> None:
         # What the answer left for the garbage collector is collected here, while the leader
