@@ -1072,11 +1072,12 @@ async def test_a_kept_rating_bar_shows_a_new_scale_whole() -> None:
     assert list(chosen.values()) == [3, 0]
 
 
-async def test_a_control_hidden_as_it_loses_the_focus_is_restyled_when_it_is_back() -> None:
+async def test_a_control_hidden_as_it_loses_the_focus_keeps_its_focused_look() -> None:
     """A control hidden for another kind of question is not restyled for losing the focus
-    (KeptControl): nobody sees it. Shown and focused again it looks focused; a visible one
-    losing the focus looks unfocused. If Textual stops restyling from `watch_has_focus`,
-    the hidden bar below turns unfocused and this fails: KeptControl then saves nothing."""
+    (KeptControl): nobody sees it. Shown and focused again it looks focused without being
+    restyled, unless it was restyled while hidden; a visible one losing the focus looks
+    unfocused. If Textual stops restyling from `watch_has_focus`, the hidden bar below turns
+    unfocused and this fails: KeptControl then saves nothing."""
     from textual.app import App, ComposeResult
 
     from coach.engine.pack import Scale
@@ -1084,15 +1085,26 @@ async def test_a_control_hidden_as_it_loses_the_focus_is_restyled_when_it_is_bac
     focused, unfocused = Color.parse("red"), Color.parse("blue")
 
     class Two(App[None]):
-        CSS = "RatingBar { background: blue; } RatingBar:focus { background: red; }"
+        CSS = (
+            "RatingBar { background: blue; } RatingBar:focus { background: red; }"
+            " RatingBar.other { color: green; }"
+        )
 
         def compose(self) -> ComposeResult:
             yield Input()
             yield RatingBar(Scale(1, 5, {1: "rarely", 5: "always"}))
 
     app = Two()
+    restyled: list[object] = []
     async with app.run_test(size=(80, 12)) as pilot:
         bar, box = app.query_one(RatingBar), app.query_one(Input)
+        notify = bar.notify_style_update
+
+        def counting() -> None:
+            restyled.append(bar)
+            notify()
+
+        bar.notify_style_update = counting  # type: ignore[method-assign]
         bar.focus()
         await pilot.pause()
         assert bar.styles.background == focused
@@ -1105,13 +1117,28 @@ async def test_a_control_hidden_as_it_loses_the_focus_is_restyled_when_it_is_bac
         bar.display = False
         await pilot.pause()
         assert not bar.has_focus and bar.styles.background == focused  # not restyled
+        before = len(restyled)
         bar.display = True
         bar.focus()
         await pilot.pause()
         assert bar.has_focus and bar.styles.background == focused
+        assert len(restyled) == before  # the look it kept is the right one
         box.focus()
         await pilot.pause()
         assert bar.styles.background == unfocused
+        # Restyled while hidden and unfocused (a class, a theme): restyled when it is back.
+        bar.focus()
+        await pilot.pause()
+        box.focus()
+        bar.display = False
+        await pilot.pause()
+        bar.add_class("other")
+        await pilot.pause()
+        assert bar.styles.background == unfocused
+        bar.display = True
+        bar.focus()
+        await pilot.pause()
+        assert bar.has_focus and bar.styles.background == focused
 
 
 def stock_session(store: SessionStore, answers: int) -> str:

@@ -39,6 +39,8 @@ SAID: list[Said] = [
     LeaderSaid("by friday", understood="due Fri 4 Dec"),
     LeaderSaid("", note="(skipped)"),
     LeaderSaid("line one\nline two, \\x1b[31m shown as typed"),
+    LeaderSaid("她问我需要什么，然后等我说完 🙂 and waited " * 3),  # wide characters wrap
+    CoachSaid("Tab\there, [bold]not bold[/bold] and $accent as typed", followup=True),
     CoachSaid("Thanks. Next: confidence."),
 ]
 
@@ -77,7 +79,7 @@ def cells(strip: Strip) -> list[tuple[str, object, object]]:
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-@pytest.mark.parametrize("width", [70, 140])
+@pytest.mark.parametrize("width", [70, 140])  # two equal halves
 async def test_the_rows_look_as_the_lines_do_as_widgets(theme: str, width: int) -> None:
     app = SideBySide()
     async with app.run_test(size=(width, 60)) as pilot:
@@ -115,3 +117,18 @@ async def test_a_line_added_is_drawn_as_the_first_ones_were() -> None:
         assert [history.rows_of(n) for n in range(len(SAID))] == [
             history.rows_of(n + len(SAID)) for n in range(len(SAID))
         ]
+
+
+async def test_a_terminal_narrower_than_the_margins_still_shows_every_word() -> None:
+    """Where Textual would give a line no room at all (its margins are wider than the log),
+    the log still draws every character of it, in rows no wider than the log."""
+    app = SideBySide()
+    async with app.run_test(size=(30, 200)) as pilot:
+        await pilot.pause()
+        history = app.query_one(ConversationLog).history
+        width = history.size.width
+        assert 0 < width < 16
+        assert {row.cell_length for row in history.rows} == {width}
+        for n, said in enumerate(SAID):
+            shown = "".join(row.text.replace("█", "") for row in history.rows_of(n))
+            assert "".join(said.content().plain.split()) in "".join(shown.split()), n

@@ -170,7 +170,8 @@ def draw(said: Said, width: int, look: Look) -> list[Strip]:
     for line in lines:
         line = line.extend_cell_length(inner, body)
         parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
-        rows.append(Strip.join([margin_left, *parts, margin_right]))
+        # Narrower than its margins (a terminal a dozen columns wide), a row is cut to fit.
+        rows.append(Strip.join([margin_left, *parts, margin_right]).crop(0, width))
     return rows
 
 
