@@ -679,6 +679,37 @@ async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
         await app.workers.wait_for_complete()
 
 
+async def test_scrolled_back_the_log_stays_put_until_the_next_answer(tmp_path: Path) -> None:
+    """Scrolled back (PgUp, the mouse wheel), the log stays where the leader is reading while
+    the answer box grows under it; the next answer brings the newest line back, in view."""
+    from textual import events
+
+    store = SessionStore(tmp_path)
+    stock = find_pack(None, [])
+    app = resumed(store, answered(store, STOCK_TO_RATING[:1], pack=stock))  # free text next
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", ConversationLog)
+        assert log.following and log.max_scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert not log.following
+        log.post_message(events.MouseScrollUp(log, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        where = log.scroll_y
+        box = control(app)
+        assert isinstance(box, AnswerBox)
+        box.text = "\n".join(f"line {n}" for n in range(6))  # the box grows, the log shrinks
+        await pilot.pause()
+        assert box.size.height > 3 and log.scroll_y == where and not log.following
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        assert log.following and line_in_view(app)
+        assert log.history.region.bottom == log.scrollable_content_region.bottom
+        await app.workers.wait_for_complete()
+
+
 async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     stock = find_pack(None, [])
