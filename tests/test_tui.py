@@ -710,6 +710,30 @@ async def test_scrolled_back_the_log_stays_put_until_the_next_answer(tmp_path: P
         await app.workers.wait_for_complete()
 
 
+async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) -> None:
+    """PgDn or the wheel down with the newest line in view scrolls nowhere: the log still
+    follows, so the question stays in view as the answer box grows under it."""
+    from textual import events
+
+    store = SessionStore(tmp_path)
+    stock = find_pack(None, [])
+    app = resumed(store, answered(store, STOCK_TO_RATING[:1], pack=stock))  # free text next
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        log = app.screen.query_one("#log", ConversationLog)
+        assert log.following and log.max_scroll_y > 0
+        await pilot.press("pagedown")
+        log.post_message(events.MouseScrollDown(log, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert log.following
+        box = control(app)
+        assert isinstance(box, AnswerBox)
+        box.text = "\n".join(f"line {n}" for n in range(6))  # the box grows, the log shrinks
+        await pilot.pause()
+        assert box.size.height > 3 and log.following and line_in_view(app)
+        assert log.history.region.bottom == log.scrollable_content_region.bottom
+
+
 async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     stock = find_pack(None, [])
@@ -1219,9 +1243,9 @@ async def test_an_answer_draws_only_its_own_lines(
         drawn: list[object] = []
         real = conversation.draw
 
-        def counting(said: Any, width: int, look: Any) -> Any:
+        def counting(said: Any, width: int, look: Any, y: int) -> Any:
             drawn.append(said)
-            return real(said, width, look)
+            return real(said, width, look, y)
 
         monkeypatch.setattr(conversation, "draw", counting)
         await answer_any(pilot)

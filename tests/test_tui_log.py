@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.geometry import Region
+from textual.geometry import Offset, Region
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widgets import Static
 
@@ -112,10 +113,10 @@ async def test_a_line_added_is_drawn_as_the_first_ones_were() -> None:
         first = list(history.rows)
         history.add(SAID)
         await pilot.pause()
-        assert history.rows == first + first
+        assert [cells(row) for row in history.rows] == [cells(row) for row in first + first]
         assert history.size.height == len(history.rows) == history.ends[-1]
-        assert [history.rows_of(n) for n in range(len(SAID))] == [
-            history.rows_of(n + len(SAID)) for n in range(len(SAID))
+        assert [list(map(cells, history.rows_of(n))) for n in range(len(SAID))] == [
+            list(map(cells, history.rows_of(n + len(SAID)))) for n in range(len(SAID))
         ]
 
 
@@ -132,3 +133,43 @@ async def test_a_terminal_narrower_than_the_margins_still_shows_every_word() -> 
         for n, said in enumerate(SAID):
             shown = "".join(row.text.replace("█", "") for row in history.rows_of(n))
             assert "".join(said.content().plain.split()) in "".join(shown.split()), n
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+async def test_a_drag_over_the_log_selects_and_copies_what_was_said() -> None:
+    """The mouse selects rows as it does any text in Textual: the cells dragged over show in
+    the selection's colours, and the text copied is what each line said, one line of the
+    conversation a line, without the bars and margins they were drawn with."""
+    app = SideBySide()
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        history = app.query_one(ConversationLog).history
+        last = history.ends[-1] - 1
+        await pilot.mouse_down(history, offset=(0, 0))
+        await pilot.hover(history, offset=(history.size.width - 1, last))
+        await pilot.mouse_up(history, offset=(history.size.width - 1, last))
+        await pilot.pause()
+        copied = app.screen.get_selected_text()
+        assert copied is not None
+        lines = copied.split("\n")
+        assert [squeezed(line) for line in lines] == [squeezed(s.content().plain) for s in SAID]
+        assert lines[0] == SAID[0].content().plain  # a wrapped line is one line again
+        selected = history.selection_style.bgcolor
+        assert selected is not None
+        assert {seg.style.bgcolor for seg in history.render_line(2) if seg.style} == {selected}
+
+        # Inside a row of wide characters: the selection counts characters, the highlight
+        # covers their cells.
+        y = history.ends[7] + 1
+        start = history.rows[y].text.index("问")
+        app.screen.selections = {history: Selection(Offset(start, y), Offset(start + 3, y))}
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "问我需"
+        row = history.render_line(y)
+        assert "".join(seg.text for seg in row if seg.style and seg.style.bgcolor == selected) == (
+            "问我需"
+        )
+        assert row.cell_length == history.size.width

@@ -19,6 +19,7 @@ again from the records whenever the rows drawn no longer fit: a new width or a n
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ from textual.css.styles import RulesMap
 from textual.events import Resize
 from textual.geometry import Size
 from textual.layout import DockArrangeResult
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.theme import Theme
@@ -87,9 +89,38 @@ class History(Widget):
         return len(self.rows)
 
     def render_line(self, y: int) -> Strip:
-        if y < len(self.rows):
-            return self.rows[y]
-        return Strip.blank(self.size.width, self.look.blank)
+        if y >= len(self.rows):
+            return Strip.blank(self.size.width, self.look.blank)
+        row = self.rows[y]
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            row = self._selected(row, *span)
+        return row
+
+    # -- selecting with the mouse ------------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """What the leader selected, as it was said: the rows a line wrapped into joined again,
+        one line of the conversation a line of text, without the bars and margins."""
+        first = selection.start.y if selection.start is not None else 0
+        picked = selection.extract("\n".join(row.text for row in self.rows)).split("\n")
+        lines: dict[int, list[str]] = {}
+        for y, text in enumerate(picked, start=first):
+            if text := text.strip().strip(BAR).strip():
+                lines.setdefault(bisect_right(self.ends, y), []).append(text)
+        return "\n".join(" ".join(words) for words in lines.values()), "\n"
+
+    def _selected(self, row: Strip, start: int, end: int) -> Strip:
+        """`row` with the characters from `start` to `end` (-1: its end) in the selection's
+        colours, over the colours they were drawn in."""
+        cells = row.cell_length
+        left = min(cells, row.index_to_cell_position(start))
+        right = cells if end == -1 else min(cells, max(left, row.index_to_cell_position(end)))
+        middle = row.crop(left, right)
+        picked = Strip(
+            Segment.apply_style(middle, post_style=self.selection_style), middle.cell_length
+        )
+        return Strip.join([row.crop(0, left), picked, row.crop(right)])
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -126,7 +157,7 @@ class History(Widget):
     def rows_of(self, index: int) -> list[Strip]:
         """The rows line `index` (of `said`) drew, the margin above it included; none until
         the log is laid out."""
-        if not self.drawn_width:
+        if not self.drawn_width or not self.said:
             return []
         index %= len(self.said)
         return self.rows[self.ends[index - 1] if index else 0 : self.ends[index]]
@@ -145,13 +176,18 @@ class History(Widget):
     def _draw(self, said: Iterable[Said], width: int) -> None:
         look, rows, ends = self.look, self.rows, self.ends
         for line in said:
-            rows.extend(draw(line, width, look))
+            rows.extend(draw(line, width, look, len(rows)))
             ends.append(len(rows))
 
 
-def draw(said: Said, width: int, look: Look) -> list[Strip]:
+def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
     """The rows of one line, `width` cells wide, with the margin above it: what a `Static`
-    styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side)."""
+    styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side).
+
+    Its words carry their offsets in the log's text (`y`: the row it starts at), which tell
+    Textual's mouse selection where a drag starts and ends. The margins, bars, padding and
+    alignment carry none, as a widget's did not.  (They would not merge with the cells
+    beside them when the screen is exported: the SVG snapshots would change.)"""
     if isinstance(said, CoachSaid):
         left = FOLLOWUP if said.followup else 0
         right, above, rules = INDENT, 0 if said.followup else 1, LEFT
@@ -167,12 +203,25 @@ def draw(said: Said, width: int, look: Look) -> list[Strip]:
     margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
     pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
     rows = [Strip.blank(width, look.blank)] * above
+    x = left + 2 if isinstance(said, CoachSaid) else left + 1  # the characters before the words
     for line in lines:
-        line = line.extend_cell_length(inner, body)
+        line = placed(line, x, y + len(rows)).extend_cell_length(inner, body)
         parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
         # Narrower than its margins (a terminal a dozen columns wide), a row is cut to fit.
         rows.append(Strip.join([margin_left, *parts, margin_right]).crop(0, width))
     return rows
+
+
+def placed(line: Strip, x: int, y: int) -> Strip:
+    """`line` with the offsets its words carry (`Content` gives them, in the line's own text)
+    moved to where they are in the log's text: `x` characters along row `y`."""
+    segments = []
+    for text, style, control in line:
+        if style is not None and "offset" in style.meta:
+            style += Style.from_meta({"offset": (x, y)})
+        segments.append(Segment(text, style, control))
+        x += len(text)
+    return Strip(segments, line.cell_length)
 
 
 def _parse_style(style: str | VisualStyle) -> VisualStyle:
@@ -203,9 +252,18 @@ class ConversationLog(VerticalScroll):
         self.refresh(layout=True)
 
     def release_anchor(self) -> None:
-        # Textual calls this for every scroll the leader makes (keys, wheel, scrollbar).
+        # Textual calls this for every scroll the leader makes (keys, wheel, scrollbar),
+        # before it sets where the scroll goes.
         super().release_anchor()
         self.following = False
+        self.call_later(self._follow_if_going_to_the_end)
+
+    def _follow_if_going_to_the_end(self) -> None:
+        """A scroll to the end (PgDn, End, the wheel down) follows again. At the end already,
+        it moves nothing, so `watch_scroll_y` would never say so, and the log would stay put
+        as the answer box grew over the newest line."""
+        if self.scroll_target_y >= self.max_scroll_y:
+            self.following = True
 
     def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
         arrangement = super().arrange(size, optimal)
