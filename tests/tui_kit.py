@@ -18,7 +18,6 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, TextArea
-from textual.widgets._footer import FooterKey, FooterLabel
 
 from coach.catalog import PackFile, find_pack
 from coach.session import Session
@@ -125,12 +124,9 @@ async def say(pilot: Pilot[Any], answer: str) -> None:
 def footer(app: CoachApp) -> list[str]:
     """The footer as read from left to right: each key's description, or for a group of keys
     (PgUp PgDn Scroll) the keys and then the group's label."""
-    parts = app.screen.query("FooterKey, FooterLabel")
-    return [
-        (part.description or part.key_display) if isinstance(part, FooterKey) else text(part)
-        for part in parts
-        if isinstance(part, FooterKey | FooterLabel)
-    ]
+    from coach.tui.widgets.footer import KeysFooter
+
+    return app.screen.query_one(KeysFooter).read()
 
 
 def text(widget: Widget) -> str:

@@ -284,7 +284,7 @@ class ReflectScreen(Screen[None]):
         else:
             await self._swap_control(prompt)
         if self._keys is not None:  # none before the first frame
-            await self._keys.follow()  # in this frame, not the next
+            self._keys.follow()  # in this frame, not the next
 
     @staticmethod
     def _statements(reply: Reply) -> list[CoachSaid]:
