@@ -197,9 +197,9 @@ def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
         style, bar = look.muted if said.muted else look.leader, look.leader_bar
     inner = max(1, width - left - right - 3)
     body = Style(bgcolor=style.rich_style.bgcolor)  # padding: the background only
-    lines = said.content().render_strips(
-        inner, None, style, RenderOptions(_parse_style, rules)
-    ) or [Strip.blank(inner, body)]
+    lines = said.content().render_strips(inner, None, style, RenderOptions(parse_style, rules)) or [
+        Strip.blank(inner, body)
+    ]
     margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
     pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
     rows = [Strip.blank(width, look.blank)] * above
@@ -224,7 +224,7 @@ def placed(line: Strip, x: int, y: int) -> Strip:
     return Strip(segments, line.cell_length)
 
 
-def _parse_style(style: str | VisualStyle) -> VisualStyle:
+def parse_style(style: str | VisualStyle) -> VisualStyle:
     """A style named in a line's content (`$text-muted`), in the app's theme."""
     return VisualStyle.parse(style) if isinstance(style, str) else style
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from rich.style import Style
 from textual.content import Content
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.visual import RenderOptions
+from textual.widget import Widget
 
 from coach.terminal import printable
+from coach.tui.widgets.log import parse_style
 
 MARKS = {"done": "●", "current": "◉", "todo": "○"}
 
@@ -34,8 +38,18 @@ class Progress(Protocol):
     def sections(self) -> Sequence[Section]: ...
 
 
-class TraitProgress(Static):
-    """One line that fits 60 columns: a mark per trait, the current section, the count."""
+class TraitProgress(Widget):
+    """One line that fits 60 columns: a mark per trait, the current section, the count.
+
+    Drawn by the widget itself (Textual's line API) from a row it keeps, not as a `Static`:
+    it changes at every answer, and a `Static` working out the same row again through
+    Textual's visual pipeline cost ~0.4 ms of every answer (bench/answer_latency.py). Its
+    row is fixed (coach.tcss: `#progress { height: 1; }`), so a new count needs no layout."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = Content("")
+        self._row: Strip | None = None  # the row drawn; None: draw it again
 
     def show(self, progress: Progress) -> None:
         parts: list[Content | str] = []
@@ -50,6 +64,24 @@ class TraitProgress(Static):
         parts.append(Content.styled(f" {printable(current)}", "bold"))
         parts.append(Content.styled(f"  ·  {progress.answered} of {progress.total} answered",
                                     "$text-muted"))  # fmt: skip
-        # Its row is fixed (coach.tcss: `#progress { height: 1; }`): a new count never changes
-        # the layout, and asking for one cost ~1 ms of every answer (bench/answer_latency.py).
-        self.update(Content.assemble(*parts), layout=False)
+        content = Content.assemble(*parts)
+        if content != self._content:
+            self._content, self._row = content, None
+            self.refresh()
+
+    def render(self) -> Content:
+        return self._content
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row = None  # a new theme
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.visual_style
+        if y:
+            return Strip.blank(width, style.rich_style)
+        if self._row is None or self._row.cell_length != width:
+            rows = self._content.render_strips(width, 1, style, RenderOptions(parse_style, {}))
+            blank = Style(bgcolor=style.rich_style.bgcolor)
+            self._row = (rows[0] if rows else Strip([])).extend_cell_length(width, blank)
+        return self._row
