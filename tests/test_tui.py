@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, Static, TextArea
+from textual.widgets import Button, Input, OptionList, TextArea
 from tui_kit import (
     STOCK_TO_RATING,
     WHOLE,
@@ -44,6 +44,7 @@ from coach.transcript import Draft
 from coach.tui.app import CoachApp
 from coach.tui.widgets.answer_box import AnswerBox
 from coach.tui.widgets.footer import KeysFooter
+from coach.tui.widgets.hint import Hint
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.rating import RatingBar
@@ -148,8 +149,8 @@ async def test_back_asks_the_previous_question_again_with_its_own_control(tmp_pa
     ]
 
 
-def hint(app: CoachApp) -> Static:
-    return app.screen.query_one("#hint", Static)
+def hint(app: CoachApp) -> Hint:
+    return app.screen.query_one("#hint", Hint)
 
 
 def refused(app: CoachApp) -> str | None:

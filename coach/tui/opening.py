@@ -45,6 +45,7 @@ from coach.store.errors import StoreError
 from coach.store.plainfile import Refused, open_plain, read_fd
 from coach.store.scan import session_files
 from coach.terminal import printable
+from coach.tui.widgets.hint import Hint
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachSaid
@@ -376,7 +377,7 @@ class OpeningScreen(Screen[None]):
         )
         with Container(id="answer"):
             yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")
-            yield Static(Content(printable(opening.hint)), id="hint")
+            yield Hint(opening.hint, id="hint")
         yield Static(classes="footer-space")  # where the reflection's footer will be
 
     def on_mount(self) -> None:

@@ -21,6 +21,7 @@ from coach.engine import Prompt, Reply, Turn
 from coach.session import Session
 from coach.terminal import printable
 from coach.tui.widgets.answer_box import AnswerBox
+from coach.tui.widgets.hint import Hint
 from coach.tui.widgets.log import ConversationLog
 from coach.tui.widgets.progress import TraitProgress
 from coach.tui.widgets.turns import CoachSaid, LeaderSaid, Said
@@ -131,9 +132,7 @@ class ReflectScreen(Screen[None]):
             if prompt is not None:
                 self.hint = self._hint(prompt)
                 yield self._new_control(prompt)
-                yield Static(Content(printable(self.hint)), id="hint")
-            else:
-                yield Static(id="hint")
+            yield Hint(self.hint, id="hint")
         # The footer is mounted after the first frame (`on_mount`): the question and the box
         # to answer it in come first. Its row is kept meanwhile, so nothing moves up and down.
         yield Static(classes="footer-space")
@@ -403,9 +402,8 @@ class ReflectScreen(Screen[None]):
     def _show_hint(self, refusal: str | None = None) -> None:
         """The control's hint, or why what was just asked for cannot be done, in the same
         place under the control (a toast would cover it), until the next answer or key."""
-        hint = self.query_one("#hint", Static)
-        hint.update(Content(printable(self.hint if refusal is None else refusal)))
-        hint.set_class(refusal is not None, "-refusal")
+        text = self.hint if refusal is None else refusal
+        self.query_one(Hint).show(text, refusal=refusal is not None)
 
     def _end_refusal(self) -> None:
         if self.query_one("#hint").has_class("-refusal"):

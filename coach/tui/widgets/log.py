@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.events import Resize
 from textual.geometry import Size
@@ -222,6 +223,16 @@ def placed(line: Strip, x: int, y: int) -> Strip:
         segments.append(Segment(text, style, control))
         x += len(text)
     return Strip(segments, line.cell_length)
+
+
+def content_rows(
+    content: Content, width: int, style: VisualStyle, height: int | None = None
+) -> list[Strip]:
+    """`content` wrapped into rows `width` cells wide (at most `height`), as a `Static` with
+    `style` draws it, for widgets that keep their rows rather than draw them at every frame."""
+    blank = Style(bgcolor=style.rich_style.bgcolor)
+    rows = content.render_strips(width, height, style, RenderOptions(parse_style, LEFT))
+    return [row.extend_cell_length(width, blank) for row in rows] or [Strip.blank(width, blank)]
 
 
 def parse_style(style: str | VisualStyle) -> VisualStyle:

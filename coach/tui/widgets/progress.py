@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
-from textual.visual import RenderOptions
 from textual.widget import Widget
 
 from coach.terminal import printable
-from coach.tui.widgets.log import parse_style
+from coach.tui.widgets.log import content_rows
 
 MARKS = {"done": "●", "current": "◉", "todo": "○"}
 
@@ -81,7 +79,5 @@ class TraitProgress(Widget):
         if y:
             return Strip.blank(width, style.rich_style)
         if self._row is None or self._row.cell_length != width:
-            rows = self._content.render_strips(width, 1, style, RenderOptions(parse_style, {}))
-            blank = Style(bgcolor=style.rich_style.bgcolor)
-            self._row = (rows[0] if rows else Strip([])).extend_cell_length(width, blank)
+            self._row = content_rows(self._content, width, style, 1)[0]
         return self._row
