@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 from textual.widget import Widget
 
 from coach.terminal import printable
-from coach.tui.widgets.log import content_rows
 
 MARKS = {"done": "●", "current": "◉", "todo": "○"}
 
@@ -39,45 +40,58 @@ class Progress(Protocol):
 class TraitProgress(Widget):
     """One line that fits 60 columns: a mark per trait, the current section, the count.
 
-    Drawn by the widget itself (Textual's line API) from a row it keeps, not as a `Static`:
-    it changes at every answer, and a `Static` working out the same row again through
-    Textual's visual pipeline cost ~0.4 ms of every answer (bench/answer_latency.py). Its
-    row is fixed (coach.tcss: `#progress { height: 1; }`), so a new count needs no layout."""
+    Drawn by the widget itself (Textual's line API) as a row of styled segments, not as a
+    `Static`: it changes at every answer, and working the row out again through Textual's
+    visual pipeline (as a `Static` does, or `Content.render_strips`) cost ~0.4 ms of every
+    answer (bench/answer_latency.py). Its row is fixed (coach.tcss: `#progress { height:
+    1; }`), so a new count needs no layout either."""
+
+    PARTS = ("current", "todo", "title", "count")  # styled as their component classes
+    COMPONENT_CLASSES = {f"progress--{part}" for part in PARTS}
+    DEFAULT_CSS = """
+    TraitProgress {
+        & > .progress--current { color: $accent; text-style: bold; }
+        & > .progress--todo, & > .progress--count { color: $text-muted; }
+        & > .progress--title { text-style: bold; }
+    }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._content = Content("")
+        self.parts: tuple[tuple[str, str], ...] = ()  # (text, the part it is: "current", ...)
         self._row: Strip | None = None  # the row drawn; None: draw it again
 
     def show(self, progress: Progress) -> None:
-        parts: list[Content | str] = []
+        parts: list[tuple[str, str]] = []
         current = ""
         for section in progress.sections:
             if section.state == "current":
                 current = section.title
-            if not section.trait:
-                continue
-            style = {"current": "bold $accent", "todo": "$text-muted"}.get(section.state, "")
-            parts.append(Content.styled(MARKS[section.state] + " ", style))
-        parts.append(Content.styled(f" {printable(current)}", "bold"))
-        parts.append(Content.styled(f"  ·  {progress.answered} of {progress.total} answered",
-                                    "$text-muted"))  # fmt: skip
-        content = Content.assemble(*parts)
-        if content != self._content:
-            self._content, self._row = content, None
+            if section.trait:
+                parts.append((MARKS[section.state] + " ", section.state))
+        parts.append((f" {printable(current)}", "title"))
+        parts.append((f"  ·  {progress.answered} of {progress.total} answered", "count"))
+        if tuple(parts) != self.parts:
+            self.parts, self._row = tuple(parts), None
             self.refresh()
 
     def render(self) -> Content:
-        return self._content
+        return Content("".join(text for text, _part in self.parts))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._row = None  # a new theme
 
     def render_line(self, y: int) -> Strip:
-        width, style = self.size.width, self.visual_style
+        width, base = self.size.width, self.rich_style
         if y:
-            return Strip.blank(width, style.rich_style)
+            return Strip.blank(width, base)
         if self._row is None or self._row.cell_length != width:
-            self._row = content_rows(self._content, width, style, 1)[0]
+            # Visual styles: a colour with alpha ($text-muted) blended over the background.
+            styles = {
+                part: self.get_visual_style(f"progress--{part}").rich_style for part in self.PARTS
+            }
+            segments = [Segment(text, styles.get(part, base)) for text, part in self.parts]
+            blank = Style(bgcolor=base.bgcolor)
+            self._row = Strip(segments).crop_extend(0, width, blank)
         return self._row
