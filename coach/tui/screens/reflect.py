@@ -124,22 +124,27 @@ class ReflectScreen(Screen[None]):
         else:
             lines, prompt = self._opening_lines()
         self.prompt = prompt
+        # The parts an answer changes are kept, not looked up: a query walks the DOM.
+        self._progress = TraitProgress(id="progress")
+        self._log = ConversationLog(*lines, id="log")
+        self._answer = Container(id="answer")
         with Container(id="top"):
             yield Static(Content(printable(pack.title)), id="title")
-            yield TraitProgress(id="progress")
-        yield ConversationLog(*lines, id="log")
-        with Container(id="answer"):
+            yield self._progress
+        yield self._log
+        with self._answer:
             if prompt is not None:
                 self.hint = self._hint(prompt)
                 yield self._new_control(prompt)
-            yield Hint(self.hint, id="hint")
+            yield (hint := Hint(self.hint, id="hint"))
+        self._hint_line = hint
         # The footer is mounted after the first frame (`on_mount`): the question and the box
         # to answer it in come first. Its row is kept meanwhile, so nothing moves up and down.
         yield Static(classes="footer-space")
 
     @property
     def conversation(self) -> ConversationLog:
-        return self.query_one("#log", ConversationLog)
+        return self._log
 
     @property
     def control(self) -> Widget:
@@ -156,7 +161,7 @@ class ReflectScreen(Screen[None]):
         if self.prompt is None:
             self._finished()
             return
-        self.query_one(TraitProgress).show(self.prompt.progress)
+        self._progress.show(self.prompt.progress)
         if self.resumed:
             self._restore_draft()
         else:
@@ -195,9 +200,7 @@ class ReflectScreen(Screen[None]):
                 spare.append(control)
         if spare:
             # Not awaited: a question that needs one of them first waits for it there.
-            self._spares = self.query_one("#answer", Container).mount_all(
-                spare, before=self.query_one("#hint")
-            )
+            self._spares = self._answer.mount_all(spare, before=self._hint_line)
 
     def _opening_lines(self) -> tuple[list[Said], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
@@ -271,19 +274,20 @@ class ReflectScreen(Screen[None]):
                 self._finished()
 
     async def _show_prompt(self, prompt: Prompt) -> None:
-        self.query_one(TraitProgress).show(prompt.progress)
+        self._progress.show(prompt.progress)
         self.conversation.follow()  # back to the newest line, if the leader had scrolled up
         same = self.prompt is not None and self._same_control(self.prompt, prompt)
         self.prompt = prompt
         self.hint = self._hint(prompt)
         self._show_hint()
-        self.refresh_bindings()  # Back and Skip may come or go with the question
         if same:
             self._focus_control()
         else:
             await self._swap_control(prompt)
+        # Back and Skip may come or go with the question, and the control with the focus
+        # binds keys of its own: the footer shows them in this frame, not the next.
         if self._keys is not None:  # none before the first frame
-            self._keys.follow()  # in this frame, not the next
+            self._keys.follow()
 
     @staticmethod
     def _statements(reply: Reply) -> list[CoachSaid]:
@@ -306,9 +310,7 @@ class ReflectScreen(Screen[None]):
             await self._spares  # mounted after the first frame, and not quite yet
         if control is None:
             control = self._new_control(prompt)
-            await self.query_one("#answer", Container).mount(
-                control, before=self.query_one("#hint")
-            )
+            await self._answer.mount(control, before=self._hint_line)
         else:
             await self._set_control(control, prompt)
             control.display = True
@@ -403,10 +405,10 @@ class ReflectScreen(Screen[None]):
         """The control's hint, or why what was just asked for cannot be done, in the same
         place under the control (a toast would cover it), until the next answer or key."""
         text = self.hint if refusal is None else refusal
-        self.query_one(Hint).show(text, refusal=refusal is not None)
+        self._hint_line.show(text, refusal=refusal is not None)
 
     def _end_refusal(self) -> None:
-        if self.query_one("#hint").has_class("-refusal"):
+        if self._hint_line.has_class("-refusal"):
             self._show_hint()
 
     def on_key(self, event: events.Key) -> None:

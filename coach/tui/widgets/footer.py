@@ -82,6 +82,7 @@ class KeysFooter(Widget, can_focus=False):
         self._strip: Strip | None = None  # the line as drawn; None: draw it again
         self._spans: list[tuple[int, int, Key]] = []  # the cells each key takes
         self._hover: Key | None = None
+        self._due = False  # the screen's bindings changed, and the keys are still to follow
 
     # -- the keys ----------------------------------------------------------------------------
 
@@ -95,12 +96,20 @@ class KeysFooter(Widget, can_focus=False):
     def _bindings_changed(self, screen: Screen[Any]) -> None:
         # Not while the terminal has lost the focus: nothing has the focus then, and the
         # keys would shrink to the screen's own until it came back (as Textual's footer).
-        if screen.app.app_focus and screen is self.screen:
+        # Textual says so at every move of the focus, from inside whatever moves it: the
+        # keys are looked up once that is done, unless `follow` has been called by then.
+        if screen.app.app_focus and screen is self.screen and not self._due:
+            self._due = True
+            self.call_later(self._catch_up)
+
+    def _catch_up(self) -> None:
+        if self._due:
             self.follow()
 
     def follow(self) -> None:
         """Show the keys as they are now, in the frame being built (a screen that changes
         its keys with a question calls this, so that both show in the same frame)."""
+        self._due = False
         if not self.is_attached:
             return
         keys, palette = shown_keys(self.screen)
