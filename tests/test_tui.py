@@ -735,6 +735,26 @@ async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) 
         assert log.history.region.bottom == log.scrollable_content_region.bottom
 
 
+async def test_the_answer_box_hidden_by_an_answer_is_emptied_after_its_frame(
+    tmp_path: Path,
+) -> None:
+    """The box keeps the answer it sent until the frame that shows the next question is
+    drawn, then is emptied while hidden, so showing it again has nothing to clear."""
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, [WHOLE[0][2]]))  # a free-text answer leads to a rating
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        box = control(app)
+        assert isinstance(box, AnswerBox)
+        await say(pilot, WHOLE[1][2])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(control(app), RatingBar) and not box.display
+        assert box.text == "" and refused(app) is None
+        await say(pilot, "4")
+        assert control(app) is box and box.text == "" and box.has_focus
+
+
 async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     stock = find_pack(None, [])

@@ -371,8 +371,8 @@ class ReflectScreen(Screen[None]):
             await control.set_scale(prompt.scale)
         elif isinstance(control, ChoiceList):
             control.set_choices(prompt.options, getattr(prompt, "suggested", None))
-        elif isinstance(control, AnswerBox):
-            control.clear()
+        elif isinstance(control, AnswerBox) and control.text:
+            control.clear()  # emptied already if it was hidden a frame or more ago
 
     @staticmethod
     def _hint(prompt: Prompt) -> str:
@@ -418,6 +418,8 @@ class ReflectScreen(Screen[None]):
 
     @on(TextArea.Changed)
     def _typed(self, event: TextArea.Changed) -> None:
+        if event.text_area is not self._shown:
+            return  # the hidden box emptied after an answer (`_after_answer_frame`)
         self._end_refusal()
         self.call_after_refresh(self._check_page_keys)
 
@@ -495,6 +497,11 @@ class ReflectScreen(Screen[None]):
         gc.collect(1)
         gc.freeze()
         self.coach_app.save_in_background()
+        # The answer box hidden by this answer still holds the answer it sent; emptied now,
+        # while the leader reads, it costs nothing in the frame that shows it again (~0.6 ms).
+        box = self._controls.get("text")
+        if isinstance(box, AnswerBox) and not box.display and box.text:
+            box.clear()
 
     async def _send(self, text: str) -> None:
         pick = self.prompt is not None and self.prompt.kind in PICKS
