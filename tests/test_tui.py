@@ -755,6 +755,35 @@ async def test_the_answer_box_hidden_by_an_answer_is_emptied_after_its_frame(
         assert control(app) is box and box.text == "" and box.has_focus
 
 
+async def test_a_long_answer_sent_leaves_the_page_keys_to_the_conversation(
+    tmp_path: Path,
+) -> None:
+    """The box pages itself while it holds more than it shows; once that answer is sent and
+    the box comes back empty, PgUp/PgDn scroll the conversation again, and a second long
+    answer gives them back to the box."""
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, [WHOLE[0][2]]))  # a free-text answer leads to a rating
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = control(app)
+        assert isinstance(box, AnswerBox)
+        long = "\n".join(f"line {n}" for n in range(30))
+        box.text = long
+        await pilot.pause()
+        await pilot.pause()
+        assert "Scroll" not in footer(app)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(control(app), RatingBar) and "Scroll" in footer(app)
+        await say(pilot, "2")
+        assert control(app) is box and "Scroll" in footer(app)
+        box.text = long
+        await pilot.pause()
+        await pilot.pause()
+        assert "Scroll" not in footer(app)
+
+
 async def test_page_keys_stay_with_an_answer_longer_than_its_box(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     stock = find_pack(None, [])

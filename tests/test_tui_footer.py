@@ -101,6 +101,10 @@ async def test_a_key_under_the_mouse_is_lit_shows_its_tooltip_and_runs_when_clic
         skip = ours.render_line(0).text.index("^n Skip")
         await pilot.click(ours, offset=(skip, 0))  # shown, but not allowed: a bell
         assert rung == [True]
+        back = ours.render_line(0).text.index("^b Back")
+        await pilot.hover(ours, offset=(back, 0))  # a key with no tooltip shows none
+        await pilot.pause()
+        assert ours.tooltip is None
         await pilot.hover(app.query_one(Box))
         await pilot.pause()
         assert cells(ours.render_line(0)) == before and ours.tooltip is None

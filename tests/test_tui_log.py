@@ -173,3 +173,26 @@ async def test_a_drag_over_the_log_selects_and_copies_what_was_said() -> None:
             "问我需"
         )
         assert row.cell_length == history.size.width
+
+
+async def test_a_drag_from_a_blank_cell_starts_there_and_a_resize_drops_the_selection() -> None:
+    """A drag that starts beside a line (a margin, the space left of an answer) selects from
+    there, not from the start of the conversation; rows drawn again at a new width drop a
+    selection whose offsets were in the old rows, and nothing breaks."""
+    app = SideBySide()
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        history = app.query_one(ConversationLog).history
+        answer = history.rows_of(2)[0]  # the leader's first answer, right-aligned
+        assert answer.text.startswith("  ")
+        await pilot.mouse_down(history, offset=(0, history.ends[1]))
+        await pilot.hover(history, offset=(history.size.width - 1, history.ends[1]))
+        await pilot.mouse_up(history, offset=(history.size.width - 1, history.ends[1]))
+        await pilot.pause()
+        copied = app.screen.get_selected_text()
+        assert copied is not None and copied.startswith("They asked first")
+        assert "Welcome" not in copied
+        await pilot.resize_terminal(60, 60)
+        await pilot.pause()
+        assert history.text_selection is None
+        assert history.drawn_width == history.size.width < 40

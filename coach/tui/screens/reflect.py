@@ -284,6 +284,7 @@ class ReflectScreen(Screen[None]):
             self._focus_control()
         else:
             await self._swap_control(prompt)
+        self._pages_itself = False  # a control set for a new question shows all it holds
         # Back and Skip may come or go with the question, and the control with the focus
         # binds keys of its own: the footer shows them in this frame, not the next.
         if self._keys is not None:  # none before the first frame

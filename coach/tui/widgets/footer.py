@@ -116,6 +116,8 @@ class KeysFooter(Widget, can_focus=False):
         if (keys, palette) != (self.keys, self.palette):
             self.keys, self.palette = keys, palette
             self._strip = None
+            if self._hover is not None:  # the key under the mouse may be gone or moved
+                self._hover, self.tooltip = None, None
             self.refresh()
 
     def read(self) -> list[str]:
@@ -219,7 +221,7 @@ class KeysFooter(Widget, can_focus=False):
         key = self._key_at(event.x)
         if key is not self._hover:
             self._hover = key
-            self.tooltip = key.tooltip if key is not None else None
+            self.tooltip = key.tooltip if key is not None and key.tooltip else None
             self._strip = None
             self.refresh()
 

@@ -114,9 +114,10 @@ class History(Widget):
     def _selected(self, row: Strip, start: int, end: int) -> Strip:
         """`row` with the characters from `start` to `end` (-1: its end) in the selection's
         colours, over the colours they were drawn in."""
-        cells = row.cell_length
-        left = min(cells, row.index_to_cell_position(start))
-        right = cells if end == -1 else min(cells, max(left, row.index_to_cell_position(end)))
+        # A selection made before the rows were drawn again (a resize) may reach past them.
+        cells, length = row.cell_length, len(row.text)
+        left = row.index_to_cell_position(min(start, length))
+        right = cells if end == -1 else row.index_to_cell_position(min(max(start, end), length))
         middle = row.crop(left, right)
         picked = Strip(
             Segment.apply_style(middle, post_style=self.selection_style), middle.cell_length
@@ -170,6 +171,13 @@ class History(Widget):
         self.refresh(layout=True)
 
     def _draw_all(self, width: int) -> None:
+        if self.is_attached and self.text_selection is not None:
+            # Its offsets are in rows about to be drawn at another width.
+            self.screen.selections = {
+                widget: selected
+                for widget, selected in self.screen.selections.items()
+                if widget is not self
+            }
         self.rows, self.ends = [], []
         self._draw(self.said, width)
         self.drawn_width = width
@@ -185,10 +193,10 @@ def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
     """The rows of one line, `width` cells wide, with the margin above it: what a `Static`
     styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side).
 
-    Its words carry their offsets in the log's text (`y`: the row it starts at), which tell
-    Textual's mouse selection where a drag starts and ends. The margins, bars, padding and
-    alignment carry none, as a widget's did not.  (They would not merge with the cells
-    beside them when the screen is exported: the SVG snapshots would change.)"""
+    Every cell carries its offset in the log's text (`y`: the row the line starts at),
+    which tells Textual's mouse selection where a drag starts and ends: a drag from a blank
+    cell (a margin, the space beside an answer) would otherwise select from the start of
+    the conversation, or to its end."""
     if isinstance(said, CoachSaid):
         left = FOLLOWUP if said.followup else 0
         right, above, rules = INDENT, 0 if said.followup else 1, LEFT
@@ -203,26 +211,14 @@ def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
     ]
     margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
     pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
-    rows = [Strip.blank(width, look.blank)] * above
-    x = left + 2 if isinstance(said, CoachSaid) else left + 1  # the characters before the words
+    rows = [Strip.blank(width, look.blank).apply_offsets(0, y)] * above
     for line in lines:
-        line = placed(line, x, y + len(rows)).extend_cell_length(inner, body)
+        line = line.extend_cell_length(inner, body)
         parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
         # Narrower than its margins (a terminal a dozen columns wide), a row is cut to fit.
-        rows.append(Strip.join([margin_left, *parts, margin_right]).crop(0, width))
+        row = Strip.join([margin_left, *parts, margin_right]).crop(0, width)
+        rows.append(row.apply_offsets(0, y + len(rows)))
     return rows
-
-
-def placed(line: Strip, x: int, y: int) -> Strip:
-    """`line` with the offsets its words carry (`Content` gives them, in the line's own text)
-    moved to where they are in the log's text: `x` characters along row `y`."""
-    segments = []
-    for text, style, control in line:
-        if style is not None and "offset" in style.meta:
-            style += Style.from_meta({"offset": (x, y)})
-        segments.append(Segment(text, style, control))
-        x += len(text)
-    return Strip(segments, line.cell_length)
 
 
 def content_rows(
