@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.color import Color
 from textual.content import Content
 from textual.message import Message
@@ -680,18 +681,25 @@ async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
         await app.workers.wait_for_complete()
 
 
+def long_conversation(tmp_path: Path) -> CoachApp:
+    """The stock reflection resumed at a free-text question, with more lines than fit 80x24."""
+    store = SessionStore(tmp_path)
+    return resumed(store, answered(store, STOCK_TO_RATING[:1], pack=find_pack(None, [])))
+
+
+async def following_log(pilot: Pilot[Any]) -> ConversationLog:
+    await pilot.pause()
+    log = pilot.app.screen.query_one("#log", ConversationLog)
+    assert log.following and log.max_scroll_y > 0
+    return log
+
+
 async def test_scrolled_back_the_log_stays_put_until_the_next_answer(tmp_path: Path) -> None:
     """Scrolled back (PgUp, the mouse wheel), the log stays where the leader is reading while
     the answer box grows under it; the next answer brings the newest line back, in view."""
-    from textual import events
-
-    store = SessionStore(tmp_path)
-    stock = find_pack(None, [])
-    app = resumed(store, answered(store, STOCK_TO_RATING[:1], pack=stock))  # free text next
+    app = long_conversation(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        log = app.screen.query_one("#log", ConversationLog)
-        assert log.following and log.max_scroll_y > 0
+        log = await following_log(pilot)
         await pilot.press("pageup")
         await pilot.pause()
         assert not log.following
@@ -714,15 +722,9 @@ async def test_scrolled_back_the_log_stays_put_until_the_next_answer(tmp_path: P
 async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) -> None:
     """PgDn or the wheel down with the newest line in view scrolls nowhere: the log still
     follows, so the question stays in view as the answer box grows under it."""
-    from textual import events
-
-    store = SessionStore(tmp_path)
-    stock = find_pack(None, [])
-    app = resumed(store, answered(store, STOCK_TO_RATING[:1], pack=stock))  # free text next
+    app = long_conversation(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        log = app.screen.query_one("#log", ConversationLog)
-        assert log.following and log.max_scroll_y > 0
+        log = await following_log(pilot)
         await pilot.press("pagedown")
         log.post_message(events.MouseScrollDown(log, 1, 1, 0, 0, 0, False, False, False))
         await pilot.pause()
@@ -735,17 +737,27 @@ async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) 
         assert log.history.region.bottom == log.scrollable_content_region.bottom
 
 
+def before_a_rating(tmp_path: Path) -> CoachApp:
+    """The tiny reflection resumed at a free-text question whose answer leads to a rating."""
+    store = SessionStore(tmp_path)
+    return resumed(store, answered(store, [WHOLE[0][2]]))
+
+
+async def the_box(pilot: Pilot[Any]) -> AnswerBox:
+    await pilot.pause()
+    box = pilot.app.screen.query_one(AnswerBox)
+    assert box.display and box.has_focus
+    return box
+
+
 async def test_the_answer_box_hidden_by_an_answer_is_emptied_after_its_frame(
     tmp_path: Path,
 ) -> None:
     """The box keeps the answer it sent until the frame that shows the next question is
     drawn, then is emptied while hidden, so showing it again has nothing to clear."""
-    store = SessionStore(tmp_path)
-    app = resumed(store, answered(store, [WHOLE[0][2]]))  # a free-text answer leads to a rating
+    app = before_a_rating(tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
-        box = control(app)
-        assert isinstance(box, AnswerBox)
+        box = await the_box(pilot)
         await say(pilot, WHOLE[1][2])
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -761,12 +773,9 @@ async def test_a_long_answer_sent_leaves_the_page_keys_to_the_conversation(
     """The box pages itself while it holds more than it shows; once that answer is sent and
     the box comes back empty, PgUp/PgDn scroll the conversation again, and a second long
     answer gives them back to the box."""
-    store = SessionStore(tmp_path)
-    app = resumed(store, answered(store, [WHOLE[0][2]]))  # a free-text answer leads to a rating
+    app = before_a_rating(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        box = control(app)
-        assert isinstance(box, AnswerBox)
+        box = await the_box(pilot)
         long = "\n".join(f"line {n}" for n in range(30))
         box.text = long
         await pilot.pause()
