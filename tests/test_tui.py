@@ -8,6 +8,7 @@ with `Setup(resume=...)`, so each test presses only the keys it is about.
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -748,6 +749,24 @@ async def the_box(pilot: Pilot[Any]) -> AnswerBox:
     box = pilot.app.screen.query_one(AnswerBox)
     assert box.display and box.has_focus
     return box
+
+
+async def test_what_reading_a_due_date_needs_is_built_once_the_first_question_shows(
+    tmp_path: Path,
+) -> None:
+    """Not in the answer that first names a date (a commitment, a low rating's action)."""
+    from coach.engine import dates
+
+    app = build(SessionStore(tmp_path))
+    dates._patterns.cache_clear()  # as a pack read from the pack cache leaves it (unchecked)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert dates._patterns.cache_info().currsize == 1
+        lexicon = app.session.dialogue.pack.lexicon
+        before = dates._patterns.cache_info().misses
+        assert dates.read_due("by Friday", date(2026, 12, 1), lexicon) is not None
+        assert dates._patterns.cache_info().misses == before  # built already
 
 
 async def test_the_answer_box_hidden_by_an_answer_is_emptied_after_its_frame(

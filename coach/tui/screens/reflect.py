@@ -198,6 +198,11 @@ class ReflectScreen(Screen[None]):
                 control = self._make_control(kind, scale=scale)
                 control.display = False
                 spare.append(control)
+        from coach.engine.dates import prepare
+
+        # So is what reading a due date needs: the first answer that names one (a commitment,
+        # a low rating's suggested action) then costs what any later one does.
+        prepare(pack.lexicon)
         if spare:
             # Not awaited: a question that needs one of them first waits for it there.
             self._spares = self._answer.mount_all(spare, before=self._hint_line)
