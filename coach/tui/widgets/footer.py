@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -154,7 +155,7 @@ class KeysFooter(Widget, can_focus=False):
         def add(text: str, style: Style) -> None:
             nonlocal x
             segments.append(Segment(text, style))
-            x += len(text)
+            x += cell_len(text)  # cells, not characters: a key may be shown wide
 
         def cells(key: Key) -> list[tuple[str, Style]]:
             """A key's own cells: the key between a space each side, then its description

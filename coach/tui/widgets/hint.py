@@ -50,6 +50,8 @@ class Hint(Widget):
     def _drawn(self, text: str, width: int) -> list[Strip]:
         key = (text, width)
         if (rows := self._rows.get(key)) is None:
+            if any(drawn != width for _text, drawn in self._rows):
+                self._rows.clear()  # drawn at a width gone by (a resize)
             rows = self._rows[key] = content_rows(
                 Content(printable(text)), width, self.visual_style
             )

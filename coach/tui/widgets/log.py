@@ -109,7 +109,15 @@ class History(Widget):
         for y, text in enumerate(picked, start=first):
             if text := text.strip().strip(BAR).strip():
                 lines.setdefault(bisect_right(self.ends, y), []).append(text)
-        return "\n".join(" ".join(words) for words in lines.values()), "\n"
+        text = "\n".join(self._as_said(index, " ".join(rows)) for index, rows in lines.items())
+        return text, "\n"
+
+    def _as_said(self, index: int, picked: str) -> str:
+        """A whole line picked is copied as it was said (its own line breaks, a word the
+        rows split kept whole, a bar character typed at its end); part of one, as its rows
+        show it, joined by spaces."""
+        said = self.said[index].content().plain
+        return said if "".join(picked.split()) == "".join(said.split()) else picked
 
     def _selected(self, row: Strip, start: int, end: int) -> Strip:
         """`row` with the characters from `start` to `end` (-1: its end) in the selection's
