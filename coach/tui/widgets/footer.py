@@ -78,7 +78,7 @@ class KeysFooter(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.keys: tuple[Key, ...] = ()  # the keys shown, the palette's last if shown
+        self.keys: tuple[Key, ...] = ()  # the keys shown left to right (the palette's apart)
         self.palette: Key | None = None
         self._strip: Strip | None = None  # the line as drawn; None: draw it again
         self._spans: list[tuple[int, int, Key]] = []  # the cells each key takes
@@ -131,7 +131,7 @@ class KeysFooter(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strip = None  # a new theme, or the hover's look
+        self._strip = None  # a new theme
 
     def render_line(self, y: int) -> Strip:
         if y:

@@ -3,13 +3,16 @@ done (a refusal, in the warning colour), in the same place."""
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual.content import Content
 from textual.geometry import Size
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions
 from textual.widget import Widget
 
 from coach.terminal import printable
-from coach.tui.widgets.log import content_rows
+from coach.tui.widgets.log import LEFT, parse_style
 
 
 class Hint(Widget):
@@ -56,3 +59,13 @@ class Hint(Widget):
                 Content(printable(text)), width, self.visual_style
             )
         return rows
+
+
+def content_rows(
+    content: Content, width: int, style: VisualStyle, height: int | None = None
+) -> list[Strip]:
+    """`content` wrapped into rows `width` cells wide (at most `height`), as a `Static` with
+    `style` draws it."""
+    blank = Style(bgcolor=style.rich_style.bgcolor)
+    rows = content.render_strips(width, height, style, RenderOptions(parse_style, LEFT))
+    return [row.extend_cell_length(width, blank) for row in rows] or [Strip.blank(width, blank)]

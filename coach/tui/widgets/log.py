@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.events import Resize
 from textual.geometry import Size
@@ -227,16 +226,6 @@ def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
         row = Strip.join([margin_left, *parts, margin_right]).crop(0, width)
         rows.append(row.apply_offsets(0, y + len(rows)))
     return rows
-
-
-def content_rows(
-    content: Content, width: int, style: VisualStyle, height: int | None = None
-) -> list[Strip]:
-    """`content` wrapped into rows `width` cells wide (at most `height`), as a `Static` with
-    `style` draws it, for widgets that keep their rows rather than draw them at every frame."""
-    blank = Style(bgcolor=style.rich_style.bgcolor)
-    rows = content.render_strips(width, height, style, RenderOptions(parse_style, LEFT))
-    return [row.extend_cell_length(width, blank) for row in rows] or [Strip.blank(width, blank)]
 
 
 def parse_style(style: str | VisualStyle) -> VisualStyle:
