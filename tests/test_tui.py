@@ -558,6 +558,36 @@ async def test_the_footer_shows_back_and_skip_only_where_the_question_allows_the
         assert all(part in shown for part in footer(app))  # none cut off at 80 columns
 
 
+async def test_an_answer_that_moves_the_focus_looks_the_keys_up_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual says the keys may have changed at every move of the focus, and again after
+    it; the reflection's footer follows the answer's keys itself, and looks them up again
+    only when something they depend on (`ReflectScreen.keys_state`) has changed."""
+    from coach.tui.widgets import footer as footer_module
+
+    looked_up: list[object] = []
+    real = footer_module.shown_keys
+
+    def counting(screen: Any) -> Any:
+        looked_up.append(screen.focused)
+        return real(screen)
+
+    store = SessionStore(tmp_path)
+    app = resumed(store, answered(store, [WHOLE[0][2]]))  # the next answer brings the rating
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(footer_module, "shown_keys", counting)
+        await say(pilot, WHOLE[1][2])
+        await pilot.pause()
+        assert isinstance(control(app), RatingBar)
+        assert looked_up == [control(app)]
+        assert footer(app) == ["Back", *REST]  # the rating's keys: it cannot be skipped
+        app.screen.refresh_bindings()  # nothing has changed since
+        await pilot.pause()
+        assert looked_up == [control(app)]
+
+
 async def test_the_footer_still_follows_a_change_in_the_keys_it_shows() -> None:
     from textual.app import App, ComposeResult
     from textual.binding import Binding

@@ -442,6 +442,11 @@ class ReflectScreen(Screen[None]):
             return False  # a control not laid out yet has everything below its top to scroll
         return focused.max_scroll_y > 0
 
+    def keys_state(self) -> object:
+        """What the keys this screen shows depend on, besides the focus (`check_action`):
+        the footer looks them up again only when it changes (`widgets.footer.keys_state`)."""
+        return self.prompt, self._control_pages()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back and Skip only where this question allows them; PgUp/PgDn as said above."""
         prompt = self.prompt
