@@ -112,10 +112,9 @@ class First(Screen[None]):
         with VerticalScroll(id="log"):
             yield Static("Hi Dana. This is a reflection on five things great sales leaders do.")
             yield Static("MARKER. What's one thing they did that you still remember?")
-        with Container(id="answer"):
-            yield TextArea(soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
-                           compact=True, placeholder="Type your answer.")
-            yield Static("Enter sends · Ctrl+J new line", id="hint")
+        yield TextArea(soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
+                       compact=True, placeholder="Type your answer.", classes="control")
+        yield Static("Enter sends · Ctrl+J new line", id="hint")
         yield Footer()
 
 

@@ -21,7 +21,7 @@ REFUSAL = "Take your time. A few words are enough. Ctrl+N skips this one."
 
 class Hints(App[None]):
     CSS_PATH = str(STYLESHEET)
-    CSS = "#static { color: $text-muted; height: auto; } #static.-refusal { color: $text-warning; }"
+    CSS = "#static { color: $text-muted; height: auto; margin: 0 1; } #static.-refusal { color: $text-warning; }"
 
     def compose(self) -> ComposeResult:
         yield Hint(HINT, id="hint")

@@ -21,7 +21,9 @@ STYLESHEET = Path(__file__).parents[1] / "coach" / "tui" / "coach.tcss"
 
 # The lines as widgets, styled as they were (git history: coach.tcss before the log drew rows).
 AS_WIDGETS = """
-#widgets, #log { height: 1fr; padding: 0 1; scrollbar-size-vertical: 0; }
+#widgets, #log {
+    width: 1fr; height: 1fr; padding: 0 1; scrollbar-size-vertical: 0; border-bottom: none;
+}
 CoachLine { margin: 1 8 0 0; padding: 0 1; border-left: thick $accent; }
 CoachLine.followup { margin: 0 8 0 4; border-left: thick $secondary; }
 LeaderLine {

@@ -91,7 +91,7 @@ async def test_the_opening_puts_everything_where_the_reflection_will(tmp_path: P
         def on_mount(self) -> None:
             self.push_screen(OpeningScreen(opening))
 
-    parts = ("#title", "#progress", "#log", "#answer", "#answer-box", "#hint", ".footer-space")
+    parts = ("#title", "#progress", "#log", "#answer-box", "#hint", ".footer-space")
     alone = Alone()
     async with alone.run_test(size=(100, 32)) as pilot:
         await pilot.pause()

@@ -375,9 +375,8 @@ class OpeningScreen(Screen[None]):
         yield ConversationLog(
             *(CoachSaid(text, followup=followup) for text, followup in opening.lines), id="log"
         )
-        with Container(id="answer"):
-            yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")
-            yield Hint(opening.hint, id="hint")
+        yield Static(Content(PLACEHOLDER), id="answer-box", classes="control placeholder")
+        yield Hint(opening.hint, id="hint")
         yield Static(classes="footer-space")  # where the reflection's footer will be
 
     def on_mount(self) -> None:

@@ -127,16 +127,17 @@ class ReflectScreen(Screen[None]):
         # The parts an answer changes are kept, not looked up: a query walks the DOM.
         self._progress = TraitProgress(id="progress")
         self._log = ConversationLog(*lines, id="log")
-        self._answer = Container(id="answer")
         with Container(id="top"):
             yield Static(Content(printable(pack.title)), id="title")
             yield self._progress
         yield self._log
-        with self._answer:
-            if prompt is not None:
-                self.hint = self._hint(prompt)
-                yield self._new_control(prompt)
-            yield (hint := Hint(self.hint, id="hint"))
+        # The control and its hint are the screen's own children, not a container's: a
+        # container round them took part in every answer's layout and was drawn again in
+        # every answer's frame, behind them (its line above them is the log's border now).
+        if prompt is not None:
+            self.hint = self._hint(prompt)
+            yield self._new_control(prompt)
+        yield (hint := Hint(self.hint, id="hint"))
         self._hint_line = hint
         # The footer is mounted after the first frame (`on_mount`): the question and the box
         # to answer it in come first. Its row is kept meanwhile, so nothing moves up and down.
@@ -205,7 +206,7 @@ class ReflectScreen(Screen[None]):
         prepare(pack.lexicon)
         if spare:
             # Not awaited: a question that needs one of them first waits for it there.
-            self._spares = self._answer.mount_all(spare, before=self._hint_line)
+            self._spares = self.mount_all(spare, before=self._hint_line)
 
     def _opening_lines(self) -> tuple[list[Said], Prompt | None]:
         """The opening reply as lines of the log, and the question it ends on."""
@@ -316,7 +317,7 @@ class ReflectScreen(Screen[None]):
             await self._spares  # mounted after the first frame, and not quite yet
         if control is None:
             control = self._new_control(prompt)
-            await self._answer.mount(control, before=self._hint_line)
+            await self.mount(control, before=self._hint_line)
         else:
             await self._set_control(control, prompt)
             control.display = True
