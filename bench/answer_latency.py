@@ -26,8 +26,8 @@ but not for ratings, which type nothing. Each session starts from a collected, u
 does not, and is printed beside it.
 
 "Fully drawn", for coach: in the same frame, the conversation's last line is the next
-prompt's question, the log is laid out with every row its lines drew (it draws rows itself,
-coach.tui.widgets.log) and placed with its newest row in the log's view, and
+prompt's question, the log (which draws its rows itself, coach.tui.widgets.log) drew every
+row its lines have, the newest at the bottom of its view (`shows_the_newest`), and
 the prompt's control (of its kind, all its parts laid out, e.g. every box of a rating bar)
 and its hint are shown. For the baseline: both new lines laid out. The clocks are read when
 the frame's signal comes, before the condition is checked, so the check itself is billed to
@@ -246,16 +246,14 @@ async def coach_session(
                     return False
                 new = now.prompt
                 log = now.conversation
-                history, view = log.history, log.scrollable_content_region
-                last = history.said[-1]
+                last = log.said[-1]
                 control = now.control
                 wanted = {"rating": "RatingBar", "choice": "ChoiceList"}.get(new.kind, "AnswerBox")
                 return (
                     isinstance(last, CoachSaid)
                     and last.text == new.text
-                    and history.size.height == len(history.rows)  # every row laid out
-                    # the newest row placed in the log's view
-                    and view.y < history.region.bottom <= view.bottom
+                    # drawn in this frame: every row, the newest at the bottom of the view
+                    and log.shows_the_newest
                     and type(control).__name__ == wanted
                     and laid_out(control)
                     and all(laid_out(part) for part in control.children)

@@ -313,10 +313,7 @@ async def test_what_the_leader_types_is_shown_verbatim_never_styled_or_eaten(
 def check_lines(app: CoachApp) -> None:
     """Every line is plain `Content` (no spans from markup), shown on screen as typed."""
     log = app.screen.conversation  # type: ignore[attr-defined]
-    rows = {
-        id(line): "\n".join(r.text for r in log.history.rows_of(n))
-        for n, line in enumerate(log.lines)
-    }
+    rows = {id(line): "\n".join(r.text for r in log.rows_of(n)) for n, line in enumerate(log.lines)}
     leader = [line for line in log.lines if isinstance(line, LeaderSaid)]
     coach = [line for line in log.lines if isinstance(line, CoachSaid)]
     for line in [*leader, *coach]:
@@ -696,19 +693,19 @@ async def test_the_scrollbar_shows_only_while_the_conversation_is_scrolled_back(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         log = app.screen.query_one("#log", ConversationLog)
-        width, rows = log.history.drawn_width, list(log.history.rows)
+        width, rows = log.drawn_width, list(log.rows)
         assert log.max_scroll_y > 0 and log.scrollbar_size_vertical == 0
         await pilot.press("pageup")
         await pilot.pause()
         assert log.scrolled_back and log.scrollbar_size_vertical == 1
-        assert log.vertical_scrollbar.region and log.history.size.width == width
-        assert log.history.drawn_width == width and log.history.rows == rows  # not drawn again
+        assert log.vertical_scrollbar.region and log.scrollable_content_region.width == width
+        assert log.drawn_width == width and log.rows == rows  # not drawn again
         await pilot.press("4")  # an answer brings the newest lines back, without the bar
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         assert log.scroll_y == log.max_scroll_y and not log.scrolled_back
         assert log.scrollbar_size_vertical == 0
-        assert log.history.drawn_width == width and log.history.rows[: len(rows)] == rows
+        assert log.drawn_width == width and log.rows[: len(rows)] == rows
         await app.workers.wait_for_complete()
 
 
@@ -746,7 +743,9 @@ async def test_scrolled_back_the_log_stays_put_until_the_next_answer(tmp_path: P
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         assert log.following and line_in_view(app)
-        assert log.history.region.bottom == log.scrollable_content_region.bottom
+        assert log.top + log.scrollable_content_region.height == len(
+            log.rows
+        )  # newest at the bottom
         await app.workers.wait_for_complete()
 
 
@@ -765,7 +764,9 @@ async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) 
         box.text = "\n".join(f"line {n}" for n in range(6))  # the box grows, the log shrinks
         await pilot.pause()
         assert box.size.height > 3 and log.following and line_in_view(app)
-        assert log.history.region.bottom == log.scrollable_content_region.bottom
+        assert log.top + log.scrollable_content_region.height == len(
+            log.rows
+        )  # newest at the bottom
 
 
 def before_a_rating(tmp_path: Path) -> CoachApp:
@@ -1066,9 +1067,9 @@ async def test_the_question_and_its_control_are_drawn_in_the_same_frame(
         shown = app.screen
         if type(shown).__name__ != "ReflectScreen":
             return
-        history = shown.conversation.history
-        if history.size.height == len(history.rows):  # every line laid out in this frame
-            last = next(s for s in reversed(history.said) if isinstance(s, CoachSaid))
+        log = shown.conversation
+        if log.shows_the_newest:  # every line drawn in this frame
+            last = next(s for s in reversed(log.said) if isinstance(s, CoachSaid))
             controls = [type(c).__name__ for c in shown.query(".control") if c.region]
             control = controls[0] if controls else "no control"
             frames.append((last.text, control, text(shown.query_one("#hint"))))
@@ -1106,9 +1107,9 @@ async def test_the_save_after_an_answer_waits_for_the_frame_that_shows_it(
     app = build(store)
 
     def frame(screen: Any) -> None:
-        history = screen.conversation.history
-        if history.size.height == len(history.rows):  # the lines so far, laid out
-            events.append(("frame", len(history.said)))
+        log = screen.conversation
+        if log.shows_the_newest:  # the lines so far, drawn
+            events.append(("frame", len(log.said)))
 
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
@@ -1322,8 +1323,8 @@ async def test_an_answer_draws_only_its_own_lines(
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         log = app.screen.query_one("#log", conversation.ConversationLog)
-        before, rows = log.lines, list(log.history.rows)
-        assert len(before) > 40 and list(log.children) == [log.history]
+        before, rows = log.lines, list(log.rows)
+        assert len(before) > 40 and not log.children
         drawn: list[object] = []
         real = conversation.draw
 
@@ -1336,8 +1337,8 @@ async def test_an_answer_draws_only_its_own_lines(
         after = log.lines
         assert after[: len(before)] == before and len(after) >= len(before) + 2
         assert drawn == after[len(before) :]  # the new lines, each once
-        assert log.history.rows[: len(rows)] == rows
-        assert log.history.size.height == len(log.history.rows) == log.history.ends[-1]
+        assert log.rows[: len(rows)] == rows
+        assert len(log.rows) == log.ends[-1] and log.shows_the_newest
         assert line_in_view(app)
 
 
@@ -1381,7 +1382,7 @@ async def test_the_lines_are_drawn_again_after_a_new_width_or_theme(
             app.theme = theme
         for _ in range(3):
             await pilot.pause()
-        assert log.history.drawn_width == log.history.size.width
+        assert log.drawn_width == log.scrollable_content_region.width
         assert log.lines == read
         log.scroll_home(animate=False)
         await pilot.pause()

@@ -72,6 +72,12 @@ class SideBySide(App[None]):
             yield ConversationLog(*SAID, id="log")
 
 
+def at(log: ConversationLog, x: int, row: int) -> tuple[int, int]:
+    """Where the mouse points at cell `x` of row `row`, as an offset in the log's region
+    (which has padding, and shows its rows from `log.top`)."""
+    return log.scrollable_content_region.x - log.region.x + x, row - log.top
+
+
 def cells(strip: Strip) -> list[tuple[str, object, object]]:
     """Each cell's character and colours (not the mouse offsets Textual adds to styles)."""
     return [
@@ -94,7 +100,7 @@ async def test_the_rows_look_as_the_lines_do_as_widgets(theme: str, width: int) 
             region = line.virtual_region
             for y, strip in enumerate(line.render_lines(Region(0, 0, *region.size))):
                 expected[region.y + y] = (region.x, strip)
-        rows = app.query_one(ConversationLog).history.rows
+        rows = app.query_one(ConversationLog).rows
         assert len(rows) == max(expected) + 1
         assert any(len(strip.text.strip()) > 0 for _, strip in expected.values())
         # Around each widget, the cells Textual leaves are the log's background.
@@ -111,14 +117,14 @@ async def test_a_line_added_is_drawn_as_the_first_ones_were() -> None:
     app = SideBySide()
     async with app.run_test(size=(100, 60)) as pilot:
         await pilot.pause()
-        history = app.query_one(ConversationLog).history
-        first = list(history.rows)
-        history.add(SAID)
+        log = app.query_one(ConversationLog)
+        first = list(log.rows)
+        log.add(SAID)
         await pilot.pause()
-        assert [cells(row) for row in history.rows] == [cells(row) for row in first + first]
-        assert history.size.height == len(history.rows) == history.ends[-1]
-        assert [list(map(cells, history.rows_of(n))) for n in range(len(SAID))] == [
-            list(map(cells, history.rows_of(n + len(SAID)))) for n in range(len(SAID))
+        assert [cells(row) for row in log.rows] == [cells(row) for row in first + first]
+        assert len(log.rows) == log.ends[-1] and log.shows_the_newest
+        assert [list(map(cells, log.rows_of(n))) for n in range(len(SAID))] == [
+            list(map(cells, log.rows_of(n + len(SAID)))) for n in range(len(SAID))
         ]
 
 
@@ -128,12 +134,12 @@ async def test_a_terminal_narrower_than_the_margins_still_shows_every_word() -> 
     app = SideBySide()
     async with app.run_test(size=(30, 200)) as pilot:
         await pilot.pause()
-        history = app.query_one(ConversationLog).history
-        width = history.size.width
+        log = app.query_one(ConversationLog)
+        width = log.scrollable_content_region.width
         assert 0 < width < 16
-        assert {row.cell_length for row in history.rows} == {width}
+        assert {row.cell_length for row in log.rows} == {width}
         for n, said in enumerate(SAID):
-            shown = "".join(row.text.replace("█", "") for row in history.rows_of(n))
+            shown = "".join(row.text.replace("█", "") for row in log.rows_of(n))
             assert "".join(said.content().plain.split()) in "".join(shown.split()), n
 
 
@@ -144,33 +150,34 @@ async def test_a_drag_over_the_log_selects_and_copies_what_was_said() -> None:
     app = SideBySide()
     async with app.run_test(size=(140, 60)) as pilot:
         await pilot.pause()
-        history = app.query_one(ConversationLog).history
-        last = history.ends[-1] - 1
-        await pilot.mouse_down(history, offset=(0, 0))
-        await pilot.hover(history, offset=(history.size.width - 1, last))
-        await pilot.mouse_up(history, offset=(history.size.width - 1, last))
+        log = app.query_one(ConversationLog)
+        last, width = log.ends[-1] - 1, log.scrollable_content_region.width
+        await pilot.mouse_down(log, offset=at(log, 0, 0))
+        await pilot.hover(log, offset=at(log, width - 1, last))
+        await pilot.mouse_up(log, offset=at(log, width - 1, last))
         await pilot.pause()
         copied = app.screen.get_selected_text()
         assert copied is not None
         # Each line whole, as it was said: a wrapped line is one line again, and a line
         # with line breaks of its own keeps them.
         assert copied == "\n".join(said.content().plain for said in SAID)
-        selected = history.selection_style.bgcolor
+        selected = log.selection_style.bgcolor
         assert selected is not None
-        assert {seg.style.bgcolor for seg in history.render_line(2) if seg.style} == {selected}
+        second = log.render_line(2 - log.top)  # the log's third row, as drawn in its view
+        assert {seg.style.bgcolor for seg in second if seg.style} == {selected}
 
         # Inside a row of wide characters: the selection counts characters, the highlight
         # covers their cells.
-        y = history.ends[7] + 1
-        start = history.rows[y].text.index("问")
-        app.screen.selections = {history: Selection(Offset(start, y), Offset(start + 3, y))}
+        y = log.ends[7] + 1
+        start = log.rows[y].text.index("问")
+        app.screen.selections = {log: Selection(Offset(start, y), Offset(start + 3, y))}
         await pilot.pause()
         assert app.screen.get_selected_text() == "问我需"
-        row = history.render_line(y)
+        row = log.render_line(y - log.top)
         assert "".join(seg.text for seg in row if seg.style and seg.style.bgcolor == selected) == (
             "问我需"
         )
-        assert row.cell_length == history.size.width
+        assert row.cell_length == width
 
 
 async def test_a_drag_from_a_blank_cell_starts_there_and_a_resize_drops_the_selection() -> None:
@@ -180,17 +187,18 @@ async def test_a_drag_from_a_blank_cell_starts_there_and_a_resize_drops_the_sele
     app = SideBySide()
     async with app.run_test(size=(140, 60)) as pilot:
         await pilot.pause()
-        history = app.query_one(ConversationLog).history
-        answer = history.rows_of(2)[0]  # the leader's first answer, right-aligned
+        log = app.query_one(ConversationLog)
+        answer = log.rows_of(2)[0]  # the leader's first answer, right-aligned
         assert answer.text.startswith("  ")
-        await pilot.mouse_down(history, offset=(0, history.ends[1]))
-        await pilot.hover(history, offset=(history.size.width - 1, history.ends[1]))
-        await pilot.mouse_up(history, offset=(history.size.width - 1, history.ends[1]))
+        row, width = log.ends[1], log.scrollable_content_region.width
+        await pilot.mouse_down(log, offset=at(log, 0, row))
+        await pilot.hover(log, offset=at(log, width - 1, row))
+        await pilot.mouse_up(log, offset=at(log, width - 1, row))
         await pilot.pause()
         copied = app.screen.get_selected_text()
         assert copied is not None and copied.startswith("They asked first")
         assert "Welcome" not in copied
         await pilot.resize_terminal(60, 60)
         await pilot.pause()
-        assert history.text_selection is None
-        assert history.drawn_width == history.size.width < 40
+        assert log.text_selection is None
+        assert log.drawn_width == log.scrollable_content_region.width < 40

@@ -96,12 +96,12 @@ async def test_the_opening_puts_everything_where_the_reflection_will(tmp_path: P
     async with alone.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         drawn = {p: alone.screen.query_one(p).region for p in parts}
-        texts = [row.text for row in alone.screen.query_one(ConversationLog).history.rows]
+        texts = [row.text for row in alone.screen.query_one(ConversationLog).rows]
     real = build(SessionStore(tmp_path / "real"))
     async with real.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         regions = {p: real.screen.query_one(p).region for p in parts if p != ".footer-space"}
-        real_texts = [row.text for row in real.screen.query_one(ConversationLog).history.rows]
+        real_texts = [row.text for row in real.screen.query_one(ConversationLog).rows]
     del drawn[".footer-space"]  # the footer itself is there by now
     assert drawn == regions
     assert texts == real_texts

@@ -144,18 +144,15 @@ def shown_line(app: CoachApp, kind: type[Said]) -> str:
     """What the newest line of that kind puts on the screen, row by row, its bar included."""
     log = app.screen.conversation  # type: ignore[attr-defined]
     index = max(i for i, line in enumerate(log.lines) if isinstance(line, kind))
-    return "\n".join(row.text for row in log.history.rows_of(index))
+    return "\n".join(row.text for row in log.rows_of(index))
 
 
 def line_in_view(app: CoachApp) -> bool:
     """The newest line of the conversation is on the screen, every row of it."""
     log = app.screen.conversation  # type: ignore[attr-defined]
-    history = log.history
-    rows = history.rows_of(-1)
-    top = history.region.y + history.ends[-1] - len(rows)
-    return bool(rows) and log.content_region.contains_region(
-        Region(log.content_region.x, top, 1, len(rows))
-    )
+    rows = log.rows_of(-1)
+    first, view = log.ends[-1] - len(rows), log.scrollable_content_region.height
+    return bool(rows) and log.top <= first and log.ends[-1] <= log.top + view
 
 
 def shown(widget: Widget) -> str:

@@ -6,9 +6,11 @@ container again whenever one is added, and each mounted line is messages, a rest
 node in every walk of the DOM (measured: 85 ms for a swapped answer at the start of a
 session, 180 ms near its end; then, with the oldest lines drawn into rows after each frame,
 still ~3 ms an answer to mount the two new lines and ~2 ms to lay them out). Here no line is
-a widget. `History` keeps the rows every line drew (Textual's line API: one `Strip` a row);
-an answer draws only its own new lines, appends their rows and asks for one layout, of one
-widget whose height is its number of rows. Scrolling draws the rows in view from the list.
+a widget, and the log has no children: it keeps the rows every line drew (Textual's line
+API: one `Strip` a row) and scrolls over them itself (a `ScrollView`). An answer draws only
+its own new lines and appends their rows; the frame draws the rows in view from the list.
+(A scrolling container round a widget of rows, as it was, drew its own background behind
+the rows in every answer's frame and took part in every layout: ~0.5 ms of an answer.)
 
 The lines look as they did as widgets (coach.tcss styles them through the log's component
 classes): the coach's on the left behind a bar, the leader's on the right on a tinted
@@ -25,17 +27,15 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.containers import VerticalScroll
 from textual.css.styles import RulesMap
 from textual.events import Resize
-from textual.geometry import Size
-from textual.layout import DockArrangeResult
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.theme import Theme
 from textual.visual import RenderOptions
-from textual.widget import Widget
 
 from coach.tui.widgets.turns import CoachSaid, Said
 
@@ -59,8 +59,53 @@ class Look:
     leader_bar: Style
 
 
-class History(Widget):
-    """The rows of every line of the conversation, drawn once at the log's width."""
+def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
+    """The rows of one line, `width` cells wide, with the margin above it: what a `Static`
+    styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side).
+
+    Every cell carries its offset in the log's text (`y`: the row the line starts at),
+    which tells Textual's mouse selection where a drag starts and ends: a drag from a blank
+    cell (a margin, the space beside an answer) would otherwise select from the start of
+    the conversation, or to its end."""
+    if isinstance(said, CoachSaid):
+        left = FOLLOWUP if said.followup else 0
+        right, above, rules = INDENT, 0 if said.followup else 1, LEFT
+        style, bar = look.coach, look.followup_bar if said.followup else look.coach_bar
+    else:
+        left, right, above, rules = INDENT, 0, 0, RIGHT
+        style, bar = look.muted if said.muted else look.leader, look.leader_bar
+    inner = max(1, width - left - right - 3)
+    body = Style(bgcolor=style.rich_style.bgcolor)  # padding: the background only
+    lines = said.content().render_strips(inner, None, style, RenderOptions(parse_style, rules)) or [
+        Strip.blank(inner, body)
+    ]
+    margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
+    pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
+    rows = [Strip.blank(width, look.blank).apply_offsets(0, y)] * above
+    for line in lines:
+        line = line.extend_cell_length(inner, body)
+        parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
+        # Narrower than its margins (a terminal a dozen columns wide), a row is cut to fit.
+        row = Strip.join([margin_left, *parts, margin_right]).crop(0, width)
+        rows.append(row.apply_offsets(0, y + len(rows)))
+    return rows
+
+
+def parse_style(style: str | VisualStyle) -> VisualStyle:
+    """A style named in a line's content (`$text-muted`), in the app's theme."""
+    return VisualStyle.parse(style) if isinstance(style, str) else style
+
+
+class ConversationLog(ScrollView):
+    """The lines of the conversation, newest at the bottom and kept in view (`following`).
+
+    While it follows, the view is the last rows whatever the log's height, worked out when
+    the frame is drawn: not with Textual's `anchor`, which scrolls to the end inside the
+    layout with the size the log had before it, so an answer whose control is taller or
+    shorter than the last one (a rating bar after a text box) drew a frame with the newest
+    rows cut off or short of the bottom, and the next frame scrolled (bench/answer_latency.py
+    waits for the frame that shows the newest rows). While the rows fit, they sit at the
+    bottom, next to the control, with blank rows above them."""
 
     COMPONENT_CLASSES = {
         "log--coach",
@@ -70,32 +115,164 @@ class History(Widget):
         "log--followup-bar",
         "log--leader-bar",
     }
+    DEFAULT_CSS = "ConversationLog { overflow-x: hidden; overflow-y: auto; }"
 
-    def __init__(self, said: Iterable[Said] = ()) -> None:
-        super().__init__()
+    def __init__(self, *said: Said, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.said: list[Said] = list(said)
         self.rows: list[Strip] = []
         self.ends: list[int] = []  # for each line, the row after its last
         self.drawn_width = 0  # the width the rows were drawn at; 0: draw them all again
+        self.following = True  # kept at the newest line, until the leader scrolls back
+        self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
+        self.top = 0  # the row at the top of the view in the frame last drawn (< 0: blank)
         self._look: Look | None = None
+
+    @property
+    def lines(self) -> list[Said]:
+        """What every line said, oldest first."""
+        return list(self.said)
+
+    # -- the lines -------------------------------------------------------------------------
+
+    def add(self, said: Iterable[Said]) -> None:
+        """New lines at the bottom, drawn in the next frame with whatever changes with them:
+        only they are drawn (at the width of the rows so far; before the first frame, the
+        frame draws them with the rest).
+
+        The log's own size does not change, but it asks for a layout all the same: the
+        frame that shows an answer is then always a layout, whose end Textual signals
+        (`Screen.screen_layout_refresh_signal`), and the save after an answer waits for it
+        (`ReflectScreen._save_after_frame`). Nearly every answer lays the screen out anyway
+        (its control changes); a layout of a widget without children is cheap."""
+        new = list(said)
+        if not new:
+            return
+        self.said.extend(new)
+        if self.drawn_width:
+            self._draw(new, self.drawn_width)
+            self._measure()
+        self.refresh(layout=True)
+
+    def rows_of(self, index: int) -> list[Strip]:
+        """The rows line `index` (of `said`) drew, the margin above it included; none until
+        the log is drawn."""
+        if not self.drawn_width or not self.said:
+            return []
+        index %= len(self.said)
+        return self.rows[self.ends[index - 1] if index else 0 : self.ends[index]]
+
+    def follow(self) -> None:
+        """Back to the newest line, and stay there as lines come (after an answer)."""
+        if self.scrolled_back:
+            self.scroll_end(animate=False, immediate=True)  # the scrollbar goes at once
+        if not self.following:
+            self.following = True
+            self.refresh()
+
+    def redraw(self) -> None:
+        """Draw every row again in the next frame (a new theme)."""
+        self._look = None
+        self.drawn_width = 0
+        self.refresh()
 
     # -- Textual's line API ----------------------------------------------------------------
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        # Called by the layout with the width the rows are drawn at: a new width, a first
-        # layout or a new theme draws every row again here, before the frame renders them.
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The size is the new one here, whatever the layout just changed: the rows are drawn
+        # again if the width is new, and a log that follows shows its last rows.
+        width = self.scrollable_content_region.width
         if width != self.drawn_width:
             self._draw_all(width)
-        return len(self.rows)
+        height = self.scrollable_content_region.height
+        if self.following or len(self.rows) <= height:
+            self.top = len(self.rows) - height
+            # Set, not assigned: a watcher's refresh, while the frame is drawn, would ask
+            # for another. Where a scroll back starts from.
+            end = max(0, self.top)
+            self.set_reactive(ScrollView.scroll_y, end)
+            self.set_reactive(ScrollView.scroll_target_y, end)
+        else:
+            self.top = round(self.scroll_y)
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        if y >= len(self.rows):
-            return Strip.blank(self.size.width, self.look.blank)
-        row = self.rows[y]
+        index = self.top + y
+        if not 0 <= index < len(self.rows):
+            return Strip.blank(self.scrollable_content_region.width, self.look.blank)
+        row = self.rows[index]
         selection = self.text_selection
-        if selection is not None and (span := selection.get_span(y)) is not None:
+        if selection is not None and (span := selection.get_span(index)) is not None:
             row = self._selected(row, *span)
         return row
+
+    @property
+    def shows_the_newest(self) -> bool:
+        """The frame last drawn showed every row up to the newest, at the bottom of the view
+        (while following; scrolled back, the leader reads elsewhere)."""
+        view = self.scrollable_content_region
+        return self.drawn_width == view.width and self.top + view.height == len(self.rows) > 0
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # Textual asks whether the scrollbar would show, which it knows only after a layout;
+        # an answer that adds rows asks for none.
+        return self.max_scroll_y > 0
+
+    # -- scrolling -------------------------------------------------------------------------
+
+    def release_anchor(self) -> None:
+        # Textual calls this for every scroll the leader makes (keys, wheel, scrollbar),
+        # before it sets where the scroll goes.
+        super().release_anchor()
+        self.following = False
+        self.call_later(self._follow_if_going_to_the_end)
+
+    def _follow_if_going_to_the_end(self) -> None:
+        """A scroll to the end (PgDn, End, the wheel down) follows again. At the end already,
+        it moves nothing, so `watch_scroll_y` would never say so, and the log would stay put
+        as the answer box grew over the newest line."""
+        if self.scroll_target_y >= self.max_scroll_y:
+            self.following = True
+            self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """The scrollbar shows only while the leader has scrolled back from the newest line.
+
+        Following the conversation, it would say only "at the end", and cost every answer a
+        second arrangement of the whole screen: Textual refreshes a shown scrollbar from
+        inside the layout whenever the log grows, and the refresh looks up where it is
+        while the layout is being built (bench/answer_latency.py, turn 60). Its column is
+        padding while hidden (coach.tcss), so the lines keep their width either way."""
+        super().watch_scroll_y(old_value, new_value)
+        back = not self.is_vertical_scroll_end
+        if not back and not self.following:
+            self.following = True  # scrolled back down to the newest line
+            self.refresh()
+        if back != self.scrolled_back:
+            self.scrolled_back = back
+            self.styles.scrollbar_size_vertical = 1 if back else 0
+            self.styles.padding = (0, 0, 0, 1) if back else (0, 1)
+
+    def on_resize(self, event: Resize) -> None:
+        # Textual moves the scrollbar's thumb on a resize without drawing it again.
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.refresh()
+
+    # -- themes ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # Rows drawn in the old theme's colours would keep them: draw them again.
+        self._theme = self.app.theme
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._theme:
+            self._theme = theme.name
+            self.redraw()
 
     # -- selecting with the mouse ------------------------------------------------------------
 
@@ -152,31 +329,6 @@ class History(Widget):
             )
         return self._look
 
-    def add(self, said: Iterable[Said]) -> None:
-        """New lines at the bottom: only they are drawn (at the width of the rows so far;
-        before the first layout, the layout draws them with the rest)."""
-        new = list(said)
-        if not new:
-            return
-        self.said.extend(new)
-        if self.drawn_width:
-            self._draw(new, self.drawn_width)
-        self.refresh(layout=True)
-
-    def rows_of(self, index: int) -> list[Strip]:
-        """The rows line `index` (of `said`) drew, the margin above it included; none until
-        the log is laid out."""
-        if not self.drawn_width or not self.said:
-            return []
-        index %= len(self.said)
-        return self.rows[self.ends[index - 1] if index else 0 : self.ends[index]]
-
-    def redraw(self) -> None:
-        """Draw every row again at the next layout (a new theme)."""
-        self._look = None
-        self.drawn_width = 0
-        self.refresh(layout=True)
-
     def _draw_all(self, width: int) -> None:
         if self.is_attached and self.text_selection is not None:
             # Its offsets are in rows about to be drawn at another width.
@@ -188,139 +340,16 @@ class History(Widget):
         self.rows, self.ends = [], []
         self._draw(self.said, width)
         self.drawn_width = width
+        self._measure()
+
+    def _measure(self) -> None:
+        """The size scrolling goes by: the rows drawn. Set, not assigned: it changes no
+        layout (the log's height is the screen's to give), and while drawing the frame an
+        assignment would ask for another."""
+        self.set_reactive(ScrollView.virtual_size, Size(self.drawn_width, len(self.rows)))
 
     def _draw(self, said: Iterable[Said], width: int) -> None:
         look, rows, ends = self.look, self.rows, self.ends
         for line in said:
             rows.extend(draw(line, width, look, len(rows)))
             ends.append(len(rows))
-
-
-def draw(said: Said, width: int, look: Look, y: int) -> list[Strip]:
-    """The rows of one line, `width` cells wide, with the margin above it: what a `Static`
-    styled as in coach.tcss drew (margins, a one-cell bar, one cell of padding each side).
-
-    Every cell carries its offset in the log's text (`y`: the row the line starts at),
-    which tells Textual's mouse selection where a drag starts and ends: a drag from a blank
-    cell (a margin, the space beside an answer) would otherwise select from the start of
-    the conversation, or to its end."""
-    if isinstance(said, CoachSaid):
-        left = FOLLOWUP if said.followup else 0
-        right, above, rules = INDENT, 0 if said.followup else 1, LEFT
-        style, bar = look.coach, look.followup_bar if said.followup else look.coach_bar
-    else:
-        left, right, above, rules = INDENT, 0, 0, RIGHT
-        style, bar = look.muted if said.muted else look.leader, look.leader_bar
-    inner = max(1, width - left - right - 3)
-    body = Style(bgcolor=style.rich_style.bgcolor)  # padding: the background only
-    lines = said.content().render_strips(inner, None, style, RenderOptions(parse_style, rules)) or [
-        Strip.blank(inner, body)
-    ]
-    margin_left, margin_right = Strip.blank(left, look.blank), Strip.blank(right, look.blank)
-    pad, edge = Strip.blank(1, body), Strip([Segment(BAR, bar + body)], 1)
-    rows = [Strip.blank(width, look.blank).apply_offsets(0, y)] * above
-    for line in lines:
-        line = line.extend_cell_length(inner, body)
-        parts = [edge, pad, line, pad] if isinstance(said, CoachSaid) else [pad, line, pad, edge]
-        # Narrower than its margins (a terminal a dozen columns wide), a row is cut to fit.
-        row = Strip.join([margin_left, *parts, margin_right]).crop(0, width)
-        rows.append(row.apply_offsets(0, y + len(rows)))
-    return rows
-
-
-def parse_style(style: str | VisualStyle) -> VisualStyle:
-    """A style named in a line's content (`$text-muted`), in the app's theme."""
-    return VisualStyle.parse(style) if isinstance(style, str) else style
-
-
-class ConversationLog(VerticalScroll):
-    """The lines of the conversation, newest at the bottom and kept in view (`following`).
-
-    Not with Textual's `anchor`: it scrolls to the end inside the layout with the size the
-    log had before it, so an answer whose control is taller or shorter than the last one (a
-    rating bar after a text box) drew a frame with the newest rows cut off or short of the
-    bottom, and the next frame scrolled (bench/answer_latency.py, which waits for the frame
-    that shows the newest rows). `arrange` is given the new size; the end is found there."""
-
-    def __init__(self, *said: Said, id: str | None = None) -> None:
-        self.history = History(said)
-        super().__init__(self.history, id=id)
-        self.following = True  # kept at the newest line, until the leader scrolls back
-        self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
-
-    def follow(self) -> None:
-        """Back to the newest line, and stay there as lines come (after an answer)."""
-        self.following = True
-        if self.scrolled_back:
-            self.scroll_end(animate=False, immediate=True)  # the scrollbar goes at once
-        self.refresh(layout=True)
-
-    def release_anchor(self) -> None:
-        # Textual calls this for every scroll the leader makes (keys, wheel, scrollbar),
-        # before it sets where the scroll goes.
-        super().release_anchor()
-        self.following = False
-        self.call_later(self._follow_if_going_to_the_end)
-
-    def _follow_if_going_to_the_end(self) -> None:
-        """A scroll to the end (PgDn, End, the wheel down) follows again. At the end already,
-        it moves nothing, so `watch_scroll_y` would never say so, and the log would stay put
-        as the answer box grew over the newest line."""
-        if self.scroll_target_y >= self.max_scroll_y:
-            self.following = True
-
-    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
-        arrangement = super().arrange(size, optimal)
-        if self.following and not optimal:
-            # Set, not assigned: inside the layout, a watcher's refresh would ask for another.
-            # (While the lines fit, coach.tcss sets them at the bottom, next to the control.)
-            end = max(0, arrangement.spatial_map.total_region.bottom - size.height)
-            self.set_reactive(Widget.scroll_y, end)
-            self.set_reactive(Widget.scroll_target_y, end)
-        return arrangement
-
-    def on_mount(self) -> None:
-        # Rows drawn in the old theme's colours would keep them: draw them again.
-        self._theme = self.app.theme
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def on_unmount(self) -> None:
-        self.app.theme_changed_signal.unsubscribe(self)
-
-    @property
-    def lines(self) -> list[Said]:
-        """What every line said, oldest first."""
-        return list(self.history.said)
-
-    def add(self, said: Iterable[Said]) -> None:
-        """New lines at the bottom, drawn in the next frame with whatever changes with them."""
-        self.history.add(said)
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """The scrollbar shows only while the leader has scrolled back from the newest line.
-
-        Following the conversation, it would say only "at the end", and cost every answer a
-        second arrangement of the whole screen: Textual refreshes a shown scrollbar from
-        inside the layout whenever the log grows, and the refresh looks up where it is
-        while the layout is being built (bench/answer_latency.py, turn 60). Its column is
-        padding while hidden (coach.tcss), so the lines keep their width either way."""
-        super().watch_scroll_y(old_value, new_value)
-        back = not self.is_vertical_scroll_end
-        if not back:
-            self.following = True  # scrolled back down to the newest line
-        if back != self.scrolled_back:
-            # Inline styles, not a class: a class restyles the log's children with it.
-            self.scrolled_back = back
-            self.styles.scrollbar_size_vertical = 1 if back else 0
-            self.styles.padding = (0, 0, 0, 1) if back else (0, 1)
-
-    def on_resize(self, event: Resize) -> None:
-        # Anchored, the log keeps its end in view when it is resized (the footer arriving, a
-        # taller control), but Textual moves the scrollbar's thumb without redrawing it.
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.refresh()
-
-    def _theme_changed(self, theme: Theme) -> None:
-        if theme.name != self._theme:
-            self._theme = theme.name
-            self.history.redraw()
