@@ -555,19 +555,19 @@ async def test_the_footer_shows_back_and_skip_only_where_the_question_allows_the
         assert all(part in shown for part in footer(app))  # none cut off at 80 columns
 
 
-async def test_an_answer_that_moves_the_focus_looks_the_keys_up_once(
+async def test_the_footer_looks_the_keys_up_once_for_each_state_they_depend_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Textual says the keys may have changed at every move of the focus, and again after
-    it; the reflection's footer follows the answer's keys itself, and looks them up again
-    only when something they depend on (`ReflectScreen.keys_state`) has changed."""
+    it; the reflection's footer looks them up only for a state of what they depend on
+    (`ReflectScreen.keys_state`: the control, Back and Skip) it has not shown before."""
     from coach.tui.widgets import footer as footer_module
 
     looked_up: list[object] = []
     real = footer_module.shown_keys
 
     def counting(screen: Any) -> Any:
-        looked_up.append(screen.focused)
+        looked_up.append((screen.focused, screen.keys_state()))
         return real(screen)
 
     store = SessionStore(tmp_path)
@@ -577,12 +577,18 @@ async def test_an_answer_that_moves_the_focus_looks_the_keys_up_once(
         monkeypatch.setattr(footer_module, "shown_keys", counting)
         await say(pilot, WHOLE[1][2])
         await pilot.pause()
-        assert isinstance(control(app), RatingBar)
-        assert looked_up == [control(app)]
+        rating = control(app)
+        assert isinstance(rating, RatingBar)
+        assert [focused for focused, _ in looked_up] == [rating]  # once, not after the move
         assert footer(app) == ["Back", *REST]  # the rating's keys: it cannot be skipped
         app.screen.refresh_bindings()  # nothing has changed since
         await pilot.pause()
-        assert looked_up == [control(app)]
+        assert len(looked_up) == 1
+        for _, _, answer in WHOLE[2:5]:  # a commitment, its due date, a second rating
+            await say(pilot, answer)
+            await pilot.pause()
+        assert control(app) is rating and footer(app) == ["Back", *REST]
+        assert len(looked_up) == len(set(looked_up)) < 4  # the second rating's keys were known
 
 
 async def test_the_footer_still_follows_a_change_in_the_keys_it_shows() -> None:

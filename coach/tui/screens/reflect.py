@@ -445,8 +445,11 @@ class ReflectScreen(Screen[None]):
 
     def keys_state(self) -> object:
         """What the keys this screen shows depend on, besides the focus (`check_action`):
-        the footer looks them up again only when it changes (`widgets.footer.keys_state`)."""
-        return self.prompt, self._control_pages()
+        the footer looks them up only for a state it has not shown before
+        (`widgets.footer.keys_state`)."""
+        prompt = self.prompt
+        can = (prompt.can_back, prompt.can_skip) if prompt is not None else None
+        return can, self._control_pages()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back and Skip only where this question allows them; PgUp/PgDn as said above."""

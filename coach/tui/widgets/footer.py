@@ -15,7 +15,8 @@ and runs when clicked, as in Textual's. Only public API: the screen's `active_bi
 Looking the keys up costs ~0.3 ms (every binding of the focus chain, each checked by its
 `check_action`), and Textual asks for it at least twice at every move of the focus. A
 screen that knows what its keys depend on says so (`keys_state`, below); the footer then
-looks them up only when that has changed.
+looks them up only for a state it has not met before (the reflection has a few: which
+control has the focus, whether Back and Skip work, whether the control pages itself).
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ class KeysFooter(Widget, can_focus=False):
         self._spans: list[tuple[int, int, Key]] = []  # the cells each key takes
         self._hover: Key | None = None
         self._due = False  # the screen's bindings changed, and the keys are still to follow
-        self._state: object = None  # the screen's `keys_state()` when the keys were looked up
+        self._state: object = None  # the screen's `keys_state()` for the keys shown
+        self._known: dict[object, tuple[tuple[Key, ...], Key | None]] = {}  # by state
 
     # -- the keys ----------------------------------------------------------------------------
 
@@ -124,7 +126,10 @@ class KeysFooter(Widget, can_focus=False):
         if state is not None and state == self._state:
             return  # nothing the keys depend on has changed since they were looked up
         self._state = state
-        keys, palette = shown_keys(screen)
+        known = self._known.get(state) if state is not None else None
+        keys, palette = known or shown_keys(screen)
+        if state is not None and known is None:
+            self._known[state] = keys, palette
         if (keys, palette) != (self.keys, self.palette):
             self.keys, self.palette = keys, palette
             self._strip = None
@@ -255,8 +260,8 @@ class KeysFooter(Widget, can_focus=False):
 
 
 def keys_state(screen: Screen[Any]) -> object:
-    """What the screen's keys depend on, if the screen says (a `keys_state()` method whose
-    result is equal whenever the keys are: the widget with the focus, and whatever its
+    """What the screen's keys depend on, if the screen says: the widget with the focus, and
+    what the screen's `keys_state()` returns, equal (and hashable) for equal keys (what its
     `check_action` reads); None: look them up whenever Textual says they may have changed."""
     state = getattr(screen, "keys_state", None)
     return None if state is None else (screen.focused, state())
