@@ -202,3 +202,34 @@ async def test_a_drag_from_a_blank_cell_starts_there_and_a_resize_drops_the_sele
         await pilot.pause()
         assert log.text_selection is None
         assert log.drawn_width == log.scrollable_content_region.width < 40
+
+
+async def test_the_log_makes_the_lines_textual_would_make_from_its_rows() -> None:
+    """The log makes each row a line of the view itself (padding, the app's filters) and
+    keeps it; Textual's own way of making a widget's lines from its rows is the reference,
+    following, scrolled back with the scrollbar showing, and with a selection."""
+    from textual.widget import Widget
+
+    app = SideBySide()
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        log = app.query_one(ConversationLog)
+        whole = Region(0, 0, *log.outer_size)
+
+        def same() -> bool:
+            ours = [cells(line) for line in log.render_lines(whole)]
+            theirs = [cells(line) for line in Widget.render_lines(log, whole)]
+            return len(ours) == log.outer_size.height and ours == theirs
+
+        assert log.following and log.max_scroll_y > 0 and same()
+        log.scroll_up(animate=False)
+        await pilot.pause()
+        assert log.scrolled_back and log.scrollbar_size_vertical == 1 and same()
+        y = log.top + 2
+        app.screen.selections = {log: Selection(Offset(0, y), Offset(5, y))}
+        await pilot.pause()
+        assert same()
+        part = Region(3, 1, 20, 4)
+        assert list(map(cells, log.render_lines(part))) == list(
+            map(cells, Widget.render_lines(log, part))
+        )

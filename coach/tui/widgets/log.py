@@ -127,6 +127,8 @@ class ConversationLog(ScrollView):
         self.scrolled_back = False  # the leader has scrolled up: the scrollbar shows
         self.top = 0  # the row at the top of the view in the frame last drawn (< 0: blank)
         self._look: Look | None = None
+        self._made: dict[int, Strip] = {}  # each row as a line of the log (-1: a blank one)
+        self._made_for: object = None  # the look they were made in (`_lines`)
 
     @property
     def lines(self) -> list[Said]:
@@ -194,7 +196,57 @@ class ConversationLog(ScrollView):
             self.set_reactive(ScrollView.scroll_target_y, end)
         else:
             self.top = round(self.scroll_y)
-        return super().render_lines(crop)
+        return self._lines(crop)
+
+    def _lines(self, crop: Region) -> list[Strip]:
+        """The log's lines in `crop`, as Textual's styles cache would give them, but each row
+        made a line once: scrolling moves every line of the view at every answer, and the
+        cache makes each again (padding, then the app's line filters: ~1 ms an answer for
+        a view of 24 rows). Lines that are not rows (the border), or a look this does not
+        copy (a tint, opacity, a hatch, side borders), are left to Textual."""
+        styles = self.styles
+        if (
+            styles.tint.a
+            or self.opacity != 1
+            or styles.text_opacity != 1
+            or styles.has_rule("hatch")
+            or styles.border_left[0]
+            or styles.border_right[0]
+        ):
+            return super().render_lines(crop)
+        width = self.outer_size.width  # `size` is the content's
+        base, background = self.background_colors
+        filters = tuple(self.get_line_filters())
+        top, content = styles.gutter.top, self.content_region
+        padding = styles.padding
+        look = (width, content.width, padding.left, padding.right, base, background, filters)
+        if look != self._made_for:
+            self._made_for, self._made = look, {}
+        inner = VisualStyle(background=base + background).rich_style
+        selection = self.text_selection
+        lines: list[Strip] = []
+        for y in crop.line_range:
+            row = y - top
+            if not 0 <= row < content.height:
+                lines.append(super().render_lines(Region(0, y, width, 1))[0])
+                continue
+            index = self.top + row
+            key = index if 0 <= index < len(self.rows) else -1
+            selected = selection is not None and selection.get_span(index) is not None
+            made = None if selected else self._made.get(key)
+            if made is None:
+                line = self.render_line(row).adjust_cell_length(content.width, inner)
+                made = Strip.join(
+                    [Strip.blank(padding.left, inner), line, Strip.blank(padding.right, inner)]
+                )
+                for line_filter in filters:
+                    made = made.apply_filter(line_filter, background)
+                if not selected:
+                    self._made[key] = made
+            lines.append(made)
+        if crop.column_span != (0, width):
+            lines = [line.crop(*crop.column_span) for line in lines]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         index = self.top + y
@@ -337,7 +389,7 @@ class ConversationLog(ScrollView):
                 for widget, selected in self.screen.selections.items()
                 if widget is not self
             }
-        self.rows, self.ends = [], []
+        self.rows, self.ends, self._made = [], [], {}
         self._draw(self.said, width)
         self.drawn_width = width
         self._measure()
