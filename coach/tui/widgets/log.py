@@ -187,13 +187,19 @@ class ConversationLog(ScrollView):
         if width != self.drawn_width:
             self._draw_all(width)
         height = self.scrollable_content_region.height
-        if self.following or len(self.rows) <= height:
-            self.top = len(self.rows) - height
+        end = len(self.rows) - height  # the top row of a view that shows the newest at the bottom
+        if not self.following and round(self.scroll_y) >= end:
+            # Scrolled back, and a resize (rows drawn again at a new width, a taller log)
+            # has brought the newest row into view, or past it: the log follows again.
+            self.following = True
+            if self.scrolled_back:
+                self.call_later(self._show_scrollbar, False)
+        if self.following:
+            self.top = end
             # Set, not assigned: a watcher's refresh, while the frame is drawn, would ask
             # for another. Where a scroll back starts from.
-            end = max(0, self.top)
-            self.set_reactive(ScrollView.scroll_y, end)
-            self.set_reactive(ScrollView.scroll_target_y, end)
+            self.set_reactive(ScrollView.scroll_y, max(0, end))
+            self.set_reactive(ScrollView.scroll_target_y, max(0, end))
         else:
             self.top = round(self.scroll_y)
         return self._lines(crop)
@@ -298,9 +304,14 @@ class ConversationLog(ScrollView):
         padding while hidden (coach.tcss), so the lines keep their width either way."""
         super().watch_scroll_y(old_value, new_value)
         back = not self.is_vertical_scroll_end
-        if not back and not self.following:
-            self.following = True  # scrolled back down to the newest line
+        if back == self.following:
+            # Scrolled down to the newest line, or away from it by what did not say so
+            # (`release_anchor`): a drag that selects past the log's top edge.
+            self.following = not back
             self.refresh()
+        self._show_scrollbar(back)
+
+    def _show_scrollbar(self, back: bool) -> None:
         if back != self.scrolled_back:
             self.scrolled_back = back
             self.styles.scrollbar_size_vertical = 1 if back else 0
