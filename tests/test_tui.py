@@ -775,33 +775,35 @@ async def test_a_scroll_down_at_the_end_keeps_the_log_following(tmp_path: Path) 
         )  # newest at the bottom
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "scroll"), [((40, 24), (160, 24), "up"), ((80, 24), (80, 60), "home")]
+)
 async def test_a_resize_that_brings_the_newest_line_into_view_follows_it_again(
-    tmp_path: Path,
+    tmp_path: Path, first: tuple[int, int], then: tuple[int, int], scroll: str
 ) -> None:
     """Scrolled back a little, a wider terminal (fewer rows) or a taller one (every row
     fits) shows the newest line at the bottom in its first frame, never a view past the
     rows, and the log follows again, without the scrollbar."""
-    for first, then, scroll in [((40, 24), (160, 24), "up"), ((80, 24), (80, 60), "home")]:
-        app = long_conversation(tmp_path / scroll)
-        async with app.run_test(size=first) as pilot:
-            log = await following_log(pilot)
-            views: list[tuple[int, int]] = []
-            app.screen.screen_layout_refresh_signal.subscribe(
-                app, lambda _: views.append((log.top, len(log.rows))), immediate=True
-            )
-            if scroll == "up":
-                log.scroll_up(animate=False)
-            else:
-                log.scroll_home(animate=False)
+    app = long_conversation(tmp_path)
+    async with app.run_test(size=first) as pilot:
+        log = await following_log(pilot)
+        views: list[tuple[int, int]] = []
+        app.screen.screen_layout_refresh_signal.subscribe(
+            app, lambda _: views.append((log.top, len(log.rows))), immediate=True
+        )
+        if scroll == "up":
+            log.scroll_up(animate=False)
+        else:
+            log.scroll_home(animate=False)
+        await pilot.pause()
+        assert log.scrolled_back and not log.following
+        views.clear()
+        await pilot.resize_terminal(*then)
+        for _ in range(3):
             await pilot.pause()
-            assert log.scrolled_back and not log.following
-            views.clear()
-            await pilot.resize_terminal(*then)
-            for _ in range(3):
-                await pilot.pause()
-            assert views and all(top < rows for top, rows in views), views
-            assert log.following and log.shows_the_newest and line_in_view(app)
-            assert not log.scrolled_back and log.scrollbar_size_vertical == 0
+        assert views and all(top < rows for top, rows in views), views
+        assert log.following and log.shows_the_newest and line_in_view(app)
+        assert not log.scrolled_back and log.scrollbar_size_vertical == 0
         await app.workers.wait_for_complete()
 
 
