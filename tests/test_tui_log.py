@@ -233,3 +233,6 @@ async def test_the_log_makes_the_lines_textual_would_make_from_its_rows() -> Non
         assert list(map(cells, log.render_lines(part))) == list(
             map(cells, Widget.render_lines(log, part))
         )
+        log.styles.outline = ("heavy", "red")  # a look the log leaves to Textual
+        await pilot.pause()
+        assert same() and "┃" in log.render_lines(whole)[1].text

@@ -116,6 +116,7 @@ class ConversationLog(ScrollView):
         "log--leader-bar",
     }
     DEFAULT_CSS = "ConversationLog { overflow-x: hidden; overflow-y: auto; }"
+    ALLOW_MAXIMIZE = False  # as the scrolling container it was: the palette offers no Maximize
 
     def __init__(self, *said: Said, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -209,7 +210,7 @@ class ConversationLog(ScrollView):
         made a line once: scrolling moves every line of the view at every answer, and the
         cache makes each again (padding, then the app's line filters: ~1 ms an answer for
         a view of 24 rows). Lines that are not rows (the border), or a look this does not
-        copy (a tint, opacity, a hatch, side borders), are left to Textual."""
+        copy (a tint, opacity, a hatch, side borders, an outline), are left to Textual."""
         styles = self.styles
         if (
             styles.tint.a
@@ -218,6 +219,7 @@ class ConversationLog(ScrollView):
             or styles.has_rule("hatch")
             or styles.border_left[0]
             or styles.border_right[0]
+            or any(edge for edge, _color in styles.outline)
         ):
             return super().render_lines(crop)
         width = self.outer_size.width  # `size` is the content's
