@@ -123,13 +123,15 @@ class KeysFooter(Widget, can_focus=False):
             return
         screen = self.screen
         state = keys_state(screen)
-        if state is not None and state == self._state:
-            return  # nothing the keys depend on has changed since they were looked up
-        self._state = state
-        known = self._known.get(state) if state is not None else None
-        keys, palette = known or shown_keys(screen)
-        if state is not None and known is None:
-            self._known[state] = keys, palette
+        if state is None:
+            keys, palette = shown_keys(screen)
+        else:
+            if state == self._state:
+                return  # nothing the keys depend on has changed since they were looked up
+            self._state = state
+            if state not in self._known:
+                self._known[state] = shown_keys(screen)
+            keys, palette = self._known[state]
         if (keys, palette) != (self.keys, self.palette):
             self.keys, self.palette = keys, palette
             self._strip = None

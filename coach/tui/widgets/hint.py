@@ -61,11 +61,8 @@ class Hint(Widget):
         return rows
 
 
-def content_rows(
-    content: Content, width: int, style: VisualStyle, height: int | None = None
-) -> list[Strip]:
-    """`content` wrapped into rows `width` cells wide (at most `height`), as a `Static` with
-    `style` draws it."""
+def content_rows(content: Content, width: int, style: VisualStyle) -> list[Strip]:
+    """`content` wrapped into rows `width` cells wide, as a `Static` with `style` draws it."""
     blank = Style(bgcolor=style.rich_style.bgcolor)
-    rows = content.render_strips(width, height, style, RenderOptions(parse_style, LEFT))
+    rows = content.render_strips(width, None, style, RenderOptions(parse_style, LEFT))
     return [row.extend_cell_length(width, blank) for row in rows] or [Strip.blank(width, blank)]
